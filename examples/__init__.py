@@ -1,0 +1,1 @@
+"""Bundled example samples (ChAS exports written by the lmsgen team)."""

@@ -1,0 +1,1 @@
+"""hg19 reference files shipped with lmsgen (gene BED, chromosome arms)."""

@@ -1,0 +1,1 @@
+"""Calls: pure functions over canonical tables (copy-number states, genes, profile, arm-level events)."""

@@ -1,0 +1,108 @@
+"""Genomic profile: cleaned anomalies, A, C, GI = A²/C, FGA and the flat/simple/complex class (DESIGN §4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .. import intervals
+from ..genome import AUTOSOMES, autosomal_assessed_bases, chrom_sort_key
+from ..thresholds import Thresholds
+from .states import GAIN_STATES, LOSS_STATES
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Profile metrics of one sample and the rule that decided its class."""
+
+    profile_class: str
+    anomalies: int
+    chromosomes: int
+    genomic_index: float
+    fga: float
+    rule: str
+    anomaly_table: pd.DataFrame
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready metrics (without the anomaly table)."""
+        return {"class": self.profile_class, "anomalies": self.anomalies, "chromosomes": self.chromosomes,
+                "genomic_index": round(self.genomic_index, 4), "fga": round(self.fga, 6), "rule": self.rule}
+
+
+def direction(state: pd.Series) -> pd.Series:
+    """``loss`` for homdel/hetdel, ``gain`` for gain/amp, else ``neutral``."""
+    return pd.Series(np.where(state.isin(LOSS_STATES), "loss", np.where(state.isin(GAIN_STATES), "gain",
+                                                                        "neutral")), index=state.index)
+
+
+def clean_anomalies(segments: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
+    """Aberrant copy-number segments after merging same-state neighbours and applying the size/marker floor.
+
+    Neighbours of one state (homdel, hetdel, gain, amp) closer than ``merge_gap`` are merged (their markers
+    summed); merged segments shorter than ``min_anomaly_size`` or with fewer than ``min_anomaly_markers``
+    markers are dropped. Returns the kept anomalies with ``chrom, start, end, state, direction, markers,
+    n_merged, segment_ids``.
+    """
+    cn = segments[(segments["kind"] == "cn") & (segments["state"] != "neutral")]
+    cols = ["chrom", "start", "end", "state", "direction", "markers", "n_merged", "segment_ids"]
+    if cn.empty:
+        return pd.DataFrame(columns=cols)
+    cn = cn.sort_values(["chrom", "start"])
+    merged = intervals.merge(cn[["chrom", "start", "end", "state"]], by=["state"], slack=thresholds.merge_gap)
+    # Map each source segment to its merged interval (markers add up; ids kept for evidence).
+    j = intervals.overlap_join(merged, cn[["chrom", "start", "end", "state", "markers", "segment_id"]],
+                               suffix="_src")
+    j = j[j["state"] == j["state_src"]]
+    key = ["chrom", "start", "end", "state"]
+    agg = j.groupby(key, sort=False).agg(
+        markers=("markers", lambda m: m.sum(min_count=1) if m.notna().any() else pd.NA),
+        segment_ids=("segment_id", lambda ids: list(dict.fromkeys(ids))))
+    out = merged.merge(agg.reset_index(), on=key, how="left")
+    out["direction"] = direction(out["state"])
+    size_ok = (out["end"] - out["start"]) >= thresholds.min_anomaly_size
+    markers = pd.to_numeric(out["markers"], errors="coerce")
+    marker_ok = markers.isna() | (markers >= thresholds.min_anomaly_markers)
+    out = out[size_ok & marker_ok].copy()
+    out = out.sort_values(["chrom", "start"], key=lambda s: chrom_sort_key(s) if s.name == "chrom" else s)
+    return out[cols].reset_index(drop=True)
+
+
+def in_profile_flags(segments: pd.DataFrame, anomalies: pd.DataFrame) -> pd.Series:
+    """For each segment: True if it is part of a kept anomaly, False if cleaning dropped it, None for
+    neutral and LOH segments."""
+    kept = {sid for ids in anomalies.get("segment_ids", []) for sid in ids}
+    aberrant = (segments["kind"] == "cn") & (segments["state"] != "neutral")
+    flags = segments["segment_id"].isin(kept)
+    return flags.astype(object).where(aberrant, None)
+
+
+def compute_profile(anomalies: pd.DataFrame, arms: pd.DataFrame, thresholds: Thresholds) -> Profile:
+    """A, C, GI, FGA and class from cleaned anomalies."""
+    counted = anomalies if thresholds.include_sex_chromosomes else anomalies[anomalies["chrom"].isin(AUTOSOMES)]
+    a = len(counted)
+    c = int(counted["chrom"].nunique())
+    gi = (a * a / c) if c else 0.0
+    assessed_arms = arms if thresholds.include_sex_chromosomes else arms[arms["chrom"].isin(AUTOSOMES)]
+    if a:
+        altered = intervals.merge(intervals.intersect(counted[["chrom", "start", "end"]], assessed_arms))
+        altered_bp = int((altered["end"] - altered["start"]).sum()) if not altered.empty else 0
+    else:
+        altered_bp = 0
+    total = (autosomal_assessed_bases(arms) if not thresholds.include_sex_chromosomes
+             else int((arms["end"] - arms["start"]).sum()))
+    fga = altered_bp / total if total else 0.0
+    limit = thresholds.simple_max_anomalies
+    if a == 0:
+        cls, rule = "flat", "A = 0 → flat"
+    elif a <= limit:
+        cls, rule = "simple", f"1 ≤ A = {a} ≤ {limit} → simple"
+    else:
+        cls, rule = "complex", f"A = {a} > {limit} → complex"
+    scope = "autosomes and sex chromosomes" if thresholds.include_sex_chromosomes else "autosomes"
+    rule += (f" (A = Gain/Loss segments on {scope} after merging same-state neighbours < "
+             f"{thresholds.merge_gap} bp apart and dropping segments < {thresholds.min_anomaly_size} bp"
+             + (f" or < {thresholds.min_anomaly_markers} markers" if thresholds.min_anomaly_markers else "")
+             + "; GI = A²/C)")
+    return Profile(cls, a, c, gi, fga, rule, counted.reset_index(drop=True))

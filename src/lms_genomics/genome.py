@@ -1,0 +1,204 @@
+"""The one place for chromosome names, the hg19 build, chromosome sizes, arms and the gene reference.
+
+Inside lmsgen coordinates are 0-based half-open with UCSC chromosome names (``chr1`` … ``chr22``,
+``chrX``, ``chrY``) on hg19/GRCh37.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import ReferenceFileError
+
+BUILD = "hg19"
+BUILD_ALIASES = {"hg19", "grch37", "b37", "hs37d5", "grch37.p13", "37"}
+
+CHROMOSOMES: tuple[str, ...] = tuple(f"chr{c}" for c in [*range(1, 23), "X", "Y"])
+AUTOSOMES: frozenset[str] = frozenset(CHROMOSOMES[:22])
+SEX_CHROMOSOMES: frozenset[str] = frozenset({"chrX", "chrY"})
+CHROM_ORDER: dict[str, int] = {c: i for i, c in enumerate(CHROMOSOMES)}
+
+#: hg19 chromosome lengths (UCSC hg19.chrom.sizes).
+CHROM_SIZES: dict[str, int] = {
+    "chr1": 249250621, "chr2": 243199373, "chr3": 198022430, "chr4": 191154276, "chr5": 180915260,
+    "chr6": 171115067, "chr7": 159138663, "chr8": 146364022, "chr9": 141213431, "chr10": 135534747,
+    "chr11": 135006516, "chr12": 133851895, "chr13": 115169878, "chr14": 107349540, "chr15": 102531392,
+    "chr16": 90354753, "chr17": 81195210, "chr18": 78077248, "chr19": 59128983, "chr20": 63025520,
+    "chr21": 48129895, "chr22": 51304566, "chrX": 155270560, "chrY": 59373566,
+}
+
+# Name map: what labs write → UCSC name. Numeric 23 is ambiguous (X in GISTIC/CNVkit, unused by
+# Affymetrix, whose codes are 24 = X, 25 = Y), so it is only accepted when the caller says what it means.
+_BASE_NAMES: dict[str, str] = {str(c): f"chr{c}" for c in range(1, 23)}
+_BASE_NAMES.update({f"0{c}": f"chr{c}" for c in range(1, 10)})
+_BASE_NAMES.update({"X": "chrX", "x": "chrX", "Y": "chrY", "y": "chrY"})
+
+#: Affymetrix numeric codes (OncoScan probe exports, APT, some ChAS segment exports).
+AFFY_CODES = {"24": "chrX", "25": "chrY"}
+#: UCSC/GISTIC/CNVkit numeric codes.
+UCSC_NUMERIC_CODES = {"23": "chrX", "24": "chrY"}
+
+
+def normalize_chromosomes(values: pd.Series | list[str], numeric_sex: str = "affymetrix") -> pd.Series:
+    """Map chromosome labels to UCSC names, vectorised.
+
+    Accepts ``1``/``chr1``/``CHR1``/``01``, ``X``/``chrX``/``Y``, and numeric sex-chromosome codes
+    according to ``numeric_sex``: ``"affymetrix"`` (24 = X, 25 = Y; 23 refused), ``"ucsc"``
+    (23 = X, 24 = Y) or ``"none"`` (numeric sex codes refused). Unknown labels become ``NA``;
+    the caller decides whether that is an error.
+    """
+    s = pd.Series(values, dtype="string").str.strip()
+    s = s.str.replace(r"^(?i:chr)", "", regex=True)
+    mapping = dict(_BASE_NAMES)
+    if numeric_sex == "affymetrix":
+        mapping.update(AFFY_CODES)
+    elif numeric_sex == "ucsc":
+        mapping.update(UCSC_NUMERIC_CODES)
+    elif numeric_sex != "none":
+        raise ValueError(f"numeric_sex must be affymetrix, ucsc or none, not {numeric_sex!r}")
+    # A trailing '.0' appears when spreadsheets turn 7 into 7.0.
+    s = s.str.replace(r"\.0$", "", regex=True)
+    return s.map(mapping).astype("string")
+
+
+def chrom_sort_key(chrom: pd.Series) -> pd.Series:
+    """Sort key putting chromosomes in karyotype order (unknown names last)."""
+    return chrom.map(CHROM_ORDER).fillna(len(CHROM_ORDER)).astype(int)
+
+
+def sha256_file(path: str | Path) -> str:
+    """SHA-256 of a file's bytes, hex."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def reference_path(name: str) -> Path:
+    """Path of a file shipped in ``lms_genomics.reference`` (the project's ``reference/`` folder)."""
+    return Path(str(resources.files("lms_genomics.reference").joinpath(name)))
+
+
+@dataclass(frozen=True)
+class GeneReference:
+    """A gene table (0-based half-open, UCSC names) with the file it came from."""
+
+    genes: pd.DataFrame  # columns: chrom, start, end, gene, strand, groups
+    path: str
+    sha256: str
+
+
+def _read_bed(path: Path, min_cols: int) -> tuple[pd.DataFrame, int]:
+    rows: list[list[str]] = []
+    first_line = 0
+    with open(path, encoding="utf-8-sig", errors="strict") as fh:
+        for n, raw in enumerate(fh, 1):
+            line = raw.rstrip("\r\n")
+            if not line.strip() or line.startswith(("#", "track", "browser")):
+                continue
+            fields = line.split("\t") if "\t" in line else line.split()
+            if len(fields) < min_cols:
+                raise ReferenceFileError(path, f"expected at least {min_cols} columns, found {len(fields)}", n)
+            if not first_line:
+                first_line = n
+            rows.append([*fields, str(n)])
+    width = max((len(r) for r in rows), default=min_cols + 1)
+    rows = [r[:-1] + [""] * (width - len(r)) + [r[-1]] for r in rows]
+    df = pd.DataFrame(rows, columns=[*range(width - 1), "line"])
+    return df, first_line
+
+
+def load_genes(path: str | Path | None = None) -> GeneReference:
+    """Load a gene BED (chrom, start, end, name[, score, strand, groups]); default: the bundled hg19 BED.
+
+    Raises :class:`ReferenceFileError` naming the file and line on malformed rows.
+    """
+    p = Path(path) if path is not None else reference_path("hg19_genes.bed")
+    try:
+        df, _ = _read_bed(p, 4)
+    except UnicodeDecodeError as exc:
+        raise ReferenceFileError(p, f"not UTF-8 text ({exc.reason})") from None
+    except OSError as exc:
+        raise ReferenceFileError(p, f"cannot read gene BED ({exc.strerror})") from None
+    if df.empty:
+        raise ReferenceFileError(p, "gene BED holds no gene")
+    chrom = normalize_chromosomes(df[0], numeric_sex="ucsc")
+    start = pd.to_numeric(df[1], errors="coerce")
+    end = pd.to_numeric(df[2], errors="coerce")
+    bad = chrom.isna() | start.isna() | end.isna() | (start < 0) | (end <= start)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise ReferenceFileError(p, f"bad gene row (chromosome, start < end expected): {df.iloc[i, 0]!r} "
+                                 f"{df.iloc[i, 1]!r} {df.iloc[i, 2]!r}", int(df["line"].iloc[i]))
+    sizes = chrom.map(CHROM_SIZES)
+    beyond = end > sizes
+    if beyond.any():
+        i = int(np.flatnonzero(beyond.to_numpy())[0])
+        raise ReferenceFileError(p, f"gene {df.iloc[i, 3]} ends at {int(end.iloc[i])}, beyond the hg19 end of "
+                                 f"{chrom.iloc[i]} ({int(sizes.iloc[i])}): is this BED on another build?",
+                                 int(df["line"].iloc[i]))
+    genes = pd.DataFrame({
+        "chrom": chrom.astype(str), "start": start.astype("int64"), "end": end.astype("int64"),
+        "gene": df[3].astype(str).str.strip(),
+        "strand": df[5].astype(str) if 5 in df else ".",
+        "groups": df[6].astype(str) if 6 in df else "",
+    })
+    dup = genes["gene"].duplicated(keep=False)
+    if dup.any():
+        # A symbol with several loci (e.g. readthrough or PAR genes): keep the longest span, deterministically.
+        genes = (genes.assign(_len=genes["end"] - genes["start"])
+                 .sort_values(["gene", "_len"], ascending=[True, False])
+                 .drop_duplicates("gene").drop(columns="_len"))
+    genes = genes.sort_values(["chrom", "start"], key=lambda s: chrom_sort_key(s) if s.name == "chrom" else s)
+    return GeneReference(genes.reset_index(drop=True), str(p), sha256_file(p))
+
+
+@lru_cache(maxsize=4)
+def _load_arms_cached(path: str) -> pd.DataFrame:
+    df, _ = _read_bed(Path(path), 3)
+    if df.shape[1] - 1 >= 6:
+        arms = pd.DataFrame({
+            "chrom": normalize_chromosomes(df[0], numeric_sex="ucsc").astype(str),
+            "start": df[1].astype("int64"), "end": df[2].astype("int64"), "arm": df[3].astype(str),
+            "arm_start": df[4].astype("int64"), "arm_end": df[5].astype("int64"),
+        })
+    else:
+        # A coverage BED of the oncoscanR kind: "<arm> <first probe> <last probe>" (1-based positions).
+        arm = df[0].astype(str)
+        chrom = normalize_chromosomes(arm.str[:-1], numeric_sex="ucsc")
+        if chrom.isna().any() or not arm.str[-1].isin(["p", "q"]).all():
+            raise ReferenceFileError(path, "arm coverage rows must be '<arm> <start> <end>' (e.g. 17p) or "
+                                           "'chrom start end arm arm_start arm_end'")
+        start = df[1].astype("int64") - 1
+        end = df[2].astype("int64")
+        arms = pd.DataFrame({"chrom": chrom.astype(str), "start": start, "end": end,
+                             "arm": chrom.str[3:] + arm.str[-1], "arm_start": start, "arm_end": end})
+    return arms.sort_values(["chrom", "start"], key=lambda s: chrom_sort_key(s) if s.name == "chrom" else s
+                            ).reset_index(drop=True)
+
+
+def load_arms(path: str | Path | None = None) -> pd.DataFrame:
+    """Chromosome arms with their assessed extent: columns chrom, start, end (assessed), arm, arm_start, arm_end.
+
+    Default: the bundled ``hg19_arms.bed``. A user may pass an assay coverage file instead, either in that
+    format or as oncoscanR's ``<arm> <first probe> <last probe>`` BED.
+    """
+    p = Path(path) if path is not None else reference_path("hg19_arms.bed")
+    try:
+        return _load_arms_cached(str(p)).copy()
+    except (OSError, ValueError) as exc:
+        raise ReferenceFileError(p, f"cannot read arm table ({exc})") from None
+
+
+def autosomal_assessed_bases(arms: pd.DataFrame) -> int:
+    """Total assessed bases on the autosomes."""
+    a = arms[arms["chrom"].isin(AUTOSOMES)]
+    return int((a["end"] - a["start"]).sum())

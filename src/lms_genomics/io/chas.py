@@ -1,0 +1,289 @@
+"""Reader for OncoScan segment tables exported from Chromosome Analysis Suite (ChAS).
+
+Handles both ChAS generations (ISCN 2013 ``arr[hg19]``, start = first marker − 1; ISCN 2016
+``arr[GRCh37]``, start = first marker), BOM, CRLF, ``#`` lines, columns found by name, ``chr`` or not,
+thousands separators, 24/25 = X/Y, fractional CN states, LOH rows overlapping CN rows, duplicated rows,
+header-only files, multi-sample exports and ``;``-separated CSV with decimal commas
+(``../shared/formats/oncoscan.md`` §0, §6).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from ..genome import CHROM_SIZES, normalize_chromosomes, sha256_file
+from ..tables import conform_segments
+from .text import TextTable, normalize_column, read_table
+
+#: normalised column name → canonical key (first match wins).
+COLUMN_ALIASES: dict[str, str] = {
+    "file": "file", "sample": "file", "sample name": "file",
+    "chromosome": "chromosome", "chr": "chromosome", "chrom": "chromosome",
+    "cn state": "cn_state", "cnstate": "cn_state", "copy number state": "cn_state",
+    "type": "type", "event": "type",
+    "full location": "full_location", "location": "full_location",
+    "microarray nomenclature": "iscn",
+    "start": "start", "start position": "start", "startposition": "start", "min": "start",
+    "stop": "end", "end": "end", "stop position": "end", "stopposition": "end", "end position": "end",
+    "max": "end",
+    "size (kbp)": "size_kbp", "size": "size_kbp",
+    "marker count": "markers", "markers": "markers", "probe count": "markers",
+    "gene count": "gene_count", "genes": "genes",
+    "cytoband start": "cytoband_start", "cytoband end": "cytoband_end",
+    "median log2ratio": "median_log2", "median log2 ratio": "median_log2",
+    "mean weighted log2ratio": "mean_log2", "mean weighted log2 ratio": "mean_log2",
+    "name/id": "name_id",
+}
+
+#: ChAS ``Type`` values and accepted aliases → canonical type.
+TYPE_ALIASES: dict[str, str] = {
+    "gain": "gain", "loss": "loss", "loh": "loh",
+    "cn gain": "gain", "high copy gain": "gain", "cn loss": "loss", "homozygous copy loss": "loss",
+    "hemizygous copy loss": "loss", "cn-loh": "loh", "cnloh": "loh", "aoh": "loh",
+}
+
+_FULL_LOC = re.compile(r"^\s*(?:chr)?([0-9]{1,2}|[XYxy])\s*:\s*([0-9][0-9,.' \u00a0\u2019]*)\s*[-_]\s*"
+                       r"([0-9][0-9,.' \u00a0\u2019]*)\s*$", re.IGNORECASE)
+_ISCN = re.compile(r"arr\s*\[\s*([A-Za-z0-9.]+)\s*\]\s*(?:chr)?([0-9]{1,2}|[XY])[pq]?[^(]*"
+                   r"\(\s*([0-9][0-9,.' ]*)\s*([-_])\s*([0-9][0-9,.' ]*)\s*\)", re.IGNORECASE)
+_ISCN_CN = re.compile(r"\)\s*x\s*([0-9]+(?:[.,][0-9]+)?)")
+_SEPARATORS = re.compile(r"[,.'\s\u00a0\u2019]")
+_OSCHP_SUFFIX = re.compile(r"(\.RC)?\.(OSCHP|CNCHP|CYCHP|CHP|CEL)$", re.IGNORECASE)
+_OTHER_BUILDS = re.compile(r"\b(hg38|grch38|hg18|ncbi36|t2t|chm13)\b", re.IGNORECASE)
+
+
+@dataclass
+class ChasExport:
+    """What one ChAS segment export holds."""
+
+    path: Path
+    sha256: str
+    segments: pd.DataFrame
+    samples: list[str]
+    has_loh_rows: dict[str, bool]
+    coordinate_convention: str
+    columns: list[str]
+    warnings: list[str] = field(default_factory=list)
+
+
+def sample_name_from_file(value: str) -> str:
+    """``LST.OSCHP`` → ``LST``; ``2-ADREC.RC.OSCHP`` → ``2-ADREC``."""
+    return _OSCHP_SUFFIX.sub("", value.strip())
+
+
+def looks_like_chas(header: list[str]) -> bool:
+    """Whether a header line is a ChAS segment table's (``Type`` and ``CN State`` present)."""
+    keys = {COLUMN_ALIASES.get(normalize_column(h)) for h in header}
+    return {"type", "cn_state"} <= keys
+
+
+def _columns(table: TextTable) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for i, name in enumerate(table.header):
+        key = COLUMN_ALIASES.get(normalize_column(name))
+        if key is not None and key not in found:
+            found[key] = i
+    return found
+
+
+def _coord(values: pd.Series) -> pd.Series:
+    return pd.to_numeric(values.str.replace(_SEPARATORS, "", regex=True), errors="coerce")
+
+
+def read_chas(path: str | Path, default_sample: str | None = None) -> ChasExport:
+    """Read a ChAS segment export into the canonical segment table.
+
+    ``default_sample`` names the sample when the export has no ``File`` column (default: file stem).
+    Raises :class:`InputError` (file, line, reason) on anything it cannot read unambiguously.
+    """
+    p = Path(path)
+    table = read_table(p)
+    warnings: list[str] = []
+    for comment in table.comments:
+        if _OTHER_BUILDS.search(comment):
+            raise InputError(p, f"header says another genome build ({comment.strip()}); lmsgen expects hg19/GRCh37")
+    cols = _columns(table)
+    missing = [k for k in ("type", "cn_state") if k not in cols]
+    if missing:
+        names = {"type": "Type", "cn_state": "CN State"}
+        raise InputError(p, f"not a ChAS segment table: no {' or '.join(names[m] for m in missing)} column "
+                            f"(columns found: {', '.join(table.header)})", table.header_line)
+    has_location = "full_location" in cols or "iscn" in cols or {"chromosome", "start", "end"} <= set(cols)
+    if not has_location:
+        raise InputError(p, "no location column: expected 'Full Location', 'Microarray Nomenclature' or "
+                            "'Chromosome' with start/stop columns", table.header_line)
+
+    width = len(table.header)
+    rows = table.rows
+    for fields_, n in zip(rows, table.line_numbers, strict=True):
+        if len(fields_) > width and any(f for f in fields_[width:]):
+            raise InputError(p, f"{len(fields_)} fields but the header has {width} "
+                                f"(delimiter {table.delimiter!r})", n)
+    rows = [(r + [""] * (width - len(r)))[:width] for r in rows]
+    raw = pd.DataFrame(rows, columns=range(width), dtype=object) if rows else pd.DataFrame(columns=range(width))
+    lines = pd.Series(table.line_numbers, dtype="Int64")
+
+    def col(key: str) -> pd.Series:
+        if key in cols:
+            return raw[cols[key]].astype(str).str.strip()
+        return pd.Series([""] * len(raw), dtype=object)
+
+    sha = sha256_file(p)
+    if raw.empty:
+        sample = default_sample or p.stem
+        warnings.append(f"{p.name}: the export lists no segment (header only): profile read as flat, "
+                        f"LOH not assessed")
+        return ChasExport(p, sha, conform_segments(pd.DataFrame()), [sample], {sample: False},
+                          "unknown", list(table.header), warnings)
+
+    # --- type --------------------------------------------------------------------------------------
+    type_raw = col("type")
+    seg_type = type_raw.str.lower().str.replace(r"\s+", " ", regex=True).map(TYPE_ALIASES)
+    bad = seg_type.isna()
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(p, f"unknown segment Type {type_raw.iloc[i]!r} (expected Gain, Loss or LOH)",
+                         int(lines.iloc[i]))
+
+    # --- location ----------------------------------------------------------------------------------
+    chrom_raw = pd.Series([None] * len(raw), dtype=object)
+    start = pd.Series(np.nan, index=raw.index)
+    end = pd.Series(np.nan, index=raw.index)
+    iscn = col("iscn")
+    iscn_m = iscn.str.extract(_ISCN)
+    if "full_location" in cols:
+        m = col("full_location").str.extract(_FULL_LOC)
+        chrom_raw = m[0].where(m[0].notna(), chrom_raw)
+        start, end = _coord(m[1].fillna("")), _coord(m[2].fillna(""))
+    if "iscn" in cols:
+        need = start.isna() | end.isna()
+        chrom_raw = chrom_raw.where(~need, iscn_m[1])
+        start = start.where(~need, _coord(iscn_m[2].fillna("")))
+        end = end.where(~need, _coord(iscn_m[4].fillna("")))
+    if "start" in cols and "end" in cols:
+        need = start.isna() | end.isna()
+        chrom_raw = chrom_raw.where(~need, col("chromosome"))
+        start = start.where(~need, _coord(col("start")))
+        end = end.where(~need, _coord(col("end")))
+    bad = start.isna() | end.isna() | chrom_raw.isna()
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        shown = (col("full_location").iloc[i] or iscn.iloc[i] or
+                 f"{col('chromosome').iloc[i]} {col('start').iloc[i]} {col('end').iloc[i]}")
+        raise InputError(p, f"cannot read the segment location {shown!r}", int(lines.iloc[i]))
+    chrom = normalize_chromosomes(chrom_raw.astype(str), numeric_sex="affymetrix")
+    if "chromosome" in cols:
+        # The Chromosome column, where present, must agree with the location (24 = X, 25 = Y).
+        chrom_col = normalize_chromosomes(col("chromosome"), numeric_sex="affymetrix")
+        disagree = chrom_col.notna() & chrom.notna() & (chrom_col != chrom)
+        if disagree.any():
+            i = int(np.flatnonzero(disagree.to_numpy())[0])
+            raise InputError(p, f"Chromosome column says {col('chromosome').iloc[i]!r} but the location says "
+                                f"{chrom_raw.iloc[i]!r}", int(lines.iloc[i]))
+    bad = chrom.isna()
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(p, f"unknown chromosome {chrom_raw.iloc[i]!r} (23 is ambiguous; X/Y are X, Y, 24, 25)",
+                         int(lines.iloc[i]))
+
+    # --- coordinate convention (oncoscan.md §2.6) ---------------------------------------------------
+    builds = iscn_m[0].dropna().str.lower().unique().tolist()
+    other = [b for b in builds if b not in ("hg19", "grch37")]
+    if other:
+        i = int(np.flatnonzero(iscn_m[0].str.lower().isin(other).to_numpy())[0])
+        raise InputError(p, f"segment nomenclature is on {iscn_m[0].iloc[i]}, not hg19/GRCh37",
+                         int(lines.iloc[i]))
+    seps = iscn_m[3].dropna().unique().tolist()
+    if "grch37" in builds or seps == ["_"]:
+        convention = "1-based start (ChAS ISCN 2016, arr[GRCh37]): start - 1"
+        start0 = start - 1
+    elif "hg19" in builds or seps == ["-"]:
+        convention = "0-based start (ChAS 3.x ISCN 2013, arr[hg19]): start kept"
+        start0 = start
+    else:
+        convention = "assumed 1-based start (no nomenclature column to tell the ChAS generation): start - 1"
+        start0 = start - 1
+    start0 = start0.clip(lower=0)
+    bad = end <= start0
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(p, f"segment end {int(end.iloc[i])} is not after its start {int(start.iloc[i])}",
+                         int(lines.iloc[i]))
+    sizes = chrom.map(CHROM_SIZES).astype(float)
+    beyond = end > sizes
+    if beyond.any():
+        i = int(np.flatnonzero(beyond.to_numpy())[0])
+        raise InputError(p, f"segment ends at {int(end.iloc[i])}, beyond the hg19 end of {chrom.iloc[i]} "
+                            f"({int(sizes.iloc[i])}): coordinates from another build (hg38)?",
+                         int(lines.iloc[i]))
+
+    # --- copy number ---------------------------------------------------------------------------------
+    cn_text = col("cn_state")
+    if table.delimiter == ";":
+        cn_text = cn_text.str.replace(",", ".", regex=False)
+    cn = pd.to_numeric(cn_text.replace("", np.nan), errors="coerce")
+    unreadable = cn.isna() & (cn_text != "") & (cn_text.str.lower() != "nan")
+    if unreadable.any():
+        i = int(np.flatnonzero(unreadable.to_numpy())[0])
+        raise InputError(p, f"CN State {cn_text.iloc[i]!r} is not a number", int(lines.iloc[i]))
+    is_cn = seg_type != "loh"
+    from_iscn = pd.to_numeric(iscn.str.extract(_ISCN_CN)[0].str.replace(",", "."), errors="coerce")
+    fill = is_cn & cn.isna() & from_iscn.notna()
+    if fill.any():
+        cn = cn.where(~fill, from_iscn)
+        warnings.append(f"{p.name}: {int(fill.sum())} Gain/Loss row(s) without CN State; copy number taken "
+                        f"from the nomenclature (x<n>)")
+    missing_cn = is_cn & cn.isna()
+    if missing_cn.any():
+        i = int(np.flatnonzero(missing_cn.to_numpy())[0])
+        raise InputError(p, f"{type_raw.iloc[i]} row without CN State", int(lines.iloc[i]))
+    if (cn < 0).any():
+        i = int(np.flatnonzero((cn < 0).to_numpy())[0])
+        raise InputError(p, f"negative CN State {cn_text.iloc[i]!r}", int(lines.iloc[i]))
+    cn = cn.where(is_cn, np.nan)
+    autosome = ~chrom.isin(["chrX", "chrY"])
+    odd = autosome & (((seg_type == "gain") & (cn <= 2)) | ((seg_type == "loss") & (cn >= 2)))
+    if odd.any():
+        i = int(np.flatnonzero(odd.to_numpy())[0])
+        warnings.append(f"{p.name}:{int(lines.iloc[i])}: Type {type_raw.iloc[i]} disagrees with CN State "
+                        f"{cn.iloc[i]:g} on an autosome ({int(odd.sum())} row(s)); the CN State is used")
+
+    markers = pd.to_numeric(col("markers").str.replace(_SEPARATORS, "", regex=True), errors="coerce")
+    log2_text = col("mean_log2").where(col("mean_log2") != "", col("median_log2"))
+    if table.delimiter == ";":
+        log2_text = log2_text.str.replace(",", ".", regex=False)
+    log2 = pd.to_numeric(log2_text, errors="coerce")
+
+    files = col("file")
+    samples = files.map(sample_name_from_file)
+    fallback = default_sample or p.stem
+    samples = samples.where(samples != "", fallback)
+    seg_id = col("name_id")
+    seg_id = seg_id.where(seg_id != "", p.name + ":" + lines.astype(str))
+
+    segments = pd.DataFrame({
+        "sample": samples, "chrom": chrom.astype(str), "start": start0.astype("int64"),
+        "end": end.astype("int64"), "kind": np.where(is_cn, "cn", "loh"), "type": seg_type,
+        "copy_number": cn.astype(float), "log2": log2.astype(float), "markers": markers.astype("Int64"),
+        "segment_id": seg_id, "source_line": lines,
+    })
+    # --- duplicates ----------------------------------------------------------------------------------
+    key = ["sample", "chrom", "start", "end", "type", "copy_number"]
+    dup = segments.duplicated(subset=key, keep="first")
+    if dup.any():
+        dup_lines = ", ".join(str(x) for x in segments.loc[dup, "source_line"].tolist()[:10])
+        warnings.append(f"{p.name}: {int(dup.sum())} duplicated row(s) ignored (lines {dup_lines})")
+        segments = segments[~dup]
+    segments = conform_segments(segments)
+    sample_list = list(dict.fromkeys(segments["sample"].tolist()))
+    has_loh = {s: bool((segments.loc[segments["sample"] == s, "kind"] == "loh").any()) for s in sample_list}
+    if not any(has_loh.values()):
+        warnings.append(f"{p.name}: the export holds no LOH row (ChAS may have hidden the LOH track): "
+                        f"LOH not assessed")
+    return ChasExport(p, sha, segments, sample_list, has_loh, convention, list(table.header), warnings)

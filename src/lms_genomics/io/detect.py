@@ -1,0 +1,57 @@
+"""What a file is, by content (not only by extension)."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+from .chas import looks_like_chas
+from .text import normalize_column, sniff_delimiter
+
+KINDS = ("chas_segments", "seg", "probes", "vcf", "archer", "sample_sheet")
+_HEAD_BYTES = 256 * 1024
+
+
+def _head_lines(path: Path, n: int = 60) -> list[str]:
+    with open(path, "rb") as fh:
+        head = fh.read(_HEAD_BYTES)
+    if head[:2] == b"\x1f\x8b":
+        try:
+            with gzip.open(path, "rb") as gz:
+                head = gz.read(_HEAD_BYTES)
+        except (OSError, EOFError):
+            return []
+    if b"\x00" in head:
+        return []
+    text = head.decode("utf-8-sig", errors="replace")
+    return text.splitlines()[:n]
+
+
+def detect_file(path: str | Path) -> str | None:
+    """The kind of an input file (one of :data:`KINDS`), or None when lmsgen does not read it."""
+    p = Path(path)
+    try:
+        lines = _head_lines(p)
+    except OSError:
+        return None
+    if not lines:
+        return None
+    if lines[0].startswith("##fileformat=VCF"):
+        return "vcf"
+    body = [ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+    if not body:
+        return None
+    header_text = body[0]
+    delim = sniff_delimiter(header_text)
+    header = header_text.split() if delim == " " else header_text.split(delim)
+    keys = [normalize_column(h) for h in header]
+    if looks_like_chas(header):
+        return "chas_segments"
+    if keys and keys[0] == "probesetname":
+        return "probes"
+    if {"loc start", "loc end"} <= set(keys) or {"start", "end", "log2"} <= set(keys) or (
+            len(keys) >= 5 and keys[1] in {"chrom", "chromosome", "chr"} and any("seg" in k for k in keys)):
+        return "seg"
+    if any(ln.startswith(("FCA_", "SAMPLE_NAME\t")) for ln in lines[:20]):
+        return "archer"
+    return None

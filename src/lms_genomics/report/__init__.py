@@ -1,0 +1,1 @@
+"""Writers: JSON, TSV and the human summary of a :class:`~lms_genomics.result.SampleResult`."""

@@ -1,0 +1,72 @@
+"""Atomic writers for the per-sample outputs (``<sample>.json``, ``<sample>.genes.tsv``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import IO, Any
+
+from ..result import SampleResult, _clean
+
+GENE_TSV_COLUMNS = ["gene", "chrom", "start", "end", "call", "copy_number", "min_copy_number",
+                    "max_copy_number", "loh", "loh_fraction", "partial", "covered_fraction",
+                    "deciding_segment_id", "deciding_start", "deciding_end", "deciding_markers",
+                    "deciding_source_line", "deciding_in_profile"]
+
+
+def safe_file_stem(sample: str) -> str:
+    """A file-name-safe version of a sample name (no path separators, no shell or HTML metacharacters)."""
+    stem = re.sub(r"[^A-Za-z0-9._+-]+", "_", sample).strip("._")
+    return stem or "sample"
+
+
+@contextmanager
+def atomic_write(path: str | Path, mode: str = "w") -> Iterator[IO[Any]]:
+    """Write to a temporary file beside ``path`` and rename it into place only if the block succeeds."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8", newline=None if "b" in mode else "\n") as fh:
+            yield fh
+        os.replace(tmp, target)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def result_json(result: SampleResult, indent: int | None = 2) -> str:
+    """The JSON text of a result."""
+    return json.dumps(result.to_dict(), indent=indent, ensure_ascii=False, allow_nan=False, default=_clean)
+
+
+def genes_tsv(result: SampleResult) -> str:
+    """The gene table as TSV text (one row per gene)."""
+    df = result.genes.reindex(columns=GENE_TSV_COLUMNS).copy()
+    df.insert(0, "sample", result.sample)
+    return df.to_csv(sep="\t", index=False, na_rep="", lineterminator="\n")
+
+
+def write_outputs(result: SampleResult, out_dir: str | Path, write_json: bool = True) -> list[Path]:
+    """Write ``<sample>.json`` (unless ``write_json`` is False) and ``<sample>.genes.tsv``; returns paths.
+
+    Each file is complete or absent: the text is rendered first, then written atomically.
+    """
+    out = Path(out_dir)
+    stem = safe_file_stem(result.sample)
+    rendered: list[tuple[Path, str]] = []
+    if write_json:
+        rendered.append((out / f"{stem}.json", result_json(result) + "\n"))
+    rendered.append((out / f"{stem}.genes.tsv", genes_tsv(result)))
+    written = []
+    for path, text in rendered:
+        with atomic_write(path) as fh:
+            fh.write(text)
+        written.append(path)
+    return written

@@ -1,0 +1,125 @@
+"""The typed result of one sample, and its JSON form (schema ``lmsgen.sample/1``)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .calling.profile import Profile
+
+SCHEMA = "lmsgen.sample/1"
+
+
+def _clean(value: Any) -> Any:
+    """JSON-safe scalars: NaN/NA → None, numpy → Python."""
+    if value is None or value is pd.NA:
+        return None
+    if hasattr(value, "item") and not isinstance(value, (list, dict, str)):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+@dataclass
+class SampleResult:
+    """Everything lmsgen concluded about one sample, with the evidence and provenance behind it.
+
+    ``genes`` has one row per gene (call, copy number, LOH, partial, deciding segment); ``evidence`` one
+    row per (gene, overlapping segment); ``segments`` the sample's segments with their state and whether
+    they count in the profile.
+    """
+
+    sample: str
+    profile: Profile
+    genes: pd.DataFrame
+    evidence: pd.DataFrame
+    segments: pd.DataFrame
+    arm_level: dict[str, Any]
+    provenance: dict[str, Any]
+    qc: dict[str, Any]
+    biallelic: dict[str, Any]
+    variants: Any = "not_assessed"
+    fusions: Any = "not_assessed"
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def profile_class(self) -> str:
+        """``flat``, ``simple`` or ``complex``."""
+        return self.profile.profile_class
+
+    def gene(self, name: str) -> dict[str, Any]:
+        """The JSON object of one gene (KeyError if the gene is not in the reference)."""
+        return self.to_dict()["genes"][name]
+
+    def gene_call(self, name: str) -> str:
+        """The call of one gene, e.g. ``homozygous_deletion``."""
+        row = self.genes.loc[self.genes["gene"] == name]
+        if row.empty:
+            raise KeyError(name)
+        return str(row["call"].iloc[0])
+
+    def _gene_objects(self) -> dict[str, Any]:
+        ev_by_gene: dict[str, list[dict[str, Any]]] = {}
+        if not self.evidence.empty:
+            for rec in self.evidence.to_dict("records"):
+                ev_by_gene.setdefault(rec["gene"], []).append({
+                    "segment_id": _clean(rec["segment_id"]), "chrom": rec["chrom"],
+                    "start": _clean(rec["start_b"]), "end": _clean(rec["end_b"]),
+                    "size": _clean(rec["end_b"] - rec["start_b"]), "kind": rec["kind"], "type": rec["type"],
+                    "state": rec["state"], "copy_number": _clean(rec["copy_number"]),
+                    "markers": _clean(rec["markers"]), "overlap_bp": _clean(rec["overlap_bp"]),
+                    "gene_fraction": _clean(rec["gene_fraction"]), "source_line": _clean(rec["source_line"]),
+                    "in_profile": _clean(rec["in_profile"]),
+                })
+        out: dict[str, Any] = {}
+        for rec in self.genes.to_dict("records"):
+            deciding = None
+            if _clean(rec["deciding_segment_id"]) is not None:
+                deciding = {
+                    "segment_id": rec["deciding_segment_id"], "chrom": rec["chrom"],
+                    "start": _clean(rec["deciding_start"]), "end": _clean(rec["deciding_end"]),
+                    "size": _clean(rec["deciding_end"] - rec["deciding_start"]),
+                    "markers": _clean(rec["deciding_markers"]), "source_line": _clean(rec["deciding_source_line"]),
+                    "in_profile": _clean(rec["deciding_in_profile"]),
+                }
+            notes = []
+            if deciding and deciding["in_profile"] is False:
+                notes.append("the deciding segment is below the profile size/marker floor: it makes this call "
+                             "but is not counted as a profile anomaly")
+            if rec["partial"]:
+                notes.append(f"gene only partly covered by the deciding segment ({rec['covered_fraction']:.0%})")
+            out[rec["gene"]] = {
+                "call": rec["call"], "copy_number": _clean(rec["copy_number"]),
+                "min_copy_number": _clean(rec["min_copy_number"]), "max_copy_number": _clean(rec["max_copy_number"]),
+                "loh": _clean(rec["loh"]), "loh_fraction": _clean(rec["loh_fraction"]),
+                "partial": bool(rec["partial"]), "covered_fraction": _clean(rec["covered_fraction"]),
+                "chrom": rec["chrom"], "start": _clean(rec["start"]), "end": _clean(rec["end"]),
+                "deciding_segment": deciding, "evidence": ev_by_gene.get(rec["gene"], []), "notes": notes,
+            }
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """The full result as plain JSON-ready data (schema ``lmsgen.sample/1``)."""
+        profile = self.profile.as_dict()
+        profile["arm_level"] = self.arm_level
+        profile["anomaly_segments"] = [
+            {"chrom": r["chrom"], "start": _clean(r["start"]), "end": _clean(r["end"]), "state": r["state"],
+             "markers": _clean(r["markers"]), "segment_ids": list(r["segment_ids"])}
+            for r in self.profile.anomaly_table.to_dict("records")
+        ]
+        return {
+            "schema": SCHEMA,
+            "sample": self.sample,
+            "provenance": self.provenance,
+            "profile": profile,
+            "genes": self._gene_objects(),
+            "variants": self.variants,
+            "fusions": self.fusions,
+            "biallelic": self.biallelic,
+            "qc": self.qc,
+            "warnings": list(self.warnings),
+        }

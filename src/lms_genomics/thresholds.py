@@ -1,0 +1,92 @@
+"""Every threshold lmsgen uses, in one object; each default explains its reasoning.
+
+A :class:`Thresholds` is written whole into every result's provenance, so a call can always be traced
+to the numbers that made it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+from .errors import UsageError
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Calling and profiling thresholds (copy numbers are absolute, per cell)."""
+
+    homdel_max_cn: float = 1.0
+    """Homozygous deletion when the minimum copy number over the gene is **below** this.
+
+    OncoScan/ChAS report sub-clonal nullisomy as fractional states (0.33, 0.67); oncoscanR, PCGR and
+    CNVkit's 'ampdel' all call CN < 1 homozygous loss."""
+
+    amp_min_cn: float = 5.0
+    """Amplification when the maximum copy number over the gene is **at least** this (CNVkit ampdel,
+    oncoscanR and PCGR agree on 5). Between the normal level and this, the gene is 'gain'."""
+
+    neutral_tolerance: float = 0.0
+    """Copy numbers within this distance of the normal level (2 on autosomes) count as neutral.
+
+    0 for ChAS, whose CN states are already discrete calls. Log2-derived copy numbers are continuous and
+    use :attr:`log2_neutral_tolerance` instead."""
+
+    log2_neutral_tolerance: float = 0.5
+    """For copy numbers derived from log2 ratios: |CN − normal| below this is neutral (half a copy)."""
+
+    min_anomaly_size: int = 300_000
+    """Segments shorter than this (bp) are not counted as profile anomalies. 300 kb is OncoScan's
+    resolution in oncoscanR ('kit resolution'); gene calls still use every segment and say when the
+    deciding one fell under this floor."""
+
+    min_anomaly_markers: int = 0
+    """Segments with fewer markers than this are not counted as anomalies (0 = no marker floor)."""
+
+    merge_gap: int = 300_000
+    """Neighbouring segments of the same state closer than this (bp) are merged before counting."""
+
+    arm_fraction: float = 0.9
+    """An arm-level event covers at least this fraction of the arm's assessed extent (oncoscanR ≥ 1.0:
+    90%, Christinat et al., J Mol Diagn 2021)."""
+
+    simple_max_anomalies: int = 10
+    """Profile class: flat when A = 0, simple when 1 ≤ A ≤ this, complex above it."""
+
+    include_sex_chromosomes: bool = False
+    """Count anomalies on chrX/chrY in A, C, GI and FGA (off by default: their baseline depends on sex)."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain dict of every threshold (for JSON provenance)."""
+        return asdict(self)
+
+    def with_overrides(self, **overrides: Any) -> Thresholds:
+        """A copy with some values replaced; unknown names or bad values raise :class:`UsageError`."""
+        names = {f.name: f for f in fields(self)}
+        clean: dict[str, Any] = {}
+        for key, value in overrides.items():
+            if key not in names:
+                raise UsageError(f"unknown threshold {key!r}; known: {', '.join(sorted(names))}")
+            default = getattr(self, key)
+            try:
+                if isinstance(default, bool):
+                    if isinstance(value, str):
+                        if value.lower() not in {"true", "false", "1", "0", "yes", "no"}:
+                            raise ValueError(value)
+                        value = value.lower() in {"true", "1", "yes"}
+                    clean[key] = bool(value)
+                elif isinstance(default, int):
+                    clean[key] = int(float(value))
+                else:
+                    clean[key] = float(value)
+            except ValueError:
+                raise UsageError(f"threshold {key} needs a {type(default).__name__}, not {value!r}") from None
+            if not isinstance(default, bool) and clean[key] < 0:
+                raise UsageError(f"threshold {key} must not be negative ({value!r})")
+        result = replace(self, **clean)
+        if result.arm_fraction > 1:
+            raise UsageError("threshold arm_fraction must be between 0 and 1")
+        return result
+
+
+DEFAULT_THRESHOLDS = Thresholds()
