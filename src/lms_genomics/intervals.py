@@ -5,8 +5,29 @@ All tables use lmsgen's canonical columns ``chrom``, ``start``, ``end`` (0-based
 
 from __future__ import annotations
 
+import functools
+import warnings
+from collections.abc import Callable
+from typing import TypeVar
+
 import pandas as pd
 import pyranges as pr
+
+F = TypeVar("F", bound=Callable[..., pd.DataFrame])
+
+
+def _quiet(func: F) -> F:
+    """pyranges 0.1.x uses pandas APIs that pandas 3 deprecates; keep those warnings out of our output."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=FutureWarning)
+            warnings.filterwarnings("ignore", category=DeprecationWarning)
+            warnings.filterwarnings("ignore", message=".*(lsuffix|chained_assignment|ChainedAssignment).*")
+            return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 def _to_pr(df: pd.DataFrame) -> pr.PyRanges:
@@ -23,6 +44,7 @@ def _from_pr(gr: pr.PyRanges) -> pd.DataFrame:
     return df
 
 
+@_quiet
 def overlap_join(left: pd.DataFrame, right: pd.DataFrame, suffix: str = "_b") -> pd.DataFrame:
     """All pairs (left row, right row) whose intervals overlap by at least one base.
 
@@ -39,6 +61,7 @@ def overlap_join(left: pd.DataFrame, right: pd.DataFrame, suffix: str = "_b") ->
     return out
 
 
+@_quiet
 def merge(df: pd.DataFrame, by: list[str] | None = None, slack: int = 0) -> pd.DataFrame:
     """Merge overlapping intervals (and those within ``slack`` bases) per chromosome and ``by`` columns."""
     if df.empty:
@@ -49,6 +72,7 @@ def merge(df: pd.DataFrame, by: list[str] | None = None, slack: int = 0) -> pd.D
     return out
 
 
+@_quiet
 def intersect(df: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
     """Parts of ``df`` intervals inside ``regions`` (each df row clipped, rows outside dropped)."""
     if df.empty or regions.empty:
@@ -56,6 +80,7 @@ def intersect(df: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
     return _from_pr(_to_pr(df).intersect(_to_pr(regions[["chrom", "start", "end"]])))
 
 
+@_quiet
 def subtract(df: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
     """Parts of ``df`` intervals outside ``regions``."""
     if df.empty or regions.empty:
