@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import EXAMPLES, SHARED, shared_path, write_chas
+from lms_genomics.cli.main import main
 
 from lms_genomics import __version__
-from lms_genomics.cli.main import main
 
 REQUIRED_KEYS = {"schema", "sample", "provenance", "profile", "genes", "variants", "fusions", "biallelic", "qc",
                  "warnings"}

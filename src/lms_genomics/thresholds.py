@@ -27,13 +27,24 @@ class Thresholds:
     oncoscanR and PCGR agree on 5). Between the normal level and this, the gene is 'gain'."""
 
     neutral_tolerance: float = 0.0
-    """Copy numbers within this distance of the normal level (2 on autosomes) count as neutral.
+    """ChAS CN states within this distance of the normal level (2 on autosomes) count as neutral.
 
-    0 for ChAS, whose CN states are already discrete calls. Log2-derived copy numbers are continuous and
-    use :attr:`log2_neutral_tolerance` instead."""
+    0: ChAS CN states are already discrete calls of the array software."""
 
-    log2_neutral_tolerance: float = 0.5
-    """For copy numbers derived from log2 ratios: |CN − normal| below this is neutral (half a copy)."""
+    log2_loss: float = -0.1
+    """Log2-ratio inputs (.seg/.cns): a segment below this log2 ratio is a loss (heterozygous deletion
+    unless its copy number is below ``homdel_max_cn``). −0.1 is GISTIC 2.0's default deletion threshold:
+    log2 ratios are relative to the tumour's own ploidy and diluted by normal cells, so a clonal one-copy
+    loss at 50% purity reads only −0.42 and a subclonal one far less."""
+
+    log2_gain: float = 0.1
+    """Log2-ratio inputs: a segment above this log2 ratio is a gain (amplification from ``amp_min_cn``);
+    GISTIC 2.0's default amplification threshold."""
+
+    min_segment_markers: int = 10
+    """Log2-ratio inputs: segments with fewer markers are treated as noise (germline CNV, probe
+    artefacts) and take no part in gene calls or the profile; genes they overlap say so in their notes.
+    Not applied to ChAS exports, whose segments are already curated calls."""
 
     min_anomaly_size: int = 300_000
     """Segments shorter than this (bp) are not counted as profile anomalies. 300 kb is OncoScan's

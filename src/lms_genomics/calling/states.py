@@ -31,23 +31,26 @@ def segment_states(segments: pd.DataFrame, thresholds: Thresholds, sex: str | No
                    continuous: bool = False) -> pd.Series:
     """State of each copy-number row (``kind == 'cn'``); LOH rows get ``'loh'``.
 
-    ``continuous`` marks copy numbers derived from log2 ratios, where ``log2_neutral_tolerance`` applies;
-    ChAS CN states are discrete calls and use ``neutral_tolerance``. Where the normal level is unknown
-    (X/Y with unknown sex) the source's own gain/loss type gives the direction.
+    ChAS CN states (``continuous=False``) are compared with the normal level (2 on autosomes; X/Y by sex,
+    or the export's own Gain/Loss type when the sex is unknown). Log2-ratio inputs (``continuous=True``)
+    take the direction from the log2 ratio (``log2_loss``/``log2_gain``, relative to the tumour's ploidy)
+    and the magnitude (homozygous deletion, amplification) from the purity/ploidy-corrected copy number.
     """
     cn = segments["copy_number"].astype(float)
     base = normal_copy_number(segments["chrom"], sex)
-    tol = thresholds.log2_neutral_tolerance if continuous else thresholds.neutral_tolerance
     known = base.notna()
-    below = np.where(known, cn < base - tol, segments["type"] == "loss")
-    above = np.where(known, cn > base + tol, segments["type"] == "gain")
-    if not continuous:
-        # ChAS: a CN state equal to the normal level is neutral even with zero tolerance.
-        below = below & ~(known & np.isclose(cn, base))
-        above = above & ~(known & np.isclose(cn, base))
-    homdel = (cn < thresholds.homdel_max_cn) & (base.fillna(2.0) >= 1)
-    amp = (cn >= thresholds.amp_min_cn) & above
-    state = np.select([homdel & below, amp, below, above], ["homdel", "amp", "hetdel", "gain"], "neutral")
+    if continuous:
+        log2 = segments["log2"].astype(float)
+        below = (log2 < thresholds.log2_loss).to_numpy()
+        above = (log2 > thresholds.log2_gain).to_numpy()
+    else:
+        tol = thresholds.neutral_tolerance
+        below = np.where(known, (cn < base - tol) & ~np.isclose(cn, base), segments["type"] == "loss")
+        above = np.where(known, (cn > base + tol) & ~np.isclose(cn, base), segments["type"] == "gain")
+    homdel = ((cn < thresholds.homdel_max_cn) & (base.fillna(2.0) >= 1)).to_numpy()
+    amp = ((cn >= thresholds.amp_min_cn).to_numpy()) & above
+    state = np.select([homdel & (below | continuous), amp, below, above], ["homdel", "amp", "hetdel", "gain"],
+                      "neutral")
     state = pd.Series(state, index=segments.index, dtype=object)
     state[segments["kind"] == "loh"] = "loh"
     return state

@@ -6,6 +6,8 @@ import gzip
 from pathlib import Path
 
 from .chas import looks_like_chas
+from .samplesheet import SHEET_NAMES
+from .seg import looks_like_seg
 from .text import normalize_column, sniff_delimiter
 
 KINDS = ("chas_segments", "seg", "probes", "vcf", "archer", "sample_sheet")
@@ -38,6 +40,8 @@ def detect_file(path: str | Path) -> str | None:
         return None
     if lines[0].startswith("##fileformat=VCF"):
         return "vcf"
+    if p.suffix.lower() == ".toml" and p.name.lower() in SHEET_NAMES:
+        return "sample_sheet"
     body = [ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
     if not body:
         return None
@@ -49,9 +53,18 @@ def detect_file(path: str | Path) -> str | None:
         return "chas_segments"
     if keys and keys[0] == "probesetname":
         return "probes"
-    if {"loc start", "loc end"} <= set(keys) or {"start", "end", "log2"} <= set(keys) or (
-            len(keys) >= 5 and keys[1] in {"chrom", "chromosome", "chr"} and any("seg" in k for k in keys)):
+    if looks_like_seg(header) or (delim == " " and looks_like_seg(header_text.replace("  ", "\t").split("\t"))):
         return "seg"
+    if delim == " ":
+        from .seg import COLUMN_ALIASES as seg_aliases
+
+        tokens = header_text.split()
+        joined = {normalize_column(" ".join(tokens[i:i + k])) for k in (1, 2, 3) for i in range(len(tokens))}
+        if {"chrom", "start", "end", "log2"} <= {seg_aliases.get(t) for t in joined}:
+            return "seg"
+    if Path(path).name.lower() in SHEET_NAMES and ({"purity", "ploidy", "sex", "tumour cell content",
+                                                     "tumor cell content", "gender"} & set(keys)):
+        return "sample_sheet"
     if any(ln.startswith(("FCA_", "SAMPLE_NAME\t")) for ln in lines[:20]):
         return "archer"
     return None

@@ -76,7 +76,8 @@ def read_table(path: str | Path, header_hint: re.Pattern[str] | None = None) -> 
     """
     p = Path(path)
     text, encoding = decode_text(p)
-    lines = text.splitlines()
+    # Only LF, CRLF and CR end lines: str.splitlines() would also split on form feeds or U+2028 inside cells.
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     comments: list[str] = []
     header_idx = None
     for i, line in enumerate(lines):
