@@ -86,7 +86,8 @@ def build_arms(refseq: Path, snp6_seg: Path) -> pd.DataFrame:
         g = genes[genes["chrom"] == chrom]
         if chrom == "chrY":
             g = g[(g["start"] >= Y_LIMITS[0]) & (g["end"] <= Y_LIMITS[1])]
-        for arm, sub, lo, hi in (("p", g[g["end"] <= p_end], 0, mid), ("q", g[g["start"] >= q_start], mid, SIZES[chrom])):
+        sides = (("p", g[g["end"] <= p_end], 0, mid), ("q", g[g["start"] >= q_start], mid, SIZES[chrom]))
+        for arm, sub, lo, hi in sides:
             if arm == "p" and chrom in ACROCENTRIC_P:
                 continue
             a_start, a_end = int(sub["start"].min()), int(sub["end"].max())

@@ -35,7 +35,7 @@ def test_merge_covers_the_same_bases_and_respects_slack(df, slack):
     assert bases(m) >= bases(df)
     if slack == 0:
         assert bases(m) == bases(df)
-    for chrom, g in m.groupby("chrom"):
+    for _chrom, g in m.groupby("chrom"):
         g = g.sort_values("start")
         assert ((g["start"].to_numpy()[1:] - g["end"].to_numpy()[:-1]) > slack).all()
     assert int(m["n_merged"].sum()) == len(df)

@@ -111,14 +111,14 @@ def read_sample_sheet(path: str | Path, default_sample: str | None = None) -> Sa
     if purity_col is None and ploidy_col is None and sex_col is None:
         raise InputError(p, "sample sheet without a purity, ploidy or sex column", table.header_line)
     rows = {}
-    for fields_, n in zip(table.rows, table.line_numbers, strict=True):
-        def get(i: int | None) -> object:
-            return fields_[i] if i is not None and i < len(fields_) else None
+    def get(fields_: list[str], i: int | None) -> object:
+        return fields_[i] if i is not None and i < len(fields_) else None
 
-        sid = str(get(id_col)).strip() if id_col is not None else (default_sample or p.parent.name)
+    for fields_, n in zip(table.rows, table.line_numbers, strict=True):
+        sid = str(get(fields_, id_col)).strip() if id_col is not None else (default_sample or p.parent.name)
         if not sid:
             raise InputError(p, "row without a sample id", n)
-        rows[sid] = _info(sid, get(purity_col), get(ploidy_col), get(sex_col), p, n)
+        rows[sid] = _info(sid, get(fields_, purity_col), get(fields_, ploidy_col), get(fields_, sex_col), p, n)
     return SampleSheet(p, rows)
 
 
