@@ -76,22 +76,34 @@ def main() -> None:
 @click.option("--sex", type=click.Choice(["female", "male"]), default=None,
               help="Patient sex: sets the normal copy number of X and Y (default: follow the export's types).")
 @click.option("--sample", "sample_name", default=None, help="Only this sample of a multi-sample export.")
+@click.option("--purity", type=float, default=None,
+              help="Tumour purity for log2 inputs: fraction (0.6) or tumour cell content in % (60).")
+@click.option("--ploidy", type=float, default=None, help="Tumour ploidy for log2 inputs (default 2).")
+@click.option("--sample-sheet", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="TSV/CSV/TOML with id, purity (or tumour cell content %), ploidy, sex per sample "
+                   "(default: sample.tsv or sample.toml in the folder).")
+@click.option("--allow-other-build", is_flag=True,
+              help="Drop segments beyond hg19 chromosome ends instead of stopping (data on another build).")
 @click.option("--threshold", "-t", "threshold_pairs", multiple=True, metavar="NAME=VALUE",
               help="Override a threshold, e.g. -t amp_min_cn=6 -t min_anomaly_size=500000 (repeatable).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def classify(sample_dir: Path, out_dir: Path | None, json_to: str | None, genes_bed: Path | None,
-             arms_bed: Path | None, sex: str | None, sample_name: str | None,
+             arms_bed: Path | None, sex: str | None, sample_name: str | None, purity: float | None,
+             ploidy: float | None, sample_sheet: Path | None, allow_other_build: bool,
              threshold_pairs: tuple[str, ...], quiet: bool) -> None:
     """Call genes and classify the genomic profile of the sample in SAMPLE_DIR.
 
     \b
-    SAMPLE_DIR is a folder holding a ChAS segment export (found by content, any file name), or the
-    export itself. A multi-sample export gives one result per sample.
+    SAMPLE_DIR is a folder holding a ChAS segment export or a log2 segment file (.seg from CBS/DNAcopy/
+    GISTIC, CNVkit .cns), found by content, or the file itself. A multi-sample file gives one result per
+    sample. For log2 inputs, copy number = (2^r (pP + 2(1-p)) - 2(1-p)) / p with purity p and ploidy P
+    from --purity/--ploidy, the sample sheet, or 1 and 2.
     \b
     Examples:
       lmsgen classify case2/ --out results/
       lmsgen classify case2/ --json - | jq .genes.RB1
       lmsgen classify export.txt --sex female -t amp_min_cn=6
+      lmsgen classify cohort.seg --sample-sheet samples.tsv --out results/
     \b
     Calls (per gene, over the segments that overlap it): homozygous deletion CN < 1; heterozygous
     deletion CN < 2; amplification CN >= 5; gain 2 < CN < 5; copy-neutral LOH = LOH without loss.
@@ -104,7 +116,9 @@ def classify(sample_dir: Path, out_dir: Path | None, json_to: str | None, genes_
         from lms_genomics.sample import classify_all
 
         thresholds = _parse_thresholds(threshold_pairs)
-        results = classify_all(sample_dir, thresholds=thresholds, genes=genes_bed, arms=arms_bed, sex=sex)
+        results = classify_all(sample_dir, thresholds=thresholds, genes=genes_bed, arms=arms_bed, sex=sex,
+                               purity=purity, ploidy=ploidy, sample_sheet=sample_sheet,
+                               check_build=not allow_other_build)
         if sample_name is not None:
             results = [r for r in results if r.sample == sample_name]
             if not results:

@@ -144,12 +144,12 @@ def build_result(cns: CopyNumberSample, *, thresholds: Thresholds, genes: GeneRe
     seg["state"] = segment_states(seg, thresholds, sex=sex, continuous=cns.continuous)
     noise = _noise_floor(seg, cns, thresholds)
     used = seg[~noise].reset_index(drop=True)
-    anomalies = clean_anomalies(used, thresholds)
+    anomalies = clean_anomalies(used, thresholds, continuous=cns.continuous)
     seg["in_profile"] = in_profile_flags(seg, anomalies)
     seg.loc[noise, "in_profile"] = False
     seg["excluded_from_calls"] = noise
     used = seg[~noise].reset_index(drop=True)
-    profile = compute_profile(anomalies, arms, thresholds)
+    profile = compute_profile(anomalies, arms, thresholds, continuous=cns.continuous)
     calls = call_genes(genes.genes, used, arms, absent_is_neutral=cns.absent_is_neutral,
                        loh_assessed=cns.loh_assessed, sex=sex)
     evidence = gene_evidence(genes.genes, seg)

@@ -10,7 +10,8 @@ chrom          str        UCSC name (chr1 … chrY)
 start, end     int64      0-based half-open, hg19
 kind           str        ``cn`` (a copy-number segment) or ``loh`` (an LOH segment)
 type           str        ``gain``, ``loss``, ``neutral`` (cn rows) or ``loh``
-copy_number    float64    absolute total copy number (NaN for LOH rows)
+copy_number    float64    absolute total copy number (NaN for LOH rows; for log2 inputs NaN until
+                          computed with purity and ploidy)
 log2           float64    log2 ratio when the source gives one (NaN otherwise)
 markers        Int64      probes/markers in the segment (NA when unknown)
 segment_id     str        id in the source (``Name/ID``) or ``<file>:<line>``
@@ -88,8 +89,8 @@ def is_segments(df: pd.DataFrame, raise_errors: bool = False) -> bool:
     if not df["type"].isin(SEGMENT_TYPES).all():
         return fail("type must be gain, loss, neutral or loh")
     cn = df[df["kind"] == "cn"]
-    if cn["copy_number"].isna().any() or (cn["copy_number"] < 0).any():
-        return fail("cn segments need a non-negative copy_number")
+    if (cn["copy_number"].isna() & cn["log2"].isna()).any() or (cn["copy_number"] < 0).any():
+        return fail("cn segments need a non-negative copy_number or a log2 ratio")
     if ((df["kind"] == "loh") != (df["type"] == "loh")).any():
         return fail("kind loh if and only if type loh")
     return True

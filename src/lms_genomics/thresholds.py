@@ -51,6 +51,15 @@ class Thresholds:
     resolution in oncoscanR ('kit resolution'); gene calls still use every segment and say when the
     deciding one fell under this floor."""
 
+    log2_min_anomaly_size: int = 1_000_000
+    """Log2-ratio inputs: the size floor of a profile anomaly (bp). Log2 segmentations of dense arrays (SNP6,
+    1.8 M probes) resolve many sub-megabase germline and subclonal shifts that ChAS would not report;
+    1 Mb is the resolution at which the aCGH genomic index was defined. Gene calls are not affected."""
+
+    log2_anomaly: float = 0.25
+    """Log2-ratio inputs: a segment counts as a profile anomaly only when |log2| ≥ this (the cut-off a
+    published LMS OncoScan study applied to ChAS log2 ratios); weaker shifts still make gene calls."""
+
     min_anomaly_markers: int = 0
     """Segments with fewer markers than this are not counted as anomalies (0 = no marker floor)."""
 

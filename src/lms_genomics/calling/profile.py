@@ -37,15 +37,20 @@ def direction(state: pd.Series) -> pd.Series:
                                                                         "neutral")), index=state.index)
 
 
-def clean_anomalies(segments: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
+def clean_anomalies(segments: pd.DataFrame, thresholds: Thresholds, continuous: bool = False) -> pd.DataFrame:
     """Aberrant copy-number segments after merging same-state neighbours and applying the size/marker floor.
 
     Neighbours of one state (homdel, hetdel, gain, amp) closer than ``merge_gap`` are merged (their markers
     summed); merged segments shorter than ``min_anomaly_size`` or with fewer than ``min_anomaly_markers``
-    markers are dropped. Returns the kept anomalies with ``chrom, start, end, state, direction, markers,
-    n_merged, segment_ids``.
+    markers are dropped. For log2-derived segments (``continuous``) a segment must also reach |log2| ≥
+    ``log2_anomaly`` and the size floor is ``log2_min_anomaly_size``. Returns the kept anomalies with
+    ``chrom, start, end, state, direction, markers, n_merged, segment_ids``.
     """
     cn = segments[(segments["kind"] == "cn") & (segments["state"] != "neutral")]
+    min_size = thresholds.min_anomaly_size
+    if continuous:
+        cn = cn[cn["log2"].abs() >= thresholds.log2_anomaly]
+        min_size = thresholds.log2_min_anomaly_size
     cols = ["chrom", "start", "end", "state", "direction", "markers", "n_merged", "segment_ids"]
     if cn.empty:
         return pd.DataFrame(columns=cols)
@@ -61,7 +66,7 @@ def clean_anomalies(segments: pd.DataFrame, thresholds: Thresholds) -> pd.DataFr
         segment_ids=("segment_id", lambda ids: list(dict.fromkeys(ids))))
     out = merged.merge(agg.reset_index(), on=key, how="left")
     out["direction"] = direction(out["state"])
-    size_ok = (out["end"] - out["start"]) >= thresholds.min_anomaly_size
+    size_ok = (out["end"] - out["start"]) >= min_size
     markers = pd.to_numeric(out["markers"], errors="coerce")
     marker_ok = markers.isna() | (markers >= thresholds.min_anomaly_markers)
     out = out[size_ok & marker_ok].copy()
@@ -78,7 +83,8 @@ def in_profile_flags(segments: pd.DataFrame, anomalies: pd.DataFrame) -> pd.Seri
     return flags.astype(object).where(aberrant, None)
 
 
-def compute_profile(anomalies: pd.DataFrame, arms: pd.DataFrame, thresholds: Thresholds) -> Profile:
+def compute_profile(anomalies: pd.DataFrame, arms: pd.DataFrame, thresholds: Thresholds,
+                    continuous: bool = False) -> Profile:
     """A, C, GI, FGA and class from cleaned anomalies."""
     counted = anomalies if thresholds.include_sex_chromosomes else anomalies[anomalies["chrom"].isin(AUTOSOMES)]
     a = len(counted)
@@ -101,8 +107,10 @@ def compute_profile(anomalies: pd.DataFrame, arms: pd.DataFrame, thresholds: Thr
     else:
         cls, rule = "complex", f"A = {a} > {limit} → complex"
     scope = "autosomes and sex chromosomes" if thresholds.include_sex_chromosomes else "autosomes"
-    rule += (f" (A = Gain/Loss segments on {scope} after merging same-state neighbours < "
-             f"{thresholds.merge_gap} bp apart and dropping segments < {thresholds.min_anomaly_size} bp"
+    floor = thresholds.log2_min_anomaly_size if continuous else thresholds.min_anomaly_size
+    strength = f" with |log2| ≥ {thresholds.log2_anomaly}" if continuous else ""
+    rule += (f" (A = Gain/Loss segments{strength} on {scope} after merging same-state neighbours < "
+             f"{thresholds.merge_gap} bp apart and dropping segments < {floor} bp"
              + (f" or < {thresholds.min_anomaly_markers} markers" if thresholds.min_anomaly_markers else "")
              + "; GI = A²/C)")
     return Profile(cls, a, c, gi, fga, rule, counted.reset_index(drop=True))

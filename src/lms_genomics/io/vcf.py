@@ -21,7 +21,12 @@ reports); if FDP is missing or 0, ``FAO/(FRO+ΣFAO)`` (TS 3.6 report code); if t
 ``AF`` (itself flow-based, TS 4.2+); ``AO/DP`` last, and also for an allele whose FAO is ``.`` (indel-assembly
 allele merged into a TVC record, TS-15029). ``depth`` and ``alt_reads`` are the denominator and numerator of
 the VAF actually used, so ``vaf == alt_reads / depth`` whenever both are known. When AF is present it
-cross-checks FAO/FDP; disagreements are reported in ``warnings``.
+cross-checks FAO/FDP; disagreements are reported in ``warnings``. Per-sample FORMAT values are preferred to
+INFO (identical in every real single-sample file checked).
+
+``pop_af``: INFO ``GMAF``, INFO ``MAF`` (ignored when the record or header says it is TVC Tagseq's *molecular*
+allele frequency, i.e. a VAF), FUNC ``gmaf``/``maf``/``5000Exomes`` ``GMAF=``; NaN when the file carries none.
+``norm_ref``/``norm_alt`` write an empty allele as ``-`` (TVC's OREF/OALT convention).
 """
 
 from __future__ import annotations
