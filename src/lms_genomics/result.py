@@ -34,11 +34,11 @@ class SampleResult:
     """
 
     sample: str
-    profile: Profile
-    genes: pd.DataFrame
-    evidence: pd.DataFrame
-    segments: pd.DataFrame
-    arm_level: dict[str, Any]
+    profile: Profile | None  # None: no copy-number input ("not_assessed")
+    genes: pd.DataFrame | None
+    evidence: pd.DataFrame | None
+    segments: pd.DataFrame | None
+    arm_level: dict[str, Any] | None
     provenance: dict[str, Any]
     qc: dict[str, Any]
     biallelic: dict[str, Any]
@@ -48,15 +48,19 @@ class SampleResult:
 
     @property
     def profile_class(self) -> str:
-        """``flat``, ``simple`` or ``complex``."""
-        return self.profile.profile_class
+        """``flat``, ``simple``, ``complex``, or ``not_assessed`` without copy-number data."""
+        return self.profile.profile_class if self.profile is not None else "not_assessed"
 
     def gene(self, name: str) -> dict[str, Any]:
         """The JSON object of one gene (KeyError if the gene is not in the reference)."""
-        return self.to_dict()["genes"][name]
+        if self.genes is None:
+            raise KeyError(f"{name}: copy number not assessed for {self.sample}")
+        return self._gene_objects()[name]
 
     def gene_call(self, name: str) -> str:
         """The call of one gene, e.g. ``homozygous_deletion``."""
+        if self.genes is None:
+            return "not_assessed"
         row = self.genes.loc[self.genes["gene"] == name]
         if row.empty:
             raise KeyError(name)
@@ -64,6 +68,8 @@ class SampleResult:
 
     def _gene_objects(self) -> dict[str, Any]:
         ev_by_gene: dict[str, list[dict[str, Any]]] = {}
+        if self.genes is None or self.evidence is None:
+            return {}
         if not self.evidence.empty:
             for rec in self.evidence.to_dict("records"):
                 ev_by_gene.setdefault(rec["gene"], []).append({
@@ -104,19 +110,21 @@ class SampleResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The full result as plain JSON-ready data (schema ``lmsgen.sample/1``)."""
-        profile = self.profile.as_dict()
-        profile["arm_level"] = self.arm_level
-        profile["anomaly_segments"] = [
-            {"chrom": r["chrom"], "start": _clean(r["start"]), "end": _clean(r["end"]), "state": r["state"],
-             "markers": _clean(r["markers"]), "segment_ids": list(r["segment_ids"])}
-            for r in self.profile.anomaly_table.to_dict("records")
-        ]
+        profile: Any = "not_assessed"
+        if self.profile is not None:
+            profile = self.profile.as_dict()
+            profile["arm_level"] = self.arm_level
+            profile["anomaly_segments"] = [
+                {"chrom": r["chrom"], "start": _clean(r["start"]), "end": _clean(r["end"]), "state": r["state"],
+                 "markers": _clean(r["markers"]), "segment_ids": list(r["segment_ids"])}
+                for r in self.profile.anomaly_table.to_dict("records")
+            ]
         return {
             "schema": SCHEMA,
             "sample": self.sample,
             "provenance": self.provenance,
             "profile": profile,
-            "genes": self._gene_objects(),
+            "genes": self._gene_objects() if self.genes is not None else "not_assessed",
             "variants": self.variants,
             "fusions": self.fusions,
             "biallelic": self.biallelic,

@@ -17,22 +17,31 @@ import pandas as pd
 from ._version import __version__
 from .calling.arms import arm_level_events
 from .calling.biallelic import biallelic_status
+from .calling.fusions import report_fusions
 from .calling.genes import call_genes, gene_evidence
 from .calling.log2 import check_purity_ploidy, log2_to_copy_number
 from .calling.profile import clean_anomalies, compute_profile, in_profile_flags
 from .calling.states import SEXES, segment_states
+from .calling.variants import annotate_variants
 from .errors import InputError, NoInputError, UsageError
 from .genome import BUILD, GeneReference, load_arms, load_genes, reference_path, sha256_file
+from .io.archer import ArcherResult, read_archer
 from .io.chas import read_chas
 from .io.detect import detect_file
 from .io.samplesheet import SampleSheet, read_sample_sheet
 from .io.seg import read_seg
+from .io.vcf import VcfResult, read_vcf
 from .result import SampleResult
 from .thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 #: File names lmsgen writes itself; never taken as inputs.
 _OUTPUT_SUFFIXES = (".json", ".genes.tsv", ".seg.tsv", ".html", ".png", ".pdf", ".svg")
 COPY_NUMBER_KINDS = ("chas_segments", "seg")
+FUSION_KINDS = ("archer", "fusion_vcf")
+VARIANT_COLUMNS_OUT = ["gene", "chrom", "pos", "ref", "alt", "hgvs_c", "hgvs_p", "transcript", "function", "effect",
+                       "vaf", "vaf_source", "depth", "alt_reads", "genotype", "filter", "filter_reasons",
+                       "hotspot_id", "pop_af", "clinvar", "polymorphism", "low_depth", "below_vaf_floor", "damaging",
+                       "reportable", "exclusion_reasons", "source_line"]
 
 
 @dataclass
@@ -136,39 +145,84 @@ def _noise_floor(seg: pd.DataFrame, cns: CopyNumberSample, thresholds: Threshold
     return (markers < thresholds.min_segment_markers).fillna(False).astype(bool)
 
 
-def build_result(cns: CopyNumberSample, *, thresholds: Thresholds, genes: GeneReference, arms: pd.DataFrame,
-                 arms_path: Path, sex: str | None, inputs: SampleInputs, sheet: SampleSheet | None,
+def _variant_records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    from .result import _clean
+
+    shown = table[table["alt_reads"].fillna(0) > 0] if "alt_reads" in table else table
+    cols = [c for c in VARIANT_COLUMNS_OUT if c in shown.columns]
+    return [{k: (_clean(v) if not isinstance(v, list) else v) for k, v in rec.items()}
+            for rec in shown[cols].to_dict("records")]
+
+
+def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thresholds, genes: GeneReference,
+                 arms: pd.DataFrame, arms_path: Path, sex: str | None, inputs: SampleInputs,
+                 sheet: SampleSheet | None, vcf: VcfResult | None = None, archer: ArcherResult | None = None,
                  extra_warnings: list[str] | None = None) -> SampleResult:
-    """Calls, profile and arm-level events for one sample's copy-number segments."""
-    seg = cns.segments.copy()
-    seg["state"] = segment_states(seg, thresholds, sex=sex, continuous=cns.continuous)
-    noise = _noise_floor(seg, cns, thresholds)
-    used = seg[~noise].reset_index(drop=True)
-    anomalies = clean_anomalies(used, thresholds, continuous=cns.continuous)
-    seg["in_profile"] = in_profile_flags(seg, anomalies)
-    seg.loc[noise, "in_profile"] = False
-    seg["excluded_from_calls"] = noise
-    used = seg[~noise].reset_index(drop=True)
-    profile = compute_profile(anomalies, arms, thresholds, continuous=cns.continuous)
-    calls = call_genes(genes.genes, used, arms, absent_is_neutral=cns.absent_is_neutral,
-                       loh_assessed=cns.loh_assessed, sex=sex)
-    evidence = gene_evidence(genes.genes, seg)
-    arm_events = arm_level_events(used, arms, thresholds, loh_assessed=cns.loh_assessed)
-    warnings = list(cns.warnings) + list(extra_warnings or [])
-    if noise.any():
-        noisy_genes = sorted(set(evidence.loc[evidence["segment_id"].isin(seg.loc[noise, "segment_id"]), "gene"]))
-        warnings.append(f"{int(noise.sum())} segment(s) with fewer than {thresholds.min_segment_markers} markers "
-                        f"left out of calls and profile" + (f" (they overlap {', '.join(noisy_genes)})"
-                                                            if noisy_genes else ""))
-    qc = {
-        "segments": int((seg["kind"] == "cn").sum()),
-        "loh_segments": int((seg["kind"] == "loh").sum()),
-        "loh_assessed": cns.loh_assessed,
-        "segments_below_marker_floor": int(noise.sum()),
-        "aberrant_segments_below_profile_floor": int(((seg["in_profile"] == False) & ~noise).sum()),  # noqa: E712
-        "coordinate_convention": cns.coordinate_convention,
-        "probe_level_data": False,
-    }
+    """Calls, profile, arm-level events, variants, fusions and biallelic status for one sample."""
+    warnings: list[str] = []
+    input_records: list[dict[str, Any]] = []
+    qc: dict[str, Any] = {}
+    profile = calls = evidence = seg = arm_events = None
+    if cns is not None:
+        seg = cns.segments.copy()
+        seg["state"] = segment_states(seg, thresholds, sex=sex, continuous=cns.continuous)
+        noise = _noise_floor(seg, cns, thresholds)
+        used = seg[~noise].reset_index(drop=True)
+        anomalies = clean_anomalies(used, thresholds, continuous=cns.continuous)
+        seg["in_profile"] = in_profile_flags(seg, anomalies)
+        seg.loc[noise, "in_profile"] = False
+        seg["excluded_from_calls"] = noise
+        used = seg[~noise].reset_index(drop=True)
+        profile = compute_profile(anomalies, arms, thresholds, continuous=cns.continuous)
+        calls = call_genes(genes.genes, used, arms, absent_is_neutral=cns.absent_is_neutral,
+                           loh_assessed=cns.loh_assessed, sex=sex)
+        evidence = gene_evidence(genes.genes, seg)
+        arm_events = arm_level_events(used, arms, thresholds, loh_assessed=cns.loh_assessed)
+        warnings += cns.warnings
+        if noise.any():
+            hit = evidence.loc[evidence["segment_id"].isin(seg.loc[noise, "segment_id"]), "gene"]
+            noisy_genes = sorted(set(hit))
+            warnings.append(f"{int(noise.sum())} segment(s) with fewer than {thresholds.min_segment_markers} "
+                            f"markers left out of calls and profile"
+                            + (f" (they overlap {', '.join(noisy_genes)})" if noisy_genes else ""))
+        qc.update({
+            "segments": int((seg["kind"] == "cn").sum()),
+            "loh_segments": int((seg["kind"] == "loh").sum()),
+            "loh_assessed": cns.loh_assessed,
+            "segments_below_marker_floor": int(noise.sum()),
+            "aberrant_segments_below_profile_floor": int(((seg["in_profile"] == False) & ~noise).sum()),  # noqa: E712
+            "coordinate_convention": cns.coordinate_convention,
+            "probe_level_data": False,
+        })
+        input_records.append({"path": str(cns.source), "sha256": cns.source_sha256, "format": cns.source_format,
+                              "sample_in_file": cns.sample, "coordinate_convention": cns.coordinate_convention})
+    else:
+        warnings.append("no copy-number input: gene copy-number calls and the profile are not assessed")
+
+    variants: Any = "not_assessed"
+    variant_table = None
+    if vcf is not None:
+        variant_table = annotate_variants(vcf.variants, genes.genes, min_depth=thresholds.variant_min_depth,
+                                          min_vaf=thresholds.variant_min_vaf,
+                                          max_pop_af=thresholds.variant_max_pop_af)
+        variants = _variant_records(variant_table)
+        warnings += vcf.warnings
+        qc["variant_records"] = int(len(vcf.variants))
+        qc["variants_reportable"] = int(variant_table["reportable"].sum()) if len(variant_table) else 0
+        depth = pd.to_numeric(variant_table.get("depth"), errors="coerce") if len(variant_table) else None
+        qc["variant_median_depth"] = float(depth.median()) if depth is not None and depth.notna().any() else None
+        input_records.append({"path": str(vcf.path), "sha256": vcf.sha256, "format": "vcf", "source": vcf.source,
+                              "sample_in_file": vcf.sample})
+    fusions: Any = "not_assessed"
+    if archer is not None:
+        fusions = report_fusions(archer.fusions, min_unique_start_sites=thresholds.fusion_min_unique_start_sites,
+                                 min_reads=thresholds.fusion_min_reads,
+                                 require_strong_evidence=thresholds.fusion_require_strong_evidence)
+        warnings += archer.warnings
+        qc["fusions_reported"] = sum(1 for f in fusions if f["reported"])
+        input_records.append({"path": str(archer.path), "sha256": archer.sha256, "format": f"archer_{archer.format}",
+                              "sample_in_file": archer.sample})
+    warnings += list(extra_warnings or [])
     provenance = {
         "lmsgen_version": __version__,
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
@@ -177,17 +231,25 @@ def build_result(cns: CopyNumberSample, *, thresholds: Thresholds, genes: GeneRe
         "arms": {"path": str(arms_path), "sha256": sha256_file(arms_path)},
         "thresholds": thresholds.as_dict(),
         "sex": sex or "unknown",
-        "copy_number_model": cns.copy_number_model,
-        "inputs": [{"path": str(cns.source), "sha256": cns.source_sha256, "format": cns.source_format,
-                    "sample_in_file": cns.sample, "coordinate_convention": cns.coordinate_convention}],
+        "copy_number_model": cns.copy_number_model if cns is not None else "not_assessed",
+        "inputs": input_records,
         "sample_sheet": ({"path": str(sheet.path), "sha256": sha256_file(sheet.path)} if sheet is not None
                          else None),
         "ignored_files": [str(p) for p in inputs.ignored],
     }
+    biallelic = biallelic_status(calls, variant_table if variant_table is not None else "not_assessed")
     return SampleResult(
-        sample=cns.sample, profile=profile, genes=calls, evidence=evidence, segments=seg, arm_level=arm_events,
-        provenance=provenance, qc=qc, biallelic=biallelic_status(calls), warnings=warnings,
+        sample=sample, profile=profile, genes=calls, evidence=evidence, segments=seg, arm_level=arm_events,
+        provenance=provenance, qc=qc, biallelic=biallelic, variants=variants, fusions=fusions, warnings=warnings,
     )
+
+
+def _one(inputs: SampleInputs, kinds: tuple[str, ...], what: str) -> Path | None:
+    files = [f for k in kinds for f in inputs.files.get(k, [])]
+    if len(files) > 1:
+        raise InputError(inputs.folder, f"two or more {what} ({', '.join(f.name for f in files)}); keep one per "
+                                        f"sample folder")
+    return files[0] if files else None
 
 
 def classify_all(path: str | Path, *, thresholds: Thresholds | None = None,
@@ -210,10 +272,12 @@ def classify_all(path: str | Path, *, thresholds: Thresholds | None = None,
     thresholds = thresholds or DEFAULT_THRESHOLDS
     inputs = find_inputs(path)
     cn_files = [(k, f) for k in COPY_NUMBER_KINDS for f in inputs.files.get(k, [])]
-    if not cn_files:
+    vcf_file = _one(inputs, ("vcf",), "variant VCFs")
+    fusion_file = _one(inputs, FUSION_KINDS, "Archer fusion outputs")
+    if not cn_files and vcf_file is None and fusion_file is None:
         found = ", ".join(f"{k}: {len(v)}" for k, v in inputs.files.items()) or "none"
-        raise NoInputError(f"{path}: no copy-number input found (a ChAS segment export or a log2 .seg/.cns; "
-                           f"recognised inputs: {found})")
+        raise NoInputError(f"{path}: nothing lmsgen reads (a ChAS segment export, a log2 .seg/.cns, an Ion "
+                           f"Torrent VCF or an Archer fusion output; recognised: {found})")
     if len(cn_files) > 1:
         names = ", ".join(f.name for _, f in cn_files)
         raise InputError(inputs.folder, f"two or more copy-number files ({names}); keep one per sample folder "
@@ -222,25 +286,36 @@ def classify_all(path: str | Path, *, thresholds: Thresholds | None = None,
     if len(sheets) > 1:
         raise InputError(inputs.folder, f"two sample sheets ({', '.join(s.name for s in sheets)}); keep one")
     folder_name = Path(path).name if Path(path).is_dir() else None
-    kind, cn_file = cn_files[0]
     sheet = read_sample_sheet(sheets[0], default_sample=folder_name) if sheets else None
     gene_ref = genes if isinstance(genes, GeneReference) else load_genes(genes)
     arms_path = Path(arms) if arms is not None else reference_path("hg19_arms.bed")
     arm_table = load_arms(arms_path)
-    samples = _copy_number_samples(cn_file, kind, folder_name or cn_file.stem, sheet=sheet, purity=purity,
-                                   ploidy=ploidy, check_build=check_build)
+    samples: list[CopyNumberSample | None] = [None]
+    if cn_files:
+        kind, cn_file = cn_files[0]
+        samples = list(_copy_number_samples(cn_file, kind, folder_name or cn_file.stem, sheet=sheet, purity=purity,
+                                            ploidy=ploidy, check_build=check_build))
+    vcf = read_vcf(vcf_file) if vcf_file is not None else None
+    if vcf is not None and vcf.reference_build not in (None, "hg19") and check_build:
+        raise InputError(vcf.path, f"VCF reference is {vcf.reference_build}, not hg19/GRCh37 "
+                                   f"(override with --allow-other-build)")
+    archer = read_archer(fusion_file) if fusion_file is not None else None
+    if len(samples) > 1 and (vcf is not None or archer is not None):
+        raise InputError(inputs.folder, f"the copy-number file holds {len(samples)} samples but the folder has one "
+                                        f"VCF/Archer output: put each sample in its own folder")
     extra = []
     for other_kind, files in inputs.files.items():
-        if other_kind not in (*COPY_NUMBER_KINDS, "sample_sheet"):
+        if other_kind not in (*COPY_NUMBER_KINDS, *FUSION_KINDS, "vcf", "sample_sheet"):
             extra.append(f"{', '.join(f.name for f in files)}: recognised as {other_kind}, not used by this "
                          f"version of classify")
     results = []
     for cns in samples:
-        info = sheet.lookup(cns.sample) if sheet is not None else None
+        name = cns.sample if cns is not None else (folder_name or Path(path).stem)
+        info = sheet.lookup(name) if sheet is not None else None
         sample_sex = sex or (info.sex if info is not None else None)
-        results.append(build_result(cns, thresholds=thresholds, genes=gene_ref, arms=arm_table,
-                                    arms_path=arms_path, sex=sample_sex, inputs=inputs, sheet=sheet,
-                                    extra_warnings=extra))
+        results.append(build_result(cns, sample=name, thresholds=thresholds, genes=gene_ref, arms=arm_table,
+                                    arms_path=arms_path, sex=sample_sex, inputs=inputs, sheet=sheet, vcf=vcf,
+                                    archer=archer, extra_warnings=extra))
     return results
 
 

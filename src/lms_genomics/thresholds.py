@@ -76,6 +76,27 @@ class Thresholds:
     include_sex_chromosomes: bool = False
     """Count anomalies on chrX/chrY in A, C, GI and FGA (off by default: their baseline depends on sex)."""
 
+    variant_min_depth: int = 20
+    """Variants: minimum depth (FDP) of a reportable allele; just above TVC's CHP2 floors (6 SNV, 15 indel).
+    See :mod:`lms_genomics.calling.variants` for the reasoning."""
+
+    variant_min_vaf: float = 0.02
+    """Variants: minimum allele fraction (TVC CHP2 snp_min_allele_freq); keeps a real 6% TP53 missense."""
+
+    variant_max_pop_af: float = 0.01
+    """Variants: a population minor-allele frequency at or above this marks a polymorphism (excluded from
+    calls), applied only when the file carries the frequency."""
+
+    fusion_min_unique_start_sites: int = 3
+    """Fusions: minimum unique start sites (or unique molecules) to report a fusion (lmsgen's own floor; Archer's
+    strong-evidence criteria are not public). See :func:`lms_genomics.calling.fusions.report_fusions`."""
+
+    fusion_min_reads: int = 5
+    """Fusions: minimum supporting reads to report a fusion."""
+
+    fusion_require_strong_evidence: bool = False
+    """Fusions: also require Archer's strong-evidence flag (kept and shown either way)."""
+
     def as_dict(self) -> dict[str, Any]:
         """Plain dict of every threshold (for JSON provenance)."""
         return asdict(self)

@@ -10,7 +10,7 @@ from .samplesheet import SHEET_NAMES
 from .seg import looks_like_seg
 from .text import normalize_column, sniff_delimiter
 
-KINDS = ("chas_segments", "seg", "probes", "vcf", "archer", "sample_sheet")
+KINDS = ("chas_segments", "seg", "probes", "vcf", "fusion_vcf", "archer", "sample_sheet")
 _HEAD_BYTES = 256 * 1024
 
 
@@ -39,12 +39,18 @@ def detect_file(path: str | Path) -> str | None:
     if not lines:
         return None
     if lines[0].startswith("##fileformat=VCF"):
-        return "vcf"
+        from .archer import is_fusion_vcf
+
+        return "fusion_vcf" if is_fusion_vcf(p) else "vcf"
     if p.suffix.lower() == ".toml" and p.name.lower() in SHEET_NAMES:
         return "sample_sheet"
     body = [ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
     if not body:
         return None
+    if body[0].lstrip().startswith(("{", "[")):
+        from .archer import detect_archer
+
+        return "archer" if detect_archer(p) else None
     header_text = body[0]
     delim = sniff_delimiter(header_text)
     header = header_text.split() if delim == " " else header_text.split(delim)
@@ -65,6 +71,8 @@ def detect_file(path: str | Path) -> str | None:
     if Path(path).name.lower() in SHEET_NAMES and ({"purity", "ploidy", "sex", "tumour cell content",
                                                      "tumor cell content", "gender"} & set(keys)):
         return "sample_sheet"
-    if any(ln.startswith(("FCA_", "SAMPLE_NAME\t")) for ln in lines[:20]):
+    from .archer import detect_archer
+
+    if detect_archer(p) is not None:
         return "archer"
     return None

@@ -55,7 +55,8 @@ def genes_tsv(result: SampleResult) -> str:
 
 
 def write_outputs(result: SampleResult, out_dir: str | Path, write_json: bool = True) -> list[Path]:
-    """Write ``<sample>.json`` (unless ``write_json`` is False) and ``<sample>.genes.tsv``; returns paths.
+    """Write ``<sample>.json`` (unless ``write_json`` is False) and ``<sample>.genes.tsv`` (when copy number
+    was assessed); returns the paths.
 
     Each file is complete or absent: the text is rendered first, then written atomically.
     """
@@ -64,7 +65,8 @@ def write_outputs(result: SampleResult, out_dir: str | Path, write_json: bool = 
     rendered: list[tuple[Path, str]] = []
     if write_json:
         rendered.append((out / f"{stem}.json", result_json(result) + "\n"))
-    rendered.append((out / f"{stem}.genes.tsv", genes_tsv(result)))
+    if result.genes is not None:
+        rendered.append((out / f"{stem}.genes.tsv", genes_tsv(result)))
     written = []
     for path, text in rendered:
         with atomic_write(path) as fh:
