@@ -63,32 +63,48 @@ def main() -> None:
     """
 
 
+def calling_options(func):
+    """Options shared by classify and cohort (reference, sample, thresholds)."""
+    opts = [
+        click.option("--genes", "genes_bed", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="Gene BED (chrom start end name, hg19) to call instead of the bundled reference."),
+        click.option("--arms", "arms_bed", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="Arm/coverage table for arm-level events (e.g. an assay coverage BED)."),
+        click.option("--sex", type=click.Choice(["female", "male"]), default=None,
+                     help="Patient sex: the normal copy number of X and Y (default: sample sheet, else the "
+                          "export's own types)."),
+        click.option("--purity", type=float, default=None,
+                     help="Tumour purity for log2 inputs: fraction (0.6) or tumour cell content in % (60)."),
+        click.option("--ploidy", type=float, default=None, help="Tumour ploidy for log2 inputs (default 2)."),
+        click.option("--sample-sheet", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="TSV/CSV/TOML with id, purity (or tumour cell content %), ploidy, sex per sample "
+                          "(default: sample.tsv or sample.toml in the folder)."),
+        click.option("--allow-other-build", is_flag=True,
+                     help="Drop segments beyond hg19 chromosome ends instead of stopping (data on another build)."),
+        click.option("--threshold", "-t", "threshold_pairs", multiple=True, metavar="NAME=VALUE",
+                     help="Override a threshold, e.g. -t amp_min_cn=6 -t min_anomaly_size=500000 (repeatable)."),
+    ]
+    for opt in reversed(opts):
+        func = opt(func)
+    return func
+
+
+def _classify_options(genes_bed, arms_bed, sex, purity, ploidy, sample_sheet, allow_other_build, threshold_pairs):
+    return {"thresholds": _parse_thresholds(threshold_pairs), "genes": genes_bed, "arms": arms_bed, "sex": sex,
+            "purity": purity, "ploidy": ploidy, "sample_sheet": sample_sheet, "check_build": not allow_other_build}
+
+
 @main.command(epilog=EXIT_CODES)
 @click.argument("sample_dir", type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for <sample>.json and <sample>.genes.tsv (default: current folder).")
 @click.option("--json", "json_to", type=click.Choice(["-"]), default=None,
               help="'--json -' prints the JSON to stdout (and writes files only with --out).")
-@click.option("--genes", "genes_bed", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Gene BED (chrom start end name, hg19) to call instead of the bundled reference.")
-@click.option("--arms", "arms_bed", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Arm/coverage table for arm-level events (e.g. an assay coverage BED).")
-@click.option("--sex", type=click.Choice(["female", "male"]), default=None,
-              help="Patient sex: sets the normal copy number of X and Y (default: follow the export's types).")
 @click.option("--sample", "sample_name", default=None, help="Only this sample of a multi-sample export.")
-@click.option("--purity", type=float, default=None,
-              help="Tumour purity for log2 inputs: fraction (0.6) or tumour cell content in % (60).")
-@click.option("--ploidy", type=float, default=None, help="Tumour ploidy for log2 inputs (default 2).")
-@click.option("--sample-sheet", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="TSV/CSV/TOML with id, purity (or tumour cell content %), ploidy, sex per sample "
-                   "(default: sample.tsv or sample.toml in the folder).")
-@click.option("--allow-other-build", is_flag=True,
-              help="Drop segments beyond hg19 chromosome ends instead of stopping (data on another build).")
-@click.option("--threshold", "-t", "threshold_pairs", multiple=True, metavar="NAME=VALUE",
-              help="Override a threshold, e.g. -t amp_min_cn=6 -t min_anomaly_size=500000 (repeatable).")
+@calling_options
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def classify(sample_dir: Path, out_dir: Path | None, json_to: str | None, genes_bed: Path | None,
-             arms_bed: Path | None, sex: str | None, sample_name: str | None, purity: float | None,
+def classify(sample_dir: Path, out_dir: Path | None, json_to: str | None, sample_name: str | None,
+             genes_bed: Path | None, arms_bed: Path | None, sex: str | None, purity: float | None,
              ploidy: float | None, sample_sheet: Path | None, allow_other_build: bool,
              threshold_pairs: tuple[str, ...], quiet: bool) -> None:
     """Call genes and classify the genomic profile of the sample in SAMPLE_DIR.
@@ -115,16 +131,9 @@ def classify(sample_dir: Path, out_dir: Path | None, json_to: str | None, genes_
         from lms_genomics.report.writers import result_json, write_outputs
         from lms_genomics.sample import classify_all
 
-        thresholds = _parse_thresholds(threshold_pairs)
-        results = classify_all(sample_dir, thresholds=thresholds, genes=genes_bed, arms=arms_bed, sex=sex,
-                               purity=purity, ploidy=ploidy, sample_sheet=sample_sheet,
-                               check_build=not allow_other_build)
-        if sample_name is not None:
-            results = [r for r in results if r.sample == sample_name]
-            if not results:
-                from lms_genomics.errors import UsageError
-
-                raise UsageError(f"{sample_dir}: no sample {sample_name!r} in the export")
+        options = _classify_options(genes_bed, arms_bed, sex, purity, ploidy, sample_sheet, allow_other_build,
+                                    threshold_pairs)
+        results = classify_all(sample_dir, samples=[sample_name] if sample_name else None, **options)
         written = []
         target = out_dir if out_dir is not None else (None if json_to == "-" else Path.cwd())
         if target is not None:
@@ -142,6 +151,100 @@ def classify(sample_dir: Path, out_dir: Path | None, json_to: str | None, genes_
                 click.echo("wrote " + ", ".join(str(w) for w in written))
     except Exception as exc:  # one line on stderr, no traceback, documented exit code
         _fail(exc)
+
+
+@main.command(epilog=EXIT_CODES + "\n  9  cohort finished, but some samples failed (listed in cohort.tsv)")
+@click.argument("cohort_path", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for per-sample outputs, cohort.tsv and cohort.html.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes (1 runs in-process).")
+@click.option("--resume", is_flag=True, help="Skip samples whose outputs are up to date (same inputs, version and "
+                                              "thresholds).")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Run on Dask: a scheduler address (tcp://host:8786) or 'local' (needs the dask extra).")
+@calling_options
+@click.option("--quiet", "-q", is_flag=True, help="No progress, only the summary and errors.")
+def cohort(cohort_path: Path, out_dir: Path, jobs: int, resume: bool, scheduler: str | None, genes_bed: Path | None,
+           arms_bed: Path | None, sex: str | None, purity: float | None, ploidy: float | None,
+           sample_sheet: Path | None, allow_other_build: bool, threshold_pairs: tuple[str, ...], quiet: bool) -> None:
+    """Classify every sample below COHORT_PATH and summarise the cohort.
+
+    \b
+    COHORT_PATH is a folder (every sub-folder holding inputs is a sample) or a multi-sample file
+    (.seg, ChAS batch export). Writes <sample>.json and <sample>.genes.tsv per sample, then cohort.tsv
+    (one row per sample: class, A, C, GI, FGA, key gene calls, TP53/RB1 mutations, biallelic status,
+    fusions, QC verdict) and cohort.html (counts, gain/loss frequency, oncoprint grid).
+    A failed sample is recorded and the others finish; a failed QC makes a sample non-contributory.
+    \b
+    Examples:
+      lmsgen cohort series/ --out results/ -j 2
+      lmsgen cohort tcga.seg --sample-sheet samples.tsv --out results/ --resume
+    """
+    try:
+        import numpy as np
+
+        from lms_genomics.cohort import N_BINS, discover, run_cohort
+        from lms_genomics.report.cohort_report import (
+            cohort_counts,
+            cohort_table,
+            format_counts,
+            render_cohort_html,
+            write_cohort_tsv,
+        )
+        from lms_genomics.report.writers import atomic_write
+
+        options = _classify_options(genes_bed, arms_bed, sex, purity, ploidy, sample_sheet, allow_other_build,
+                                    threshold_pairs)
+        units = discover(cohort_path, out_dir=out_dir, jobs=jobs)
+        if not units:
+            from lms_genomics.errors import NoInputError
+
+            raise NoInputError(f"{cohort_path}: no sample folder or input file found")
+        rows, gain, loss = [], np.zeros(N_BINS, dtype=np.int32), np.zeros(N_BINS, dtype=np.int32)
+        n_profiled = 0
+        progress = sys.stderr.isatty() and not quiet
+        outcomes = run_cohort(units, out_dir, jobs=jobs, scheduler=scheduler, resume=resume, options=options)
+        done = 0
+        with click.progressbar(length=len(units), label="samples", file=sys.stderr) if progress else _Null() as bar:
+            for o in outcomes:
+                done += 1
+                rows.append(o.row)
+                if o.bins is not None and o.row.get("contribution") == "contributory" and o.row.get("A") is not None:
+                    gain += o.bins > 0
+                    loss += o.bins < 0
+                    n_profiled += 1
+                if progress:
+                    bar.update(0)
+                elif not quiet:
+                    state = o.status if o.status == "failed" else (
+                        "non-contributory" if o.row.get("contribution") == "non-contributory"
+                        else o.row.get("class", "")) + (" (up to date)" if o.status == "skipped" else "")
+                    click.echo(f"lmsgen: {o.sample}: {state}" + (f": {o.error}" if o.error else ""), err=True)
+            if progress:
+                bar.update(len(units))
+        table = cohort_table(rows)
+        counts = cohort_counts(table)
+        write_cohort_tsv(table, str(out_dir / "cohort.tsv"))
+        with atomic_write(out_dir / "cohort.html") as fh:
+            fh.write(render_cohort_html(table, counts, gain, loss, n_profiled))
+        click.echo(format_counts(counts))
+        click.echo(f"wrote {out_dir / 'cohort.tsv'}, {out_dir / 'cohort.html'}")
+        if counts["failed"]:
+            failed = table[table["status"] == "failed"]
+            for r in failed.itertuples(index=False):
+                click.echo(f"lmsgen: failed: {r.sample}: {r.error}", err=True)
+            sys.exit(9)
+    except Exception as exc:
+        _fail(exc)
+
+
+class _Null:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -21,6 +21,7 @@ from .calling.fusions import report_fusions
 from .calling.genes import call_genes, gene_evidence
 from .calling.log2 import check_purity_ploidy, log2_to_copy_number
 from .calling.profile import clean_anomalies, compute_profile, in_profile_flags
+from .calling.qc import qc_verdict
 from .calling.states import SEXES, segment_states
 from .calling.variants import annotate_variants
 from .errors import InputError, NoInputError, UsageError
@@ -157,6 +158,7 @@ def _variant_records(table: pd.DataFrame) -> list[dict[str, Any]]:
 def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thresholds, genes: GeneReference,
                  arms: pd.DataFrame, arms_path: Path, sex: str | None, inputs: SampleInputs,
                  sheet: SampleSheet | None, vcf: VcfResult | None = None, archer: ArcherResult | None = None,
+                 probes: tuple[Path, str, float] | None = None,
                  extra_warnings: list[str] | None = None) -> SampleResult:
     """Calls, profile, arm-level events, variants, fusions and biallelic status for one sample."""
     warnings: list[str] = []
@@ -210,7 +212,7 @@ def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thres
         qc["variant_records"] = int(len(vcf.variants))
         qc["variants_reportable"] = int(variant_table["reportable"].sum()) if len(variant_table) else 0
         depth = pd.to_numeric(variant_table.get("depth"), errors="coerce") if len(variant_table) else None
-        qc["variant_median_depth"] = float(depth.median()) if depth is not None and depth.notna().any() else None
+        qc["vcf_median_depth"] = float(depth.median()) if depth is not None and depth.notna().any() else None
         input_records.append({"path": str(vcf.path), "sha256": vcf.sha256, "format": "vcf", "source": vcf.source,
                               "sample_in_file": vcf.sample})
     fusions: Any = "not_assessed"
@@ -222,6 +224,11 @@ def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thres
         qc["fusions_reported"] = sum(1 for f in fusions if f["reported"])
         input_records.append({"path": str(archer.path), "sha256": archer.sha256, "format": f"archer_{archer.format}",
                               "sample_in_file": archer.sample})
+    if probes is not None:
+        qc["mapd"] = round(probes[2], 4)
+        qc["probe_level_data"] = True
+        input_records.append({"path": str(probes[0]), "sha256": probes[1], "format": "probes"})
+    qc.update(qc_verdict(qc, thresholds))
     warnings += list(extra_warnings or [])
     provenance = {
         "lmsgen_version": __version__,
@@ -255,7 +262,8 @@ def _one(inputs: SampleInputs, kinds: tuple[str, ...], what: str) -> Path | None
 def classify_all(path: str | Path, *, thresholds: Thresholds | None = None,
                  genes: str | Path | GeneReference | None = None, arms: str | Path | None = None,
                  sex: str | None = None, purity: float | None = None, ploidy: float | None = None,
-                 sample_sheet: str | Path | None = None, check_build: bool = True) -> list[SampleResult]:
+                 sample_sheet: str | Path | None = None, check_build: bool = True,
+                 samples: list[str] | None = None) -> list[SampleResult]:
     """Classify every sample found at ``path`` (a sample folder, a ChAS export or a log2 segment file).
 
     One result per sample: a multi-sample export or ``.seg`` gives several. ``genes`` is a gene BED
@@ -290,32 +298,44 @@ def classify_all(path: str | Path, *, thresholds: Thresholds | None = None,
     gene_ref = genes if isinstance(genes, GeneReference) else load_genes(genes)
     arms_path = Path(arms) if arms is not None else reference_path("hg19_arms.bed")
     arm_table = load_arms(arms_path)
-    samples: list[CopyNumberSample | None] = [None]
+    cn_samples: list[CopyNumberSample | None] = [None]
     if cn_files:
         kind, cn_file = cn_files[0]
-        samples = list(_copy_number_samples(cn_file, kind, folder_name or cn_file.stem, sheet=sheet, purity=purity,
-                                            ploidy=ploidy, check_build=check_build))
+        cn_samples = list(_copy_number_samples(cn_file, kind, folder_name or cn_file.stem, sheet=sheet,
+                                               purity=purity, ploidy=ploidy, check_build=check_build))
+        if samples is not None:
+            wanted = set(samples)
+            missing = wanted - {c.sample for c in cn_samples if c is not None}
+            if missing:
+                raise UsageError(f"{cn_file}: no sample {sorted(missing)[0]!r} in the file")
+            cn_samples = [c for c in cn_samples if c is not None and c.sample in wanted]
     vcf = read_vcf(vcf_file) if vcf_file is not None else None
     if vcf is not None and vcf.reference_build not in (None, "hg19") and check_build:
         raise InputError(vcf.path, f"VCF reference is {vcf.reference_build}, not hg19/GRCh37 "
                                    f"(override with --allow-other-build)")
     archer = read_archer(fusion_file) if fusion_file is not None else None
-    if len(samples) > 1 and (vcf is not None or archer is not None):
-        raise InputError(inputs.folder, f"the copy-number file holds {len(samples)} samples but the folder has one "
+    probe_file = _one(inputs, ("probes",), "probe-level exports")
+    probes = None
+    if probe_file is not None:
+        from .io.probes import mapd, read_probes
+
+        probes = (probe_file, sha256_file(probe_file), mapd(read_probes(probe_file)["log2"]))
+    if len(cn_samples) > 1 and (vcf is not None or archer is not None or probes is not None):
+        raise InputError(inputs.folder, f"the copy-number file holds {len(cn_samples)} samples but the folder has one "
                                         f"VCF/Archer output: put each sample in its own folder")
     extra = []
     for other_kind, files in inputs.files.items():
-        if other_kind not in (*COPY_NUMBER_KINDS, *FUSION_KINDS, "vcf", "sample_sheet"):
+        if other_kind not in (*COPY_NUMBER_KINDS, *FUSION_KINDS, "vcf", "sample_sheet", "probes"):
             extra.append(f"{', '.join(f.name for f in files)}: recognised as {other_kind}, not used by this "
                          f"version of classify")
     results = []
-    for cns in samples:
+    for cns in cn_samples:
         name = cns.sample if cns is not None else (folder_name or Path(path).stem)
         info = sheet.lookup(name) if sheet is not None else None
         sample_sex = sex or (info.sex if info is not None else None)
         results.append(build_result(cns, sample=name, thresholds=thresholds, genes=gene_ref, arms=arm_table,
                                     arms_path=arms_path, sex=sample_sex, inputs=inputs, sheet=sheet, vcf=vcf,
-                                    archer=archer, extra_warnings=extra))
+                                    archer=archer, probes=probes, extra_warnings=extra))
     return results
 
 
@@ -325,7 +345,7 @@ def classify(path: str | Path, *, sample: str | None = None, **options: Any) -> 
     ``path`` is a sample folder or an input file; ``options`` are those of :func:`classify_all`. When the
     input holds several samples, name one with ``sample`` (or use :func:`classify_all`).
     """
-    results = classify_all(path, **options)
+    results = classify_all(path, samples=[sample] if sample is not None else None, **options)
     if sample is not None:
         chosen = [r for r in results if r.sample == sample]
         if not chosen:

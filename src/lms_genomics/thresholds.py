@@ -97,6 +97,18 @@ class Thresholds:
     fusion_require_strong_evidence: bool = False
     """Fusions: also require Archer's strong-evidence flag (kept and shown either way)."""
 
+    qc_max_mapd: float = 0.3
+    """QC: median absolute pairwise difference of probe log2 ratios above this fails the array (OncoScan
+    guidance: MAPD ≤ 0.3). Only judged when probe-level data are in the sample folder."""
+
+    qc_max_segments: int = 2500
+    """QC: more copy-number segments than this is a hyper-segmented, noisy profile (TCGA SNP6 sarcomas top
+    out near 1,600; real ChAS exports near 450)."""
+
+    qc_min_median_depth: int = 100
+    """QC: median read depth (FDP, else DP) over the VCF's records below this fails the sequencing (an
+    amplicon panel normally runs at hundreds to thousands of reads)."""
+
     def as_dict(self) -> dict[str, Any]:
         """Plain dict of every threshold (for JSON provenance)."""
         return asdict(self)

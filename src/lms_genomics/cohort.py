@@ -1,0 +1,289 @@
+"""Cohorts: many samples through the same path, in parallel, then a cohort summary.
+
+``discover`` finds the work (every sample folder below a directory, every sample of a multi-sample file),
+``run_cohort`` classifies it in worker processes (or in-process with ``jobs=1``, or on a Dask cluster) and
+yields one :class:`SampleOutcome` per sample as they finish; a failed sample is recorded and the others go on.
+Each worker writes its sample's outputs and returns only a small summary row and a binned gain/loss vector,
+so the parent's memory does not grow with the cohort.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ._version import __version__
+from .errors import LmsgenError, UsageError
+from .genome import CHROM_SIZES, CHROMOSOMES, sha256_file
+
+#: Bin size of the genome-wide gain/loss frequency (1 Mb).
+FREQUENCY_BIN = 1_000_000
+_AUTOSOMES = CHROMOSOMES[:22]
+_BIN_OFFSETS = np.cumsum([0] + [CHROM_SIZES[c] // FREQUENCY_BIN + 1 for c in _AUTOSOMES])
+N_BINS = int(_BIN_OFFSETS[-1])
+KEY_GENES = ("RB1", "TP53", "MYOCD", "PTEN", "CDKN2A")
+COPY_NUMBER_AND_OTHER_KINDS = ("chas_segments", "seg", "vcf", "fusion_vcf", "archer", "probes")
+
+
+@dataclass(frozen=True)
+class WorkUnit:
+    """One input to classify: a sample folder or file, optionally restricted to some of its samples."""
+
+    path: str
+    samples: tuple[str, ...] | None = None
+
+
+@dataclass
+class SampleOutcome:
+    """What happened to one sample."""
+
+    sample: str
+    status: str  # "ok", "failed" or "skipped" (outputs up to date, --resume)
+    row: dict[str, Any]
+    error: str | None = None
+    outputs: list[str] = field(default_factory=list)
+    bins: np.ndarray | None = None  # int8 per 1 Mb autosomal bin: -1 loss, 0, +1 gain
+
+
+def discover(path: str | Path, out_dir: str | Path | None = None, jobs: int = 1) -> list[WorkUnit]:
+    """Work units below ``path``: each folder that directly holds an input lmsgen reads is one sample (folders
+    are walked recursively, symlinked folders are not followed); a multi-sample file is split into
+    ``jobs``-sized batches of its samples so each batch reads the file once."""
+    from .io.detect import detect_file
+
+    p = Path(path)
+    if not p.exists():
+        raise UsageError(f"{p}: no such file or folder")
+    if p.is_file():
+        return _file_units(p, detect_file(p), jobs)
+    out = Path(out_dir).resolve() if out_dir is not None else None
+    units: list[WorkUnit] = []
+    for root, dirs, files in os.walk(p, followlinks=False):
+        rootp = Path(root)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (out is None or (rootp / d).resolve() != out))
+        kinds = {}
+        for f in sorted(files):
+            if f.startswith("."):
+                continue
+            k = detect_file(rootp / f)
+            if k in COPY_NUMBER_AND_OTHER_KINDS:
+                kinds.setdefault(k, []).append(rootp / f)
+        if not kinds:
+            continue
+        cn = kinds.get("chas_segments", []) + kinds.get("seg", [])
+        multi = len(cn) == 1 and len(kinds) == 1 and _sample_names(cn[0], "seg" if "seg" in kinds else "chas")
+        if multi and len(multi) > 1:
+            units += _file_units(cn[0], "seg" if "seg" in kinds else "chas_segments", jobs, multi)
+        else:
+            units.append(WorkUnit(str(rootp)))
+    return units
+
+
+def _sample_names(path: Path, kind: str) -> list[str]:
+    from .io.chas import read_chas
+    from .io.seg import read_seg
+
+    try:
+        return read_seg(path).samples if kind == "seg" else read_chas(path).samples
+    except LmsgenError:
+        return []  # the worker will report the error for this file
+
+
+def _file_units(path: Path, kind: str | None, jobs: int, names: list[str] | None = None) -> list[WorkUnit]:
+    if kind not in ("seg", "chas_segments"):
+        return [WorkUnit(str(path))]
+    names = names if names is not None else _sample_names(path, "seg" if kind == "seg" else "chas")
+    if len(names) <= 1:
+        return [WorkUnit(str(path))]
+    n_batches = max(1, min(len(names), max(jobs, 1) * 4))
+    size = -(-len(names) // n_batches)
+    return [WorkUnit(str(path), tuple(names[i:i + size])) for i in range(0, len(names), size)]
+
+
+def summary_row(doc: dict[str, Any]) -> dict[str, Any]:
+    """One cohort.tsv row from a sample's JSON document."""
+    qc = doc.get("qc", {})
+    verdict = qc.get("verdict", "pass")
+    row: dict[str, Any] = {"sample": doc["sample"], "status": "ok",
+                           "contribution": "non-contributory" if verdict == "fail" else "contributory",
+                           "qc_verdict": verdict, "qc_reasons": "; ".join(qc.get("reasons", []))}
+    prof = doc.get("profile")
+    if isinstance(prof, dict):
+        row.update({"class": prof["class"], "A": prof["anomalies"], "C": prof["chromosomes"],
+                    "GI": prof["genomic_index"], "FGA": prof["fga"]})
+    else:
+        row.update({"class": "not_assessed", "A": None, "C": None, "GI": None, "FGA": None})
+    genes = doc.get("genes")
+    for g in KEY_GENES:
+        row[g] = genes[g]["call"] if isinstance(genes, dict) and g in genes else "not_assessed"
+        if isinstance(genes, dict) and g in genes and genes[g].get("copy_number") is not None:
+            row[f"{g}_cn"] = round(float(genes[g]["copy_number"]), 2)
+    variants = doc.get("variants")
+    for g in ("TP53", "RB1"):
+        if isinstance(variants, list):
+            hits = [v for v in variants if v.get("gene") == g and v.get("reportable") and v.get("damaging")]
+            row[f"{g}_mutations"] = ", ".join(f"{v.get('hgvs_p') or v.get('hgvs_c') or v['pos']} VAF {v['vaf']:.2f}"
+                                              for v in hits) or "none"
+        else:
+            row[f"{g}_mutations"] = "not_assessed"
+        b = doc.get("biallelic", {}).get(g, {})
+        row[f"{g}_biallelic"] = {True: "yes", False: "no"}.get(b.get("biallelic"), "unknown")
+    fusions = doc.get("fusions")
+    if isinstance(fusions, list):
+        rep = [f"{f['gene5']}::{f['gene3']}" for f in fusions if f.get("reported")]
+        row["fusions"] = ", ".join(rep) or "none detected"
+    else:
+        row["fusions"] = "not_assessed"
+    row["error"] = ""
+    return row
+
+
+def _bins(doc_segments: list[dict[str, Any]]) -> np.ndarray:
+    """Gain (+1) / loss (−1) per 1 Mb autosomal bin from the profile's anomaly segments."""
+    v = np.zeros(N_BINS, dtype=np.int8)
+    for a in doc_segments:
+        c = a["chrom"]
+        if c not in _AUTOSOMES:
+            continue
+        off = _BIN_OFFSETS[_AUTOSOMES.index(c)]
+        lo, hi = off + a["start"] // FREQUENCY_BIN, off + (a["end"] - 1) // FREQUENCY_BIN + 1
+        v[lo:hi] = 1 if a["state"] in ("gain", "amp") else -1
+    return v
+
+
+def _input_digest(unit: WorkUnit) -> dict[str, str]:
+    from .sample import find_inputs
+
+    inputs = find_inputs(unit.path)
+    return {str(f): sha256_file(f) for files in inputs.files.values() for f in files}
+
+
+def _up_to_date(json_path: Path, digest: dict[str, str], thresholds: dict[str, Any]) -> dict[str, Any] | None:
+    try:
+        doc = json.loads(json_path.read_text())
+    except (OSError, ValueError):
+        return None
+    prov = doc.get("provenance", {})
+    if prov.get("lmsgen_version") != __version__ or prov.get("thresholds") != thresholds:
+        return None
+    used = {i["path"]: i["sha256"] for i in prov.get("inputs", [])}
+    if not used or any(digest.get(p) != sha for p, sha in used.items()):
+        return None
+    return doc
+
+
+def process_unit(unit: WorkUnit, out_dir: str, options: dict[str, Any], resume: bool = False) -> list[SampleOutcome]:
+    """Classify one work unit and write its outputs; never raises (errors become failed outcomes)."""
+    from .report.writers import safe_file_stem, write_outputs
+    from .sample import classify_all
+    from .thresholds import DEFAULT_THRESHOLDS
+
+    name = Path(unit.path).name
+    try:
+        thresholds = options.get("thresholds") or DEFAULT_THRESHOLDS
+        if resume:
+            digest = _input_digest(unit)
+            names = list(unit.samples) if unit.samples else [Path(unit.path).name if Path(unit.path).is_dir()
+                                                             else Path(unit.path).stem]
+            docs = [_up_to_date(Path(out_dir) / f"{safe_file_stem(n)}.json", digest, thresholds.as_dict())
+                    for n in names]
+            if all(d is not None for d in docs):
+                return [SampleOutcome(d["sample"], "skipped", summary_row(d),
+                                      bins=_bins((d.get("profile") or {}).get("anomaly_segments", [])
+                                                 if isinstance(d.get("profile"), dict) else []))
+                        for d in docs if d is not None]
+        results = classify_all(unit.path, samples=list(unit.samples) if unit.samples else None, **options)
+        outcomes = []
+        for r in results:
+            written = write_outputs(r, out_dir)
+            doc = r.to_dict()
+            prof = doc.get("profile")
+            outcomes.append(SampleOutcome(r.sample, "ok", summary_row(doc), outputs=[str(w) for w in written],
+                                          bins=_bins(prof["anomaly_segments"] if isinstance(prof, dict) else [])))
+        return outcomes
+    except LmsgenError as exc:
+        message = exc.one_line()
+    except Exception as exc:  # a bug: record it with its place, keep the cohort going
+        tb = traceback.extract_tb(exc.__traceback__)[-1]
+        message = (f"internal error: {type(exc).__name__}: {' '.join(str(exc).split())} "
+                   f"({Path(tb.filename).name}:{tb.lineno})")
+    names = list(unit.samples) if unit.samples else [name]
+    return [SampleOutcome(n, "failed", {"sample": n, "status": "failed", "contribution": "failed",
+                                        "error": message}, error=message) for n in names]
+
+
+def _local_run(units: list[WorkUnit], out_dir: str, options: dict[str, Any], jobs: int,
+               resume: bool) -> Iterator[SampleOutcome]:
+    if jobs <= 1:
+        for u in units:
+            yield from process_unit(u, out_dir, options, resume)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pending = set()
+        it = iter(units)
+        # Keep at most 2 units per worker in flight: memory stays flat for 10,000 samples.
+        for u in it:
+            pending.add(pool.submit(process_unit, u, out_dir, options, resume))
+            if len(pending) >= 2 * jobs:
+                break
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                yield from fut.result()
+                nxt = next(it, None)
+                if nxt is not None:
+                    pending.add(pool.submit(process_unit, nxt, out_dir, options, resume))
+
+
+def _dask_run(units: list[WorkUnit], out_dir: str, options: dict[str, Any], scheduler: str,
+              resume: bool) -> Iterator[SampleOutcome]:
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise UsageError("the Dask backend needs the 'dask' extra: pip install 'lmsgen[dask]'") from None
+    cluster = None
+    try:
+        if scheduler == "local":
+            cluster = LocalCluster(n_workers=max(1, (os.cpu_count() or 1)), threads_per_worker=1,
+                                   dashboard_address=None, processes=True)
+            client = Client(cluster)
+        else:
+            client = Client(scheduler, timeout="20s")
+    except OSError as exc:
+        raise UsageError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
+    try:
+        futures = client.map(process_unit, units, out_dir=out_dir, options=options, resume=resume, pure=False)
+        for fut in as_completed(futures):
+            yield from fut.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def run_cohort(units: Iterable[WorkUnit], out_dir: str | Path, *, jobs: int = 1, scheduler: str | None = None,
+               resume: bool = False, options: dict[str, Any] | None = None,
+               on_outcome: Callable[[SampleOutcome], None] | None = None) -> Iterator[SampleOutcome]:
+    """Classify every unit, writing per-sample outputs into ``out_dir``; yields outcomes as they finish.
+
+    ``jobs``: worker processes (1 = in-process). ``scheduler``: a Dask scheduler address
+    (``tcp://host:port``) or ``"local"`` for a local Dask cluster, instead of the process pool.
+    ``options``: keyword arguments of :func:`lms_genomics.sample.classify_all`.
+    """
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    units = list(units)
+    opts = dict(options or {})
+    runner = (_dask_run(units, str(out_dir), opts, scheduler, resume) if scheduler
+              else _local_run(units, str(out_dir), opts, jobs, resume))
+    for outcome in runner:
+        if on_outcome is not None:
+            on_outcome(outcome)
+        yield outcome

@@ -1,0 +1,109 @@
+"""lmsgen cohort: the thesis series gives the thesis' counts, failures are isolated, --resume, Dask, TCGA."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from conftest import EXAMPLES, FIXTURES, shared_path
+from lms_genomics.cli.main import main
+
+from lms_genomics.cohort import discover, run_cohort
+
+THESIS = FIXTURES / "thesis_cohort"
+
+
+def cohort(*args):
+    return CliRunner().invoke(main, ["cohort", *[str(a) for a in args]], catch_exceptions=False)
+
+
+def test_thesis_cohort_prints_the_thesis_counts(tmp_path):
+    res = cohort(THESIS, "--out", tmp_path, "-j", "2")
+    assert res.exit_code == 0, res.output
+    out = res.stdout
+    assert "profile: flat 4, simple 3, complex 4, non-contributory 3" in out
+    assert "RB1 altered 5 " in out
+    assert "TP53 altered 5 (deleted 3, mutated 2)" in out
+    assert "MYOCD amplified 2" in out
+    assert "fusions: none detected" in out
+    table = pd.read_csv(tmp_path / "cohort.tsv", sep="\t").set_index("sample")
+    assert len(table) == 14 and (table["status"] == "ok").all()
+    assert set(table.index[table["contribution"] == "non-contributory"]) == {"case08", "case11", "case13"}
+    assert "MAPD" in table.loc["case08", "qc_reasons"]
+    assert "depth" in table.loc["case11", "qc_reasons"]
+    assert "segments" in table.loc["case13", "qc_reasons"]
+    assert table.loc["case01", "TP53_mutations"] == "p.Met246Val VAF 0.38"
+    assert table.loc["case09", "TP53_mutations"] == "p.Ser241Phe VAF 0.06"
+    assert table.loc["case01", "TP53_biallelic"] == "yes"
+    html = (tmp_path / "cohort.html").read_text()
+    assert "Gain / loss frequency" in html and "<script src=\"http" not in html
+    assert len(list(tmp_path.glob("case*.json"))) == 14
+
+
+def test_broken_sample_is_reported_and_the_rest_complete(tmp_path):
+    series = tmp_path / "series"
+    for case in ("case2", "case6"):
+        shutil.copytree(EXAMPLES / case, series / case)
+    (series / "broken").mkdir()
+    (series / "broken" / "export.txt").write_text("File\tCN State\tType\tFull Location\nX.OSCHP\t1\tLoss\tchr1:abc\n")
+    res = cohort(series, "--out", tmp_path / "out", "-j", "2")
+    assert res.exit_code == 9
+    assert "failed: broken" in res.stderr and "export.txt:2" in res.stderr
+    table = pd.read_csv(tmp_path / "out" / "cohort.tsv", sep="\t").set_index("sample")
+    assert table.loc["broken", "status"] == "failed"
+    assert table.loc["case2", "class"] == "complex" and table.loc["case6", "class"] == "simple"
+
+
+def test_resume_skips_up_to_date_samples(tmp_path):
+    series = tmp_path / "series"
+    shutil.copytree(EXAMPLES / "case2", series / "case2")
+    shutil.copytree(EXAMPLES / "case6", series / "case6")
+    assert cohort(series, "--out", tmp_path / "out").exit_code == 0
+    res = cohort(series, "--out", tmp_path / "out", "--resume")
+    assert res.exit_code == 0
+    assert res.stderr.count("(up to date)") == 2
+    # A changed input is re-done.
+    seg = series / "case6" / "case6.segments.txt"
+    seg.write_text(seg.read_text().replace("\t1\tLoss\t", "\t0\tLoss\t"))
+    res = cohort(series, "--out", tmp_path / "out", "--resume")
+    assert res.stderr.count("(up to date)") == 1
+    doc = json.loads((tmp_path / "out" / "case6.json").read_text())
+    assert doc["genes"]["RB1"]["call"] == "homozygous_deletion"
+
+
+def test_in_process_and_parallel_give_the_same_rows(tmp_path):
+    units = discover(THESIS, jobs=2)
+    one = sorted((o.row["sample"], o.row.get("class"), o.row.get("RB1")) for o in run_cohort(units, tmp_path / "a"))
+    two = sorted((o.row["sample"], o.row.get("class"), o.row.get("RB1"))
+                 for o in run_cohort(units, tmp_path / "b", jobs=2))
+    assert one == two
+
+
+def test_dask_local_cluster(tmp_path):
+    pytest.importorskip("distributed", reason="the dask extra is not installed")
+    units = discover(EXAMPLES)
+    outcomes = list(run_cohort(units, tmp_path, scheduler="local"))
+    assert sorted((o.sample, o.row["class"]) for o in outcomes) == [("case2", "complex"), ("case6", "simple")]
+
+
+def test_multi_sample_seg_is_split_in_batches_that_read_the_file_once(tmp_path):
+    units = discover(FIXTURES / "seg" / "dnacopy_multi_sample.seg", jobs=1)
+    assert sum(len(u.samples) for u in units) == 2
+
+
+def test_tcga_leiomyosarcomas_as_a_cohort(tmp_path):
+    folder = shared_path("realdata", "tcga_sarc_dev")
+    samples = pd.read_csv(folder / "samples.tsv", sep="\t")
+    lms = samples[samples["short_histo"].isin(["STLMS", "ULMS"])]["TCGA_barcode"].str[:12]
+    seg = pd.read_csv(folder / "tcga_sarc_snp6_hg19.seg", sep="\t")
+    path = tmp_path / "lms.seg"
+    seg[seg["ID"].isin(lms)].to_csv(path, sep="\t", index=False)
+    res = cohort(path, "--out", tmp_path / "out", "-j", "2", "--sample-sheet", folder / "samples.tsv")
+    assert res.exit_code == 0, res.output
+    table = pd.read_csv(tmp_path / "out" / "cohort.tsv", sep="\t")
+    assert len(table) == 41 and (table["status"] == "ok").all()
+    assert len(list((tmp_path / "out").glob("TCGA-*.json"))) == 41
+    assert (tmp_path / "out" / "cohort.html").exists()
