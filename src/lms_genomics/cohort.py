@@ -183,7 +183,7 @@ def _up_to_date(json_path: Path, digest: dict[str, str], thresholds: dict[str, A
 def process_unit(unit: WorkUnit, out_dir: str, options: dict[str, Any], resume: bool = False) -> list[SampleOutcome]:
     """Classify one work unit and write its outputs; never raises (errors become failed outcomes)."""
     from .report.writers import safe_file_stem, write_outputs
-    from .sample import classify_all
+    from .sample import iter_classify
     from .thresholds import DEFAULT_THRESHOLDS
 
     name = Path(unit.path).name
@@ -200,11 +200,11 @@ def process_unit(unit: WorkUnit, out_dir: str, options: dict[str, Any], resume: 
                                       bins=_bins((d.get("profile") or {}).get("anomaly_segments", [])
                                                  if isinstance(d.get("profile"), dict) else []))
                         for d in docs if d is not None]
-        results = classify_all(unit.path, samples=list(unit.samples) if unit.samples else None, **options)
+        results = iter_classify(unit.path, samples=list(unit.samples) if unit.samples else None, **options)
         outcomes = []
         for r in results:
-            written = write_outputs(r, out_dir)
             doc = r.to_dict()
+            written = write_outputs(r, out_dir, doc=doc)
             prof = doc.get("profile")
             outcomes.append(SampleOutcome(r.sample, "ok", summary_row(doc), outputs=[str(w) for w in written],
                                           bins=_bins(prof["anomaly_segments"] if isinstance(prof, dict) else [])))

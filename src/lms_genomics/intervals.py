@@ -76,19 +76,23 @@ def merge(df: pd.DataFrame, by: list[str] | None = None, slack: int = 0) -> pd.D
     if df.empty:
         return _empty([*cols, "n_merged"])
     d = df[cols].sort_values([*by, "chrom", "start", "end"], kind="stable").reset_index(drop=True)
-    keys = d[["chrom", *by]].astype(str).agg("\x1f".join, axis=1).to_numpy() if by else d["chrom"].to_numpy()
+    keys = d.groupby(["chrom", *by], sort=False, dropna=False).ngroup().to_numpy()
     start, end = d["start"].to_numpy(np.int64), d["end"].to_numpy(np.int64)
     new_key = np.r_[True, keys[1:] != keys[:-1]]
-    # running max of ends within each key group
+    # Running max of ends within each key group (ends are >= 0, so offsetting each group above the previous
+    # one's maximum lets one global cummax serve every group).
     group = np.cumsum(new_key) - 1
-    run_end = pd.Series(end).groupby(group).cummax().to_numpy()
-    prev_end = np.r_[np.iinfo(np.int64).min, run_end[:-1]]
+    span = int(end.max()) + 1 if len(end) else 1
+    run_end = np.maximum.accumulate(end + group * span) - group * span
+    prev_end = np.r_[np.iinfo(np.int64).min // 2, run_end[:-1]]
     brk = new_key | (start > prev_end + slack)
     cluster = np.cumsum(brk) - 1
-    agg = pd.DataFrame({"cluster": cluster, "start": start, "end": end}).groupby("cluster").agg(
-        start=("start", "min"), end=("end", "max"), n_merged=("start", "size"))
-    first = d.loc[brk, ["chrom", *by]].reset_index(drop=True)
-    out = pd.concat([first, agg.reset_index(drop=True)], axis=1)
+    first = np.flatnonzero(brk)
+    out = d.loc[brk, ["chrom", *by]].reset_index(drop=True)
+    out["start"] = start[first]
+    out["end"] = np.maximum.reduceat(end, first) if len(first) else end[:0]
+    out["n_merged"] = np.diff(np.r_[first, len(d)])
+    del cluster
     return out[[*cols, "n_merged"]]
 
 

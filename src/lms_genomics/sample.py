@@ -8,7 +8,9 @@ log2 with purity and ploidy). A sample sheet, when present, gives purity, ploidy
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +71,12 @@ class CopyNumberSample:
     loh_assessed: bool
     copy_number_model: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+
+
+@lru_cache(maxsize=8)
+def _sha256_cached(path: str) -> str:
+    """Reference files do not change during a run: hash them once."""
+    return sha256_file(path)
 
 
 def find_inputs(path: str | Path) -> SampleInputs:
@@ -235,7 +243,7 @@ def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thres
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "reference_build": BUILD,
         "genes_bed": {"path": genes.path, "sha256": genes.sha256, "genes": int(len(genes.genes))},
-        "arms": {"path": str(arms_path), "sha256": sha256_file(arms_path)},
+        "arms": {"path": str(arms_path), "sha256": _sha256_cached(str(arms_path))},
         "thresholds": thresholds.as_dict(),
         "sex": sex or "unknown",
         "copy_number_model": cns.copy_number_model if cns is not None else "not_assessed",
@@ -259,12 +267,18 @@ def _one(inputs: SampleInputs, kinds: tuple[str, ...], what: str) -> Path | None
     return files[0] if files else None
 
 
-def classify_all(path: str | Path, *, thresholds: Thresholds | None = None,
+def classify_all(path: str | Path, **options: Any) -> list[SampleResult]:
+    """Classify every sample found at ``path``; see :func:`iter_classify` for the options."""
+    return list(iter_classify(path, **options))
+
+
+def iter_classify(path: str | Path, *, thresholds: Thresholds | None = None,
                  genes: str | Path | GeneReference | None = None, arms: str | Path | None = None,
                  sex: str | None = None, purity: float | None = None, ploidy: float | None = None,
                  sample_sheet: str | Path | None = None, check_build: bool = True,
-                 samples: list[str] | None = None) -> list[SampleResult]:
-    """Classify every sample found at ``path`` (a sample folder, a ChAS export or a log2 segment file).
+                 samples: list[str] | None = None) -> Iterator[SampleResult]:
+    """Classify every sample found at ``path`` (a sample folder, a ChAS export or a log2 segment file),
+    yielding results one at a time (inputs are read and checked before the first one).
 
     One result per sample: a multi-sample export or ``.seg`` gives several. ``genes`` is a gene BED
     (default: the bundled hg19 reference), ``arms`` an arm/coverage table (default: bundled hg19 arms),
@@ -328,15 +342,18 @@ def classify_all(path: str | Path, *, thresholds: Thresholds | None = None,
         if other_kind not in (*COPY_NUMBER_KINDS, *FUSION_KINDS, "vcf", "sample_sheet", "probes"):
             extra.append(f"{', '.join(f.name for f in files)}: recognised as {other_kind}, not used by this "
                          f"version of classify")
-    results = []
+    return _results(cn_samples, folder_name or Path(path).stem, thresholds=thresholds, genes=gene_ref,
+                    arms=arm_table, arms_path=arms_path, sex=sex, inputs=inputs, sheet=sheet, vcf=vcf, archer=archer,
+                    probes=probes, extra_warnings=extra)
+
+
+def _results(cn_samples: list[CopyNumberSample | None], default_name: str, *, sex: str | None,
+             sheet: SampleSheet | None, **kw: Any) -> Iterator[SampleResult]:
     for cns in cn_samples:
-        name = cns.sample if cns is not None else (folder_name or Path(path).stem)
+        name = cns.sample if cns is not None else default_name
         info = sheet.lookup(name) if sheet is not None else None
         sample_sex = sex or (info.sex if info is not None else None)
-        results.append(build_result(cns, sample=name, thresholds=thresholds, genes=gene_ref, arms=arm_table,
-                                    arms_path=arms_path, sex=sample_sex, inputs=inputs, sheet=sheet, vcf=vcf,
-                                    archer=archer, probes=probes, extra_warnings=extra))
-    return results
+        yield build_result(cns, sample=name, sex=sample_sex, sheet=sheet, **kw)
 
 
 def classify(path: str | Path, *, sample: str | None = None, **options: Any) -> SampleResult:

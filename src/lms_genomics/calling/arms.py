@@ -3,6 +3,7 @@ assessed extent (oncoscanR's rule, Christinat et al. 2021)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .. import intervals
@@ -39,26 +40,27 @@ def arm_level_events(segments: pd.DataFrame, arms: pd.DataFrame, thresholds: Thr
     lengths = (arm_iv["end"] - arm_iv["start"]).to_numpy()
     arm_len = dict(zip(arm_iv["arm"], lengths, strict=True))
     fractions: dict[str, dict[str, float]] = {a: {} for a in arm_iv["arm"]}
-    result: dict[str, object] = {}
-    for name, seg in classes.items():
-        if seg.empty:
-            result[name] = []
-            continue
-        pieces = intervals.overlap_join(seg[["chrom", "start", "end"]], arm_iv, suffix="_arm")
-        pieces["start"] = pieces[["start", "start_arm"]].max(axis=1)
-        pieces["end"] = pieces[["end", "end_arm"]].min(axis=1)
+    result: dict[str, object] = {name: [] for name in classes}
+    # All classes in one pass: tag, trim to arms, merge per (class, arm), sum per (class, arm).
+    tagged = pd.concat([seg[["chrom", "start", "end"]].assign(cls=name) for name, seg in classes.items()
+                        if not seg.empty], ignore_index=True) if any(not c.empty for c in classes.values()) else None
+    if tagged is not None:
+        pieces = intervals.overlap_join(tagged, arm_iv, suffix="_arm")
+        pieces["start"] = np.maximum(pieces["start"].to_numpy(), pieces["start_arm"].to_numpy())
+        pieces["end"] = np.minimum(pieces["end"].to_numpy(), pieces["end_arm"].to_numpy())
         pieces = pieces[pieces["end"] > pieces["start"]]
-        merged = intervals.merge(pieces[["chrom", "start", "end", "arm"]], by=["arm"], slack=thresholds.merge_gap)
+        merged = intervals.merge(pieces[["chrom", "start", "end", "cls", "arm"]], by=["cls", "arm"],
+                                 slack=thresholds.merge_gap)
         merged = merged[(merged["end"] - merged["start"]) >= thresholds.min_anomaly_size]
-        covered = (merged["end"] - merged["start"]).groupby(merged["arm"]).sum()
-        called = []
-        for arm, bp in covered.items():
+        covered = (merged["end"] - merged["start"]).groupby([merged["cls"], merged["arm"]]).sum()
+        order = _arm_order(arms)
+        for (name, arm), bp in covered.items():
             f = float(bp) / float(arm_len[arm])
             fractions[arm][name] = round(min(f, 1.0), 4)
             if f >= thresholds.arm_fraction:
-                called.append(arm)
-        order = _arm_order(arms)
-        result[name] = sorted(called, key=order.__getitem__)
+                result[name].append(arm)  # type: ignore[union-attr]
+        for name in classes:
+            result[name] = sorted(result[name], key=order.__getitem__)  # type: ignore[arg-type]
     result["GAIN"] = [a for a in result["GAIN"] if a not in set(result["AMP"])]
     if not loh_assessed:
         result["LOH"] = "not_assessed"

@@ -61,9 +61,9 @@ def clean_anomalies(segments: pd.DataFrame, thresholds: Thresholds, continuous: 
                                suffix="_src")
     j = j[j["state"] == j["state_src"]]
     key = ["chrom", "start", "end", "state"]
-    agg = j.groupby(key, sort=False).agg(
-        markers=("markers", lambda m: m.sum(min_count=1) if m.notna().any() else pd.NA),
-        segment_ids=("segment_id", lambda ids: list(dict.fromkeys(ids))))
+    grouped = j.groupby(key, sort=False)
+    agg = grouped["markers"].sum(min_count=1).to_frame("markers")
+    agg["segment_ids"] = grouped["segment_id"].agg(list)
     out = merged.merge(agg.reset_index(), on=key, how="left")
     out["direction"] = direction(out["state"])
     size_ok = (out["end"] - out["start"]) >= min_size

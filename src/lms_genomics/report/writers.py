@@ -42,9 +42,10 @@ def atomic_write(path: str | Path, mode: str = "w") -> Iterator[IO[Any]]:
         raise
 
 
-def result_json(result: SampleResult, indent: int | None = 2) -> str:
-    """The JSON text of a result."""
-    return json.dumps(result.to_dict(), indent=indent, ensure_ascii=False, allow_nan=False, default=_clean)
+def result_json(result: SampleResult, indent: int | None = 2, doc: dict[str, Any] | None = None) -> str:
+    """The JSON text of a result (``doc``: its :meth:`~SampleResult.to_dict` when already computed)."""
+    return json.dumps(doc if doc is not None else result.to_dict(), indent=indent, ensure_ascii=False,
+                      allow_nan=False, default=_clean)
 
 
 def genes_tsv(result: SampleResult) -> str:
@@ -54,7 +55,8 @@ def genes_tsv(result: SampleResult) -> str:
     return df.to_csv(sep="\t", index=False, na_rep="", lineterminator="\n")
 
 
-def write_outputs(result: SampleResult, out_dir: str | Path, write_json: bool = True) -> list[Path]:
+def write_outputs(result: SampleResult, out_dir: str | Path, write_json: bool = True,
+                  doc: dict[str, Any] | None = None) -> list[Path]:
     """Write ``<sample>.json`` (unless ``write_json`` is False) and ``<sample>.genes.tsv`` (when copy number
     was assessed); returns the paths.
 
@@ -64,7 +66,7 @@ def write_outputs(result: SampleResult, out_dir: str | Path, write_json: bool = 
     stem = safe_file_stem(result.sample)
     rendered: list[tuple[Path, str]] = []
     if write_json:
-        rendered.append((out / f"{stem}.json", result_json(result) + "\n"))
+        rendered.append((out / f"{stem}.json", result_json(result, doc=doc) + "\n"))
     if result.genes is not None:
         rendered.append((out / f"{stem}.genes.tsv", genes_tsv(result)))
     written = []
