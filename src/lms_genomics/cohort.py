@@ -55,8 +55,8 @@ class SampleOutcome:
 
 def discover(path: str | Path, out_dir: str | Path | None = None, jobs: int = 1) -> list[WorkUnit]:
     """Work units below ``path``: each folder that directly holds an input lmsgen reads is one sample (folders
-    are walked recursively, symlinked folders are not followed); a multi-sample file is split into
-    ``jobs``-sized batches of its samples so each batch reads the file once."""
+    are walked recursively, symlinked folders are not followed); a multi-sample file is split into one batch
+    of its samples per worker (more for very large files) so each batch reads the file once."""
     from .io.detect import detect_file
 
     p = Path(path)
@@ -103,7 +103,10 @@ def _file_units(path: Path, kind: str | None, jobs: int, names: list[str] | None
     names = names if names is not None else _sample_names(path, "seg" if kind == "seg" else "chas")
     if len(names) <= 1:
         return [WorkUnit(str(path))]
-    n_batches = max(1, min(len(names), max(jobs, 1) * 4))
+    # Each batch reads the whole file once: as few batches as keep every worker busy, at most ~2,000
+    # samples each (results are streamed, so batch size does not grow memory much).
+    jobs = max(jobs, 1)
+    n_batches = min(len(names), jobs * max(1, -(-len(names) // (2000 * jobs))))
     size = -(-len(names) // n_batches)
     return [WorkUnit(str(path), tuple(names[i:i + size])) for i in range(0, len(names), size)]
 
@@ -204,7 +207,7 @@ def process_unit(unit: WorkUnit, out_dir: str, options: dict[str, Any], resume: 
         outcomes = []
         for r in results:
             doc = r.to_dict()
-            written = write_outputs(r, out_dir, doc=doc)
+            written = write_outputs(r, out_dir, doc=doc, indent=None)
             prof = doc.get("profile")
             outcomes.append(SampleOutcome(r.sample, "ok", summary_row(doc), outputs=[str(w) for w in written],
                                           bins=_bins(prof["anomaly_segments"] if isinstance(prof, dict) else [])))

@@ -66,33 +66,53 @@ def overlap_join(left: pd.DataFrame, right: pd.DataFrame, suffix: str = "_b") ->
     return pd.concat([out, r], axis=1)
 
 
+def cluster(df: pd.DataFrame, by: list[str] | None = None, slack: int = 0) -> np.ndarray:
+    """Cluster id of each row (in ``df``'s row order): rows of one chromosome and ``by`` values whose intervals
+    overlap or lie within ``slack`` bases of each other share an id; ids follow (by, chrom, start) order."""
+    by = list(by or [])
+    if df.empty:
+        return np.empty(0, dtype=np.int64)
+    d = df[["chrom", *by, "start", "end"]].reset_index(drop=True)
+    order = np.lexsort((d["end"].to_numpy(), d["start"].to_numpy(),
+                        *[pd.factorize(d[c])[0] for c in ["chrom", *reversed(by)]][::-1]))
+    keys = d.groupby(["chrom", *by], sort=False, dropna=False).ngroup().to_numpy()[order]
+    start = d["start"].to_numpy(np.int64)[order]
+    end = d["end"].to_numpy(np.int64)[order]
+    new_key = np.r_[True, keys[1:] != keys[:-1]]
+    # Running max of ends within each key group (ends are >= 0, so offsetting each group above the previous
+    # one's maximum lets one global cummax serve every group).
+    group = np.cumsum(new_key) - 1
+    span = int(end.max()) + 1
+    run_end = np.maximum.accumulate(end + group * span) - group * span
+    prev_end = np.r_[np.iinfo(np.int64).min // 2, run_end[:-1]]
+    ids_sorted = np.cumsum(new_key | (start > prev_end + slack)) - 1
+    ids = np.empty(len(d), dtype=np.int64)
+    ids[order] = ids_sorted
+    return ids
+
+
 def merge(df: pd.DataFrame, by: list[str] | None = None, slack: int = 0) -> pd.DataFrame:
     """Merge intervals that overlap or lie within ``slack`` bases, per chromosome and ``by`` columns.
 
-    Returns ``chrom, start, end, *by, n_merged``.
+    Returns ``chrom, start, end, *by, n_merged``, one row per cluster of :func:`cluster`.
     """
     by = list(by or [])
     cols = ["chrom", "start", "end", *by]
     if df.empty:
         return _empty([*cols, "n_merged"])
-    d = df[cols].sort_values([*by, "chrom", "start", "end"], kind="stable").reset_index(drop=True)
-    keys = d.groupby(["chrom", *by], sort=False, dropna=False).ngroup().to_numpy()
-    start, end = d["start"].to_numpy(np.int64), d["end"].to_numpy(np.int64)
-    new_key = np.r_[True, keys[1:] != keys[:-1]]
-    # Running max of ends within each key group (ends are >= 0, so offsetting each group above the previous
-    # one's maximum lets one global cummax serve every group).
-    group = np.cumsum(new_key) - 1
-    span = int(end.max()) + 1 if len(end) else 1
-    run_end = np.maximum.accumulate(end + group * span) - group * span
-    prev_end = np.r_[np.iinfo(np.int64).min // 2, run_end[:-1]]
-    brk = new_key | (start > prev_end + slack)
-    cluster = np.cumsum(brk) - 1
-    first = np.flatnonzero(brk)
-    out = d.loc[brk, ["chrom", *by]].reset_index(drop=True)
-    out["start"] = start[first]
-    out["end"] = np.maximum.reduceat(end, first) if len(first) else end[:0]
-    out["n_merged"] = np.diff(np.r_[first, len(d)])
-    del cluster
+    d = df[cols].reset_index(drop=True)
+    ids = cluster(d, by, slack)
+    n = int(ids.max()) + 1
+    first_row = np.full(n, len(d), dtype=np.int64)
+    np.minimum.at(first_row, ids, np.arange(len(d)))
+    start = np.full(n, np.iinfo(np.int64).max)
+    end = np.zeros(n, dtype=np.int64)
+    np.minimum.at(start, ids, d["start"].to_numpy(np.int64))
+    np.maximum.at(end, ids, d["end"].to_numpy(np.int64))
+    out = d.loc[first_row, ["chrom", *by]].reset_index(drop=True)
+    out["start"] = start
+    out["end"] = end
+    out["n_merged"] = np.bincount(ids, minlength=n)
     return out[[*cols, "n_merged"]]
 
 

@@ -34,75 +34,82 @@ def call_genes(genes: pd.DataFrame, segments: pd.DataFrame, arms: pd.DataFrame, 
     fraction and the deciding segment; :func:`gene_evidence` gives every overlapping segment.
     """
     g = genes[["gene", "chrom", "start", "end"]].reset_index(drop=True)
-    glen = (g["end"] - g["start"]).astype(float)
-    cn = segments[segments["kind"] == "cn"]
-    loh = segments[segments["kind"] == "loh"]
-    seg_cols = ["segment_id", "start", "end", "state", "copy_number", "markers", "source_line", "in_profile"]
+    n = len(g)
+    gstart, gend = g["start"].to_numpy(np.int64), g["end"].to_numpy(np.int64)
+    glen = (gend - gstart).astype(float)
+    cn = segments[segments["kind"] == "cn"].reset_index(drop=True)
+    loh = segments[segments["kind"] == "loh"].reset_index(drop=True)
 
-    j = intervals.overlap_join(g, cn[["chrom", *seg_cols]])
+    def overlaps(i: np.ndarray, other: pd.DataFrame, k: np.ndarray) -> np.ndarray:
+        return (np.minimum(gend[i], other["end"].to_numpy(np.int64)[k])
+                - np.maximum(gstart[i], other["start"].to_numpy(np.int64)[k])).clip(min=0)
+
+    def per_gene_sum(i: np.ndarray, values: np.ndarray) -> np.ndarray:
+        return np.bincount(i, weights=values, minlength=n)
+
+    # --- copy number: every (gene, segment) overlap, then the deciding segment per gene ----------------
+    i, k = intervals.overlap_pairs(g, cn) if len(cn) else (np.empty(0, np.int64), np.empty(0, np.int64))
+    ov = overlaps(i, cn, k).astype(float)
+    state_k = cn["state"].to_numpy(object)[k]
+    cn_k = cn["copy_number"].to_numpy(float)[k]
+    rank = np.array([_RANK.get(x, len(_RANK)) for x in state_k], dtype=np.int64)
+    extreme = np.where(np.isin(state_k, ["amp", "gain"]), -cn_k, cn_k)
+    # Deciding segment: most severe state; ties by the more extreme copy number, then larger overlap.
+    order = np.lexsort((-ov, extreme, rank, i))
+    first = order[np.r_[True, i[order][1:] != i[order][:-1]]] if len(order) else order
+    best = np.full(n, -1, dtype=np.int64)
+    best[i[first]] = k[first]
+    best_ov = np.full(n, np.nan)
+    best_ov[i[first]] = ov[first]
+    covered_bp = np.minimum(per_gene_sum(i, ov), glen)
+    mins = np.full(n, np.nan)
+    maxs = np.full(n, np.nan)
+    if len(i):
+        np.fmin.at(mins, i, cn_k)
+        np.fmax.at(maxs, i, cn_k)
+    # --- assessed extent of the arms ---------------------------------------------------------------------
+    ia, ka = intervals.overlap_pairs(g, arms)
+    assessed_bp = np.minimum(per_gene_sum(ia, overlaps(ia, arms, ka).astype(float)), glen)
+    normal = normal_copy_number(g["chrom"], sex).to_numpy(float)
+
+    has_segment = best >= 0
+    implicit_neutral = absent_is_neutral & (covered_bp < glen) & (assessed_bp > 0)
+    bk = np.where(has_segment, best, 0)
+
+    def pick(col: str, fill: object = None) -> np.ndarray:
+        values = cn[col].to_numpy(object)[bk] if len(cn) else np.full(n, fill, dtype=object)
+        return np.where(has_segment, values, fill)
+
+    state = np.where(has_segment, pick("state"), np.where(implicit_neutral, "neutral", None))
     out = g.copy()
-    out["gene_length"] = glen.astype("int64")
-    if not j.empty:
-        j["overlap"] = _clip_overlap(j)
-        j["rank"] = j["state"].map(_RANK)
-        # Deciding segment: most severe state; ties by the more extreme copy number, then larger overlap.
-        j["extreme"] = np.where(j["state"].isin(["amp", "gain"]), -j["copy_number"], j["copy_number"])
-        best = (j.sort_values(["gene", "rank", "extreme", "overlap"], ascending=[True, True, True, False])
-                  .drop_duplicates("gene").set_index("gene"))
-        covered = j.groupby("gene")["overlap"].sum()
-        cn_min = j.groupby("gene")["copy_number"].min()
-        cn_max = j.groupby("gene")["copy_number"].max()
-    else:
-        best = pd.DataFrame(columns=[*seg_cols, "start_b", "end_b", "overlap"]).set_index(
-            pd.Index([], name="gene"))
-        covered = cn_min = cn_max = pd.Series(dtype=float)
-
-    out["covered_bp"] = out["gene"].map(covered).fillna(0).clip(upper=glen).astype("int64")
-    # Is the gene inside the assessed extent of an arm?
-    ja = intervals.overlap_join(g, arms[["chrom", "start", "end"]])
-    if not ja.empty:
-        ja["overlap"] = _clip_overlap(ja)
-        assessed_bp = ja.groupby("gene")["overlap"].sum()
-    else:
-        assessed_bp = pd.Series(dtype=float)
-    out["assessed_bp"] = out["gene"].map(assessed_bp).fillna(0).clip(upper=glen).astype("int64")
-    normal = normal_copy_number(out["chrom"], sex)
-
-    def from_best(col: str) -> pd.Series:
-        return out["gene"].map(best[col]) if len(best) else pd.Series(np.nan, index=out.index, dtype=object)
-
-    has_segment = from_best("state").notna()
-    uncovered = out["covered_bp"] < out["gene_length"]
-    implicit_neutral = absent_is_neutral & uncovered & (out["assessed_bp"] > 0)
-    state = from_best("state").where(has_segment, np.where(implicit_neutral, "neutral", None))
+    out["gene_length"] = (gend - gstart)
+    out["covered_bp"] = covered_bp.astype("int64")
+    out["assessed_bp"] = assessed_bp.astype("int64")
     out["state"] = state
-    out["call"] = state.map(CALL_NAMES).fillna("no_data")
-    aberrant = has_segment & state.ne("neutral")
-    out["copy_number"] = from_best("copy_number").astype(float).where(has_segment, normal.where(implicit_neutral))
+    out["call"] = [CALL_NAMES.get(x, "no_data") if x is not None else "no_data" for x in state]
+    aberrant = has_segment & (state != "neutral")
+    best_cn = pick("copy_number", np.nan).astype(float)
+    out["copy_number"] = np.where(has_segment, best_cn, np.where(implicit_neutral, normal, np.nan))
     # min/max over the gene; in an aberration-only export the unlisted part of the gene is at the normal level.
-    mins = out["gene"].map(cn_min).astype(float)
-    maxs = out["gene"].map(cn_max).astype(float)
     out["min_copy_number"] = np.where(implicit_neutral, np.fmin(mins, normal), mins)
     out["max_copy_number"] = np.where(implicit_neutral, np.fmax(maxs, normal), maxs)
-    overlap = from_best("overlap").astype(float)
-    neutral_cover = np.where(absent_is_neutral, out["assessed_bp"], out["covered_bp"])
-    frac = np.where(aberrant, overlap / glen, np.where(out["call"] == "no_data", out["covered_bp"] / glen,
-                                                       neutral_cover / glen))
+    no_data = out["call"].to_numpy() == "no_data"
+    neutral_cover = assessed_bp if absent_is_neutral else covered_bp
+    frac = np.where(aberrant, best_ov / glen, np.where(no_data, covered_bp / glen, neutral_cover / glen))
     out["covered_fraction"] = np.round(frac.astype(float), 4)
-    out["partial"] = (out["call"] != "no_data") & (out["covered_fraction"] < 1.0)
+    out["partial"] = ~no_data & (out["covered_fraction"].to_numpy() < 1.0)
     for c in ("segment_id", "source_line", "markers", "in_profile"):
-        out[f"deciding_{c}"] = from_best(c).where(has_segment, None)
-    out["deciding_start"] = pd.to_numeric(from_best("start_b").where(has_segment)).astype("Int64")
-    out["deciding_end"] = pd.to_numeric(from_best("end_b").where(has_segment)).astype("Int64")
+        out[f"deciding_{c}"] = pick(c) if c in cn else None
+    out["deciding_start"] = pd.array(np.where(has_segment, cn["start"].to_numpy(np.int64)[bk] if len(cn) else 0, 0),
+                                     dtype="Int64")
+    out["deciding_end"] = pd.array(np.where(has_segment, cn["end"].to_numpy(np.int64)[bk] if len(cn) else 0, 0),
+                                   dtype="Int64")
+    out.loc[~has_segment, ["deciding_start", "deciding_end"]] = pd.NA
 
     # --- LOH ---------------------------------------------------------------------------------------
-    jl = intervals.overlap_join(g, loh[["chrom", "segment_id", "start", "end"]])
-    if not jl.empty:
-        jl["overlap"] = _clip_overlap(jl)
-        loh_bp = jl.groupby("gene")["overlap"].sum()
-    else:
-        loh_bp = pd.Series(dtype=float)
-    out["loh_fraction"] = np.round((out["gene"].map(loh_bp).fillna(0).clip(upper=glen) / glen).astype(float), 4)
+    il, kl = intervals.overlap_pairs(g, loh) if len(loh) else (np.empty(0, np.int64), np.empty(0, np.int64))
+    loh_bp = np.minimum(per_gene_sum(il, overlaps(il, loh, kl).astype(float)), glen)
+    out["loh_fraction"] = np.round(loh_bp / glen, 4)
     if loh_assessed:
         out["loh"] = out["loh_fraction"] > 0
         cnloh = out["loh"] & (out["call"] == "neutral")

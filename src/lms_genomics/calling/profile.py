@@ -54,17 +54,30 @@ def clean_anomalies(segments: pd.DataFrame, thresholds: Thresholds, continuous: 
     cols = ["chrom", "start", "end", "state", "direction", "markers", "n_merged", "segment_ids"]
     if cn.empty:
         return pd.DataFrame(columns=cols)
-    cn = cn.sort_values(["chrom", "start"])
-    merged = intervals.merge(cn[["chrom", "start", "end", "state"]], by=["state"], slack=thresholds.merge_gap)
-    # Map each source segment to its merged interval (markers add up; ids kept for evidence).
-    j = intervals.overlap_join(merged, cn[["chrom", "start", "end", "state", "markers", "segment_id"]],
-                               suffix="_src")
-    j = j[j["state"] == j["state_src"]]
-    key = ["chrom", "start", "end", "state"]
-    grouped = j.groupby(key, sort=False)
-    agg = grouped["markers"].sum(min_count=1).to_frame("markers")
-    agg["segment_ids"] = grouped["segment_id"].agg(list)
-    out = merged.merge(agg.reset_index(), on=key, how="left")
+    cn = cn.reset_index(drop=True)
+    ids = intervals.cluster(cn, by=["state"], slack=thresholds.merge_gap)
+    n = int(ids.max()) + 1
+    starts = np.full(n, np.iinfo(np.int64).max)
+    ends = np.zeros(n, dtype=np.int64)
+    np.minimum.at(starts, ids, cn["start"].to_numpy(np.int64))
+    np.maximum.at(ends, ids, cn["end"].to_numpy(np.int64))
+    first = np.full(n, len(cn), dtype=np.int64)
+    np.minimum.at(first, ids, np.arange(len(cn)))
+    markers = pd.to_numeric(cn["markers"], errors="coerce").to_numpy(float)
+    known = ~np.isnan(markers)
+    marker_sum = np.bincount(ids, weights=np.where(known, markers, 0.0), minlength=n)
+    any_known = np.bincount(ids, weights=known.astype(float), minlength=n) > 0
+    order = np.argsort(ids, kind="stable")
+    bounds = np.r_[0, np.cumsum(np.bincount(ids, minlength=n))]
+    seg_ids = cn["segment_id"].to_numpy(object)[order]
+    out = pd.DataFrame({
+        "chrom": cn["chrom"].to_numpy(object)[first], "start": starts, "end": ends,
+        "state": cn["state"].to_numpy(object)[first],
+        "markers": pd.array(np.where(any_known, marker_sum, 0).astype("int64"), dtype="Int64"),
+        "n_merged": np.diff(bounds),
+        "segment_ids": [list(seg_ids[bounds[c]:bounds[c + 1]]) for c in range(n)],
+    })
+    out.loc[~any_known, "markers"] = pd.NA
     out["direction"] = direction(out["state"])
     size_ok = (out["end"] - out["start"]) >= min_size
     markers = pd.to_numeric(out["markers"], errors="coerce")

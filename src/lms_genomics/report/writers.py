@@ -56,17 +56,18 @@ def genes_tsv(result: SampleResult) -> str:
 
 
 def write_outputs(result: SampleResult, out_dir: str | Path, write_json: bool = True,
-                  doc: dict[str, Any] | None = None) -> list[Path]:
+                  doc: dict[str, Any] | None = None, indent: int | None = 2) -> list[Path]:
     """Write ``<sample>.json`` (unless ``write_json`` is False) and ``<sample>.genes.tsv`` (when copy number
     was assessed); returns the paths.
 
-    Each file is complete or absent: the text is rendered first, then written atomically.
+    Each file is complete or absent: the text is rendered first, then written atomically. ``indent=None``
+    writes compact JSON (C encoder, several times faster: what ``lmsgen cohort`` uses).
     """
     out = Path(out_dir)
     stem = safe_file_stem(result.sample)
     rendered: list[tuple[Path, str]] = []
     if write_json:
-        rendered.append((out / f"{stem}.json", result_json(result, doc=doc) + "\n"))
+        rendered.append((out / f"{stem}.json", result_json(result, indent=indent, doc=doc) + "\n"))
     if result.genes is not None:
         rendered.append((out / f"{stem}.genes.tsv", genes_tsv(result)))
     written = []
