@@ -3,9 +3,20 @@ sample non-contributory (the thesis' word), with the reasons."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..thresholds import Thresholds
+
+#: (check name, qc measure, passes(value, thresholds), reason when failing)
+CHECKS: list[tuple[str, str, Callable[[float, Thresholds], bool], Callable[[float, Thresholds], str]]] = [
+    ("mapd", "mapd", lambda v, t: v <= t.qc_max_mapd,
+     lambda v, t: f"MAPD {v:.3f} > {t.qc_max_mapd} (probe-level noise too high)"),
+    ("segmentation", "segments", lambda v, t: v <= t.qc_max_segments,
+     lambda v, t: f"{v:g} copy-number segments > {t.qc_max_segments} (hyper-segmented profile)"),
+    ("sequencing_depth", "vcf_median_depth", lambda v, t: v >= t.qc_min_median_depth,
+     lambda v, t: f"median sequencing depth {v:g} < {t.qc_min_median_depth}"),
+]
 
 
 def qc_verdict(qc: dict[str, Any], thresholds: Thresholds) -> dict[str, Any]:
@@ -14,29 +25,14 @@ def qc_verdict(qc: dict[str, Any], thresholds: Thresholds) -> dict[str, Any]:
     Checks that cannot be made (no probe data, no VCF) are reported as ``"not_assessed"``, never as passed.
     """
     reasons: list[str] = []
-    checks: dict[str, Any] = {}
-    mapd = qc.get("mapd")
-    if mapd is None:
-        checks["mapd"] = "not_assessed"
-    else:
-        ok = mapd <= thresholds.qc_max_mapd
-        checks["mapd"] = "pass" if ok else "fail"
-        if not ok:
-            reasons.append(f"MAPD {mapd:.3f} > {thresholds.qc_max_mapd} (probe-level noise too high)")
-    segs = qc.get("segments")
-    if segs is None:
-        checks["segmentation"] = "not_assessed"
-    else:
-        ok = segs <= thresholds.qc_max_segments
-        checks["segmentation"] = "pass" if ok else "fail"
-        if not ok:
-            reasons.append(f"{segs} copy-number segments > {thresholds.qc_max_segments} (hyper-segmented profile)")
-    depth = qc.get("vcf_median_depth")
-    if depth is None:
-        checks["sequencing_depth"] = "not_assessed"
-    else:
-        ok = depth >= thresholds.qc_min_median_depth
-        checks["sequencing_depth"] = "pass" if ok else "fail"
-        if not ok:
-            reasons.append(f"median sequencing depth {depth:g} < {thresholds.qc_min_median_depth}")
+    checks: dict[str, str] = {}
+    for name, measure, passes, reason in CHECKS:
+        value = qc.get(measure)
+        if value is None:
+            checks[name] = "not_assessed"
+        elif passes(value, thresholds):
+            checks[name] = "pass"
+        else:
+            checks[name] = "fail"
+            reasons.append(reason(value, thresholds))
     return {"verdict": "fail" if reasons else "pass", "reasons": reasons, "checks": checks}
