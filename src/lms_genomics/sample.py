@@ -333,7 +333,7 @@ def iter_classify(path: str | Path, *, thresholds: Thresholds | None = None,
     if probe_file is not None:
         from .io.probes import mapd, read_probes
 
-        probes = (probe_file, sha256_file(probe_file), mapd(read_probes(probe_file)["log2"]))
+        probes = (probe_file, sha256_file(probe_file), mapd(read_probes(probe_file)))
     if len(cn_samples) > 1 and (vcf is not None or archer is not None or probes is not None):
         raise InputError(inputs.folder, f"the copy-number file holds {len(cn_samples)} samples but the folder has one "
                                         f"VCF/Archer output: put each sample in its own folder")
