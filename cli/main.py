@@ -20,7 +20,8 @@ Exit codes:
   2  usage error (bad option, unknown sample or threshold)
   3  input error (a file is malformed; the message names file and line)
   4  no input (the folder holds nothing lmsgen reads)
-  5  reference error (gene BED or arm table malformed)"""
+  5  reference error (gene BED or arm table malformed)
+  6  figure export failed (no Chromium for PNG/PDF/SVG, or the browser failed)"""
 
 
 def _fail(exc: BaseException) -> None:
@@ -94,6 +95,36 @@ def _classify_options(genes_bed, arms_bed, sex, purity, ploidy, sample_sheet, al
             "purity": purity, "ploidy": ploidy, "sample_sheet": sample_sheet, "check_build": not allow_other_build}
 
 
+class _Null:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _exporter(formats: tuple[str, ...]):
+    """One Chromium for every static figure of the run; checked before any output is written."""
+    from lms_genomics.report.outputs import needs_browser
+
+    if not needs_browser(formats):
+        return _Null()
+    from lms_genomics.report.static_export import FigureExporter
+
+    return FigureExporter()
+
+
+def _write_sample_files(result, out_dir: Path, formats: tuple[str, ...], report: bool, exporter) -> list[Path]:
+    from lms_genomics.report.outputs import write_plots, write_sample_report
+    from lms_genomics.report.writers import write_outputs
+
+    written = write_outputs(result, out_dir)
+    written += write_plots(result, out_dir, formats, exporter=exporter)
+    if report:
+        written.append(write_sample_report(result, out_dir))
+    return written
+
+
 @main.command(epilog=EXIT_CODES)
 @click.argument("sample_dir", type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -101,10 +132,14 @@ def _classify_options(genes_bed, arms_bed, sex, purity, ploidy, sample_sheet, al
 @click.option("--json", "json_to", type=click.Choice(["-"]), default=None,
               help="'--json -' prints the JSON to stdout (and writes files only with --out).")
 @click.option("--sample", "sample_name", default=None, help="Only this sample of a multi-sample export.")
+@click.option("--plots", "plot_formats", default=None, metavar="FORMATS",
+              help="Genome plot formats, comma-separated: html,png,pdf,svg (PNG/PDF/SVG need Chromium).")
+@click.option("--report/--no-report", default=True, show_default=True,
+              help="Write the tumour-board report <sample>.report.html (with --out).")
 @calling_options
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def classify(sample_dir: Path, out_dir: Path | None, json_to: str | None, sample_name: str | None,
-             genes_bed: Path | None, arms_bed: Path | None, sex: str | None, purity: float | None,
+             plot_formats: str | None, report: bool, genes_bed: Path | None, arms_bed: Path | None, sex: str | None, purity: float | None,
              ploidy: float | None, sample_sheet: Path | None, allow_other_build: bool,
              threshold_pairs: tuple[str, ...], quiet: bool) -> None:
     """Call genes and classify the genomic profile of the sample in SAMPLE_DIR.
@@ -127,18 +162,22 @@ def classify(sample_dir: Path, out_dir: Path | None, json_to: str | None, sample
     simple 1-10, complex > 10; GI = A^2/C.
     """
     try:
+        from lms_genomics.report.outputs import parse_formats
         from lms_genomics.report.summary import format_summary
-        from lms_genomics.report.writers import result_json, write_outputs
+        from lms_genomics.report.writers import result_json
         from lms_genomics.sample import classify_all
 
         options = _classify_options(genes_bed, arms_bed, sex, purity, ploidy, sample_sheet, allow_other_build,
                                     threshold_pairs)
+        formats = parse_formats(plot_formats)
         results = classify_all(sample_dir, samples=[sample_name] if sample_name else None, **options)
         written = []
         target = out_dir if out_dir is not None else (None if json_to == "-" else Path.cwd())
         if target is not None:
-            for r in results:
-                written.extend(write_outputs(r, target))
+            with _exporter(formats) as exporter:
+                for r in results:
+                    written.extend(_write_sample_files(r, target, formats, report and out_dir is not None,
+                                                       exporter))
         if json_to == "-":
             if len(results) == 1:
                 click.echo(result_json(results[0]))
@@ -239,12 +278,56 @@ def cohort(cohort_path: Path, out_dir: Path, jobs: int, resume: bool, scheduler:
         _fail(exc)
 
 
-class _Null:
-    def __enter__(self):
-        return self
+@main.command(epilog=EXIT_CODES)
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Folder for the figures.")
+@click.option("--formats", "plot_formats", default="html,png", show_default=True,
+              help="Comma-separated: html,png,pdf,svg (PNG/PDF/SVG need Chromium).")
+@click.option("--chromosome", default=None, help="Zoom on one chromosome (e.g. 17 or chrX).")
+@click.option("--report", is_flag=True, help="Also write the tumour-board report <sample>.report.html.")
+@calling_options
+def plot(source: Path, out_dir: Path, plot_formats: str, chromosome: str | None, report: bool, genes_bed: Path | None,
+         arms_bed: Path | None, sex: str | None, purity: float | None, ploidy: float | None,
+         sample_sheet: Path | None, allow_other_build: bool, threshold_pairs: tuple[str, ...]) -> None:
+    """Draw the genome-profile figure of an existing result (<sample>.json) or of a sample.
 
-    def __exit__(self, *exc):
-        return False
+    \b
+    Examples:
+      lmsgen plot results/case2.json --formats png,pdf
+      lmsgen plot examples/case2 --chromosome 17 --formats html
+    """
+    try:
+        import json
+
+        from lms_genomics.report.outputs import parse_formats, write_plots, write_sample_report
+
+        formats = parse_formats(plot_formats)
+        if source.is_file() and source.suffix.lower() == ".json":
+            from lms_genomics.errors import InputError
+            from lms_genomics.result import SampleResult
+
+            try:
+                results = [SampleResult.from_dict(json.loads(source.read_text(encoding="utf-8")))]
+            except (ValueError, KeyError, TypeError) as exc:
+                raise InputError(source, f"not an lmsgen result JSON ({' '.join(str(exc).split())[:200]})") from None
+        else:
+            from lms_genomics.sample import classify_all
+
+            results = classify_all(source, **_classify_options(genes_bed, arms_bed, sex, purity, ploidy,
+                                                               sample_sheet, allow_other_build, threshold_pairs))
+        written = []
+        with _exporter(formats) as exporter:
+            for r in results:
+                if r.segments is None:
+                    click.echo(f"lmsgen: {r.sample}: copy number not assessed, nothing to plot", err=True)
+                    continue
+                written += write_plots(r, out_dir, formats, chromosome=chromosome, exporter=exporter)
+                if report:
+                    written.append(write_sample_report(r, out_dir))
+        click.echo("wrote " + ", ".join(str(w) for w in written) if written else "nothing written")
+    except Exception as exc:
+        _fail(exc)
 
 
 if __name__ == "__main__":  # pragma: no cover

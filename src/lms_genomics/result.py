@@ -11,6 +11,10 @@ import pandas as pd
 from .calling.profile import Profile
 
 SCHEMA = "lmsgen.sample/1"
+SEGMENT_FIELDS = ["chrom", "start", "end", "kind", "type", "state", "copy_number", "log2", "markers", "segment_id",
+                  "source_line", "in_profile"]
+GENE_FIELDS = ["chrom", "start", "end", "call", "copy_number", "min_copy_number", "max_copy_number", "loh",
+               "loh_fraction", "partial", "covered_fraction"]
 
 
 def _clean(value: Any) -> Any:
@@ -108,6 +112,51 @@ class SampleResult:
             }
         return out
 
+    def _segment_records(self) -> Any:
+        if self.segments is None:
+            return "not_assessed"
+        cols = [c for c in SEGMENT_FIELDS if c in self.segments.columns]
+        return [{k: _clean(v) for k, v in rec.items()} for rec in self.segments[cols].to_dict("records")]
+
+    @classmethod
+    def from_dict(cls, doc: dict[str, Any]) -> SampleResult:
+        """Rebuild a result from its JSON document (to plot or report an existing result)."""
+        if doc.get("schema") != SCHEMA:
+            raise ValueError(f"not an lmsgen result (schema {doc.get('schema')!r}, expected {SCHEMA})")
+        segments = pd.DataFrame(doc["segments"]) if isinstance(doc.get("segments"), list) else None
+        if segments is not None and segments.empty:
+            segments = pd.DataFrame(columns=SEGMENT_FIELDS)
+        prof = doc.get("profile")
+        profile = arm_level = None
+        if isinstance(prof, dict):
+            anomalies = pd.DataFrame(prof.get("anomaly_segments", []),
+                                     columns=["chrom", "start", "end", "state", "markers", "segment_ids"])
+            profile = Profile(prof["class"], prof["anomalies"], prof["chromosomes"], prof["genomic_index"],
+                              prof["fga"], prof.get("rule", ""), anomalies)
+            arm_level = prof.get("arm_level")
+        genes = evidence = None
+        if isinstance(doc.get("genes"), dict):
+            rows, ev = [], []
+            for name, g in doc["genes"].items():
+                d = g.get("deciding_segment") or {}
+                rows.append({"gene": name, **{k: g.get(k) for k in GENE_FIELDS},
+                             **{f"deciding_{k}": d.get(k) for k in ("segment_id", "start", "end", "markers",
+                                                                     "source_line", "in_profile")}})
+                for e in g.get("evidence", []):
+                    ev.append({"gene": name, "chrom": e["chrom"], "start": g["start"], "end": g["end"],
+                               "start_b": e["start"], "end_b": e["end"],
+                               **{k: e.get(k) for k in ("segment_id", "kind", "type", "state", "copy_number",
+                                                        "markers", "source_line", "in_profile", "overlap_bp",
+                                                        "gene_fraction")}})
+            genes = pd.DataFrame(rows)
+            genes["deciding_start"] = pd.array(genes["deciding_start"], dtype="Int64")
+            genes["deciding_end"] = pd.array(genes["deciding_end"], dtype="Int64")
+            evidence = pd.DataFrame(ev)
+        return cls(sample=doc["sample"], profile=profile, genes=genes, evidence=evidence, segments=segments,
+                   arm_level=arm_level, provenance=doc.get("provenance", {}), qc=doc.get("qc", {}),
+                   biallelic=doc.get("biallelic", {}), variants=doc.get("variants", "not_assessed"),
+                   fusions=doc.get("fusions", "not_assessed"), warnings=list(doc.get("warnings", [])))
+
     def to_dict(self) -> dict[str, Any]:
         """The full result as plain JSON-ready data (schema ``lmsgen.sample/1``)."""
         profile: Any = "not_assessed"
@@ -122,6 +171,7 @@ class SampleResult:
         return {
             "schema": SCHEMA,
             "sample": self.sample,
+            "segments": self._segment_records(),
             "provenance": self.provenance,
             "profile": profile,
             "genes": self._gene_objects() if self.genes is not None else "not_assessed",

@@ -13,6 +13,9 @@ from typing import IO, Any
 
 from ..result import SampleResult, _clean
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
 GENE_TSV_COLUMNS = ["gene", "chrom", "start", "end", "call", "copy_number", "min_copy_number",
                     "max_copy_number", "loh", "loh_fraction", "partial", "covered_fraction",
                     "deciding_segment_id", "deciding_start", "deciding_end", "deciding_markers",
@@ -35,6 +38,7 @@ def atomic_write(path: str | Path, mode: str = "w") -> Iterator[IO[Any]]:
         text_args = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
         with os.fdopen(fd, mode, **text_args) as fh:
             yield fh
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600 files; outputs are meant to be shared
         os.replace(tmp, target)
     except BaseException:
         with suppress(FileNotFoundError):
