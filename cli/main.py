@@ -139,9 +139,9 @@ def _write_sample_files(result, out_dir: Path, formats: tuple[str, ...], report:
 @calling_options
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def classify(sample_dir: Path, out_dir: Path | None, json_to: str | None, sample_name: str | None,
-             plot_formats: str | None, report: bool, genes_bed: Path | None, arms_bed: Path | None, sex: str | None, purity: float | None,
-             ploidy: float | None, sample_sheet: Path | None, allow_other_build: bool,
-             threshold_pairs: tuple[str, ...], quiet: bool) -> None:
+             plot_formats: str | None, report: bool, genes_bed: Path | None, arms_bed: Path | None,
+             sex: str | None, purity: float | None, ploidy: float | None, sample_sheet: Path | None,
+             allow_other_build: bool, threshold_pairs: tuple[str, ...], quiet: bool) -> None:
     """Call genes and classify the genomic profile of the sample in SAMPLE_DIR.
 
     \b
