@@ -15,8 +15,8 @@ from lms_genomics.cli.main import main
 
 from lms_genomics import __version__
 
-REQUIRED_KEYS = {"schema", "sample", "provenance", "profile", "genes", "variants", "fusions", "biallelic", "qc",
-                 "warnings"}
+REQUIRED_KEYS = {"schema", "sample", "segments", "provenance", "profile", "genes", "variants", "fusions",
+                 "biallelic", "qc", "warnings"}
 
 
 def run(*args: str):

@@ -66,6 +66,15 @@ def overlap_join(left: pd.DataFrame, right: pd.DataFrame, suffix: str = "_b") ->
     return pd.concat([out, r], axis=1)
 
 
+def _group_codes(d: pd.DataFrame, cols: list[str]) -> np.ndarray:
+    """One integer per distinct combination of ``cols`` (factorized column by column)."""
+    code = np.zeros(len(d), dtype=np.int64)
+    for c in cols:
+        f, uniques = pd.factorize(d[c])
+        code = code * (len(uniques) + 1) + f
+    return code
+
+
 def cluster(df: pd.DataFrame, by: list[str] | None = None, slack: int = 0) -> np.ndarray:
     """Cluster id of each row (in ``df``'s row order): rows of one chromosome and ``by`` values whose intervals
     overlap or lie within ``slack`` bases of each other share an id; ids follow (by, chrom, start) order."""
@@ -73,9 +82,8 @@ def cluster(df: pd.DataFrame, by: list[str] | None = None, slack: int = 0) -> np
     if df.empty:
         return np.empty(0, dtype=np.int64)
     d = df[["chrom", *by, "start", "end"]].reset_index(drop=True)
-    order = np.lexsort((d["end"].to_numpy(), d["start"].to_numpy(),
-                        *[pd.factorize(d[c])[0] for c in ["chrom", *reversed(by)]][::-1]))
-    keys = d.groupby(["chrom", *by], sort=False, dropna=False).ngroup().to_numpy()[order]
+    order = np.lexsort((d["end"].to_numpy(), d["start"].to_numpy(), _group_codes(d, ["chrom", *by])))
+    keys = _group_codes(d, ["chrom", *by])[order]
     start = d["start"].to_numpy(np.int64)[order]
     end = d["end"].to_numpy(np.int64)[order]
     new_key = np.r_[True, keys[1:] != keys[:-1]]

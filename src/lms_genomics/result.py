@@ -28,6 +28,22 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts (column-wise conversion: NaN/NA → None, numpy → Python)."""
+    columns = {}
+    for c in df.columns:
+        col = df[c]
+        if pd.api.types.is_float_dtype(col):
+            values = [None if v != v else v for v in col.to_numpy(dtype=float).tolist()]
+        elif pd.api.types.is_integer_dtype(col) and not col.hasnans:
+            values = col.to_numpy(dtype="int64").tolist()
+        else:
+            values = [_clean(v) for v in col.tolist()]
+        columns[c] = values
+    keys = list(columns)
+    return [dict(zip(keys, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+
+
 @dataclass
 class SampleResult:
     """Everything lmsgen concluded about one sample, with the evidence and provenance behind it.
@@ -75,18 +91,17 @@ class SampleResult:
         if self.genes is None or self.evidence is None:
             return {}
         if not self.evidence.empty:
-            for rec in self.evidence.to_dict("records"):
-                ev_by_gene.setdefault(rec["gene"], []).append({
-                    "segment_id": _clean(rec["segment_id"]), "chrom": rec["chrom"],
-                    "start": _clean(rec["start_b"]), "end": _clean(rec["end_b"]),
-                    "size": _clean(rec["end_b"] - rec["start_b"]), "kind": rec["kind"], "type": rec["type"],
-                    "state": rec["state"], "copy_number": _clean(rec["copy_number"]),
-                    "markers": _clean(rec["markers"]), "overlap_bp": _clean(rec["overlap_bp"]),
-                    "gene_fraction": _clean(rec["gene_fraction"]), "source_line": _clean(rec["source_line"]),
-                    "in_profile": _clean(rec["in_profile"]),
-                })
+            ev = self.evidence
+            table = pd.DataFrame({
+                "gene": ev["gene"], "segment_id": ev["segment_id"], "chrom": ev["chrom"], "start": ev["start_b"],
+                "end": ev["end_b"], "size": pd.to_numeric(ev["end_b"]) - pd.to_numeric(ev["start_b"]),
+                "kind": ev["kind"], "type": ev["type"], "state": ev["state"], "copy_number": ev["copy_number"],
+                "markers": ev["markers"], "overlap_bp": ev["overlap_bp"], "gene_fraction": ev["gene_fraction"],
+                "source_line": ev["source_line"], "in_profile": ev["in_profile"]})
+            for rec in _records(table):
+                ev_by_gene.setdefault(rec.pop("gene"), []).append(rec)
         out: dict[str, Any] = {}
-        for rec in self.genes.to_dict("records"):
+        for rec in _records(self.genes):
             deciding = None
             if _clean(rec["deciding_segment_id"]) is not None:
                 deciding = {
@@ -116,7 +131,7 @@ class SampleResult:
         if self.segments is None:
             return "not_assessed"
         cols = [c for c in SEGMENT_FIELDS if c in self.segments.columns]
-        return [{k: _clean(v) for k, v in rec.items()} for rec in self.segments[cols].to_dict("records")]
+        return _records(self.segments[cols])
 
     @classmethod
     def from_dict(cls, doc: dict[str, Any]) -> SampleResult:
