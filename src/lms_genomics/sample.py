@@ -8,6 +8,7 @@ log2 with purity and ploidy). A sample sheet, when present, gives purity, ploidy
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -73,9 +74,14 @@ class CopyNumberSample:
     warnings: list[str] = field(default_factory=list)
 
 
-@lru_cache(maxsize=8)
 def _sha256_cached(path: str) -> str:
-    """Reference files do not change during a run: hash them once."""
+    """SHA-256 of a reference or sheet file, hashed once per (path, size, modification time)."""
+    st = os.stat(path)
+    return _sha256_of(path, st.st_size, st.st_mtime_ns)
+
+
+@lru_cache(maxsize=32)
+def _sha256_of(path: str, size: int, mtime_ns: int) -> str:
     return sha256_file(path)
 
 
@@ -163,6 +169,54 @@ def _variant_records(table: pd.DataFrame) -> list[dict[str, Any]]:
             for rec in shown[cols].to_dict("records")]
 
 
+@dataclass
+class CopyNumberPart:
+    """The copy-number side of a result."""
+
+    segments: pd.DataFrame
+    profile: Any
+    calls: pd.DataFrame
+    evidence: pd.DataFrame
+    arm_events: dict[str, Any]
+    qc: dict[str, Any]
+    warnings: list[str]
+
+
+def copy_number_part(cns: CopyNumberSample, *, thresholds: Thresholds, genes: GeneReference, arms: pd.DataFrame,
+                     sex: str | None) -> CopyNumberPart:
+    """Segment states, cleaning, profile, gene calls with evidence, arm-level events and QC measures."""
+    seg = cns.segments.copy()
+    seg["state"] = segment_states(seg, thresholds, sex=sex, continuous=cns.continuous)
+    noise = _noise_floor(seg, cns, thresholds)
+    anomalies = clean_anomalies(seg[~noise].reset_index(drop=True), thresholds, continuous=cns.continuous)
+    seg["in_profile"] = in_profile_flags(seg, anomalies)
+    seg.loc[noise, "in_profile"] = False
+    seg["excluded_from_calls"] = noise
+    used = seg[~noise].reset_index(drop=True)
+    calls = call_genes(genes.genes, used, arms, absent_is_neutral=cns.absent_is_neutral,
+                       loh_assessed=cns.loh_assessed, sex=sex)
+    evidence = gene_evidence(genes.genes, seg)
+    warnings = list(cns.warnings)
+    if noise.any():
+        hit = evidence.loc[evidence["segment_id"].isin(seg.loc[noise, "segment_id"]), "gene"]
+        noisy_genes = sorted(set(hit))
+        warnings.append(f"{int(noise.sum())} segment(s) with fewer than {thresholds.min_segment_markers} "
+                        f"markers left out of calls and profile"
+                        + (f" (they overlap {', '.join(noisy_genes)})" if noisy_genes else ""))
+    qc = {
+        "segments": int((seg["kind"] == "cn").sum()),
+        "loh_segments": int((seg["kind"] == "loh").sum()),
+        "loh_assessed": cns.loh_assessed,
+        "segments_below_marker_floor": int(noise.sum()),
+        "aberrant_segments_below_profile_floor": int(((seg["in_profile"] == False) & ~noise).sum()),  # noqa: E712
+        "coordinate_convention": cns.coordinate_convention,
+        "probe_level_data": False,
+    }
+    return CopyNumberPart(seg, compute_profile(anomalies, arms, thresholds, continuous=cns.continuous), calls,
+                          evidence, arm_level_events(used, arms, thresholds, loh_assessed=cns.loh_assessed), qc,
+                          warnings)
+
+
 def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thresholds, genes: GeneReference,
                  arms: pd.DataFrame, arms_path: Path, sex: str | None, inputs: SampleInputs,
                  sheet: SampleSheet | None, vcf: VcfResult | None = None, archer: ArcherResult | None = None,
@@ -174,36 +228,11 @@ def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thres
     qc: dict[str, Any] = {}
     profile = calls = evidence = seg = arm_events = None
     if cns is not None:
-        seg = cns.segments.copy()
-        seg["state"] = segment_states(seg, thresholds, sex=sex, continuous=cns.continuous)
-        noise = _noise_floor(seg, cns, thresholds)
-        used = seg[~noise].reset_index(drop=True)
-        anomalies = clean_anomalies(used, thresholds, continuous=cns.continuous)
-        seg["in_profile"] = in_profile_flags(seg, anomalies)
-        seg.loc[noise, "in_profile"] = False
-        seg["excluded_from_calls"] = noise
-        used = seg[~noise].reset_index(drop=True)
-        profile = compute_profile(anomalies, arms, thresholds, continuous=cns.continuous)
-        calls = call_genes(genes.genes, used, arms, absent_is_neutral=cns.absent_is_neutral,
-                           loh_assessed=cns.loh_assessed, sex=sex)
-        evidence = gene_evidence(genes.genes, seg)
-        arm_events = arm_level_events(used, arms, thresholds, loh_assessed=cns.loh_assessed)
-        warnings += cns.warnings
-        if noise.any():
-            hit = evidence.loc[evidence["segment_id"].isin(seg.loc[noise, "segment_id"]), "gene"]
-            noisy_genes = sorted(set(hit))
-            warnings.append(f"{int(noise.sum())} segment(s) with fewer than {thresholds.min_segment_markers} "
-                            f"markers left out of calls and profile"
-                            + (f" (they overlap {', '.join(noisy_genes)})" if noisy_genes else ""))
-        qc.update({
-            "segments": int((seg["kind"] == "cn").sum()),
-            "loh_segments": int((seg["kind"] == "loh").sum()),
-            "loh_assessed": cns.loh_assessed,
-            "segments_below_marker_floor": int(noise.sum()),
-            "aberrant_segments_below_profile_floor": int(((seg["in_profile"] == False) & ~noise).sum()),  # noqa: E712
-            "coordinate_convention": cns.coordinate_convention,
-            "probe_level_data": False,
-        })
+        part = copy_number_part(cns, thresholds=thresholds, genes=genes, arms=arms, sex=sex)
+        seg, profile, calls, evidence, arm_events = part.segments, part.profile, part.calls, part.evidence, \
+            part.arm_events
+        qc.update(part.qc)
+        warnings += part.warnings
         input_records.append({"path": str(cns.source), "sha256": cns.source_sha256, "format": cns.source_format,
                               "sample_in_file": cns.sample, "coordinate_convention": cns.coordinate_convention})
     else:
@@ -248,7 +277,7 @@ def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thres
         "sex": sex or "unknown",
         "copy_number_model": cns.copy_number_model if cns is not None else "not_assessed",
         "inputs": input_records,
-        "sample_sheet": ({"path": str(sheet.path), "sha256": sha256_file(sheet.path)} if sheet is not None
+        "sample_sheet": ({"path": str(sheet.path), "sha256": _sha256_cached(str(sheet.path))} if sheet is not None
                          else None),
         "ignored_files": [str(p) for p in inputs.ignored],
     }
