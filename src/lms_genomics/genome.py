@@ -82,6 +82,25 @@ def sha256_file(path: str | Path) -> str:
     return h.hexdigest()
 
 
+def first_overlap(segments: pd.DataFrame, slack: int = 0) -> int | None:
+    """Position (``iloc``) of a segment overlapping an earlier one of the same sample and chromosome, or None.
+
+    Segments of one sample's copy-number track never overlap in a valid export; an overlap means the sample is
+    listed twice (concatenated files, two arrays with one name) and its copy number would be ambiguous.
+    Overlaps of at most ``slack`` bases are tolerated (CBS output may share a boundary base between segments).
+    """
+    if len(segments) < 2:
+        return None
+    s = segments[["sample", "chrom", "start", "end"]].reset_index(drop=True)
+    ss = s.sort_values(["sample", "chrom", "start", "end"], kind="mergesort")
+    key = ss["sample"].astype(str) + "\0" + ss["chrom"].astype(str)
+    prev_end = ss.groupby(key, sort=False)["end"].cummax().groupby(key, sort=False).shift()
+    hit = (ss["start"] < prev_end - slack).to_numpy()
+    if not hit.any():
+        return None
+    return int(ss.index[int(np.flatnonzero(hit)[0])])
+
+
 def reference_path(name: str) -> Path:
     """Path of a file shipped in ``lms_genomics.reference`` (the project's ``reference/`` folder)."""
     return Path(str(resources.files("lms_genomics.reference").joinpath(name)))
@@ -133,16 +152,17 @@ def load_genes(path: str | Path | None = None) -> GeneReference:
     chrom = normalize_chromosomes(df[0], numeric_sex="ucsc")
     start = pd.to_numeric(df[1], errors="coerce")
     end = pd.to_numeric(df[2], errors="coerce")
-    bad = chrom.isna() | start.isna() | end.isna() | (start < 0) | (end <= start)
+    no_name = df[3].astype(str).str.strip() == ""
+    bad = chrom.isna() | start.isna() | end.isna() | (start < 0) | (end <= start) | no_name
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise ReferenceFileError(p, f"bad gene row (chromosome, start < end expected): {df.iloc[i, 0]!r} "
+        raise ReferenceFileError(p, f"bad gene row (chromosome, start < end, name expected): {df.iloc[i, 0]!r} "
                                  f"{df.iloc[i, 1]!r} {df.iloc[i, 2]!r}", int(df["line"].iloc[i]))
     sizes = chrom.map(CHROM_SIZES)
     beyond = end > sizes
     if beyond.any():
         i = int(np.flatnonzero(beyond.to_numpy())[0])
-        raise ReferenceFileError(p, f"gene {df.iloc[i, 3]} ends at {int(end.iloc[i])}, beyond the hg19 end of "
+        raise ReferenceFileError(p, f"gene {df.iloc[i, 3]} ends at {end.iloc[i]:.0f}, beyond the hg19 end of "
                                  f"{chrom.iloc[i]} ({int(sizes.iloc[i])}): is this BED on another build?",
                                  int(df["line"].iloc[i]))
     genes = pd.DataFrame({

@@ -27,6 +27,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import zlib
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -205,7 +206,8 @@ def _canon(mapping: dict[str, str], key: str) -> tuple[str, str | None] | None:
     if key in mapping:
         return mapping[key], None
     for name, canonical in mapping.items():
-        if name.endswith(("_", "-")) and key.startswith(name) and key[len(name):].isdigit():
+        if name.endswith(("_", "-")) and key.startswith(name) and key[len(name):].isascii() \
+                and key[len(name):].isdigit():
             return canonical, key[len(name):]
     return None
 
@@ -350,7 +352,7 @@ def _read_text(path: Path) -> str:
         return decode_text(path)[0]
     try:
         data = gzip.decompress(path.read_bytes())
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, zlib.error) as exc:
         raise InputError(path, f"corrupt or truncated gzip file ({exc})") from None
     try:
         return data.decode("utf-8-sig")
@@ -377,7 +379,7 @@ def _head_text(path: Path) -> str:
         try:
             with gzip.open(path, "rb") as gz:
                 head = gz.read(_HEAD_BYTES)
-        except (OSError, EOFError):
+        except (OSError, EOFError, zlib.error):
             return ""
     if b"\x00" in head:
         return ""
@@ -425,7 +427,7 @@ def is_fusion_vcf(path: str | Path) -> bool:
             if not _record_is_breakend(line.rstrip("\r\n").split("\t")):
                 return False
         return records > 0 or fusion_header
-    except (OSError, EOFError, UnicodeDecodeError):
+    except (OSError, EOFError, UnicodeDecodeError, zlib.error):
         return False
 
 
@@ -685,6 +687,8 @@ def _read_isoform_json(path: Path, text: str) -> tuple[str | None, list[Fusion],
     except json.JSONDecodeError as exc:
         raise InputError(path, f"invalid or truncated JSON ({exc.msg}); expected an Archer isoforms list",
                          exc.lineno) from None
+    except RecursionError:
+        raise InputError(path, "JSON nested too deeply; expected an Archer isoforms list") from None
     arrays = FIELD_NAMES["isoform_json_arrays"]
     if not isinstance(data, dict) or not any(k in data for k in arrays):
         raise InputError(path, "expected a JSON object with 'fusions' and/or 'oncogenic_isoforms' arrays")

@@ -213,13 +213,13 @@ def read_chas(path: str | Path, default_sample: str | None = None) -> ChasExport
     bad = end <= start0
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(p, f"segment end {int(end.iloc[i])} is not after its start {int(start.iloc[i])}",
+        raise InputError(p, f"segment end {end.iloc[i]:.0f} is not after its start {start.iloc[i]:.0f}",
                          int(lines.iloc[i]))
     sizes = chrom.map(CHROM_SIZES).astype(float)
     beyond = end > sizes
     if beyond.any():
         i = int(np.flatnonzero(beyond.to_numpy())[0])
-        raise InputError(p, f"segment ends at {int(end.iloc[i])}, beyond the hg19 end of {chrom.iloc[i]} "
+        raise InputError(p, f"segment ends at {end.iloc[i]:.0f}, beyond the hg19 end of {chrom.iloc[i]} "
                             f"({int(sizes.iloc[i])}): coordinates from another build (hg38)?",
                          int(lines.iloc[i]))
 
@@ -228,7 +228,7 @@ def read_chas(path: str | Path, default_sample: str | None = None) -> ChasExport
     if table.delimiter == ";":
         cn_text = cn_text.str.replace(",", ".", regex=False)
     cn = pd.to_numeric(cn_text.replace("", np.nan), errors="coerce")
-    unreadable = cn.isna() & (cn_text != "") & (cn_text.str.lower() != "nan")
+    unreadable = (cn.isna() & (cn_text != "") & (cn_text.str.lower() != "nan")) | np.isinf(cn)
     if unreadable.any():
         i = int(np.flatnonzero(unreadable.to_numpy())[0])
         raise InputError(p, f"CN State {cn_text.iloc[i]!r} is not a number", int(lines.iloc[i]))
@@ -255,6 +255,10 @@ def read_chas(path: str | Path, default_sample: str | None = None) -> ChasExport
                         f"{cn.iloc[i]:g} on an autosome ({int(odd.sum())} row(s)); the CN State is used")
 
     markers = pd.to_numeric(col("markers").str.replace(_SEPARATORS, "", regex=True), errors="coerce")
+    bad = markers.notna() & ~((markers >= 0) & (markers < 2**53) & (markers == markers.round()))
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(p, f"Marker Count {col('markers').iloc[i]!r} is not a whole number >= 0", int(lines.iloc[i]))
     log2_text = col("mean_log2").where(col("mean_log2") != "", col("median_log2"))
     if table.delimiter == ";":
         log2_text = log2_text.str.replace(",", ".", regex=False)
@@ -264,6 +268,12 @@ def read_chas(path: str | Path, default_sample: str | None = None) -> ChasExport
     samples = files.map(sample_name_from_file)
     fallback = default_sample or p.stem
     samples = samples.where(samples != "", fallback)
+    # Two File values naming one sample (LST.OSCHP and LST.RC.OSCHP) would merge two arrays into one profile.
+    first_file: dict[str, str] = {}
+    for i, (f, s) in enumerate(zip(files, samples, strict=True)):
+        if first_file.setdefault(s, f) != f:
+            raise InputError(p, f"File {f!r} and {first_file[s]!r} both name sample {s!r}; export one of them",
+                             int(lines.iloc[i]))
     seg_id = col("name_id")
     seg_id = seg_id.where(seg_id != "", p.name + ":" + lines.astype(str))
 

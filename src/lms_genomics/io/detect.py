@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import zlib
 from pathlib import Path
 
 from .chas import looks_like_chas
@@ -21,10 +22,13 @@ def _head_lines(path: Path, n: int = 60) -> list[str]:
         try:
             with gzip.open(path, "rb") as gz:
                 head = gz.read(_HEAD_BYTES)
-        except (OSError, EOFError):
+        except (OSError, EOFError, zlib.error):
             return []
     if b"\x00" in head:
-        return []
+        # Judge the kind by the complete lines before the first NUL: the reader then refuses the binary
+        # content naming the file (and line), instead of the file being ignored or called an unknown format.
+        head = head.split(b"\x00", 1)[0]
+        head = head[:head.rfind(b"\n") + 1]
     text = head.decode("utf-8-sig", errors="replace")
     return text.splitlines()[:n]
 

@@ -111,6 +111,8 @@ def read_sample_sheet(path: str | Path, default_sample: str | None = None) -> Sa
     if purity_col is None and ploidy_col is None and sex_col is None:
         raise InputError(p, "sample sheet without a purity, ploidy or sex column", table.header_line)
     rows = {}
+    first_line: dict[str, int] = {}
+
     def get(fields_: list[str], i: int | None) -> object:
         return fields_[i] if i is not None and i < len(fields_) else None
 
@@ -118,6 +120,9 @@ def read_sample_sheet(path: str | Path, default_sample: str | None = None) -> Sa
         sid = str(get(fields_, id_col)).strip() if id_col is not None else (default_sample or p.parent.name)
         if not sid:
             raise InputError(p, "row without a sample id", n)
+        if sid in rows:
+            raise InputError(p, f"sample {sid!r} listed twice (lines {first_line[sid]} and {n})", n)
+        first_line[sid] = n
         rows[sid] = _info(sid, get(fields_, purity_col), get(fields_, ploidy_col), get(fields_, sex_col), p, n)
     return SampleSheet(p, rows)
 

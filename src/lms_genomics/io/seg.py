@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..genome import CHROM_SIZES, normalize_chromosomes, sha256_file
+from ..genome import CHROM_SIZES, first_overlap, normalize_chromosomes, sha256_file
 from ..tables import conform_segments
 from .text import TextTable, normalize_column, read_table
 
@@ -35,6 +35,7 @@ COLUMN_ALIASES: dict[str, str] = {
     "gene": "cnvkit_gene", "depth": "cnvkit_depth", "weight": "cnvkit_weight", "cn": "cnvkit_cn",
 }
 _REQUIRED = ("chrom", "start", "end", "log2")
+_OTHER_BUILDS = re.compile(r"\b(hg38|grch38|hg18|ncbi36|t2t|chm13)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -95,6 +96,13 @@ def read_seg(path: str | Path, default_sample: str | None = None, check_build: b
     p = Path(path)
     table = read_table(p)
     warnings: list[str] = []
+    for comment in table.comments:
+        if _OTHER_BUILDS.search(comment):
+            if check_build:
+                raise InputError(p, f"header says another genome build ({comment.strip()}); lmsgen expects "
+                                    f"hg19/GRCh37 (override with --allow-other-build)")
+            warnings.append(f"{p.name}: header says another genome build ({comment.strip()}); read as hg19 "
+                            f"(build check overridden)")
     header = _split_spaced_header(table)
     # Data lines of a space-headed file are tab-separated in the GISTIC example; re-split them.
     if table.delimiter == " ":
@@ -146,7 +154,7 @@ def read_seg(path: str | Path, default_sample: str | None = None, check_build: b
     end = pd.to_numeric(col("end").str.replace(",", "", regex=False), errors="coerce")
     log2 = pd.to_numeric(col("log2"), errors="coerce")
     for name, values in (("start", start), ("end", end), ("log2", log2)):
-        bad = values.isna() & chrom.notna()
+        bad = (values.isna() | np.isinf(values)) & chrom.notna()
         if name == "log2":
             bad = bad & ~col("log2").str.upper().isin(["NA", "NAN", ""])
         if bad.any():
@@ -176,7 +184,7 @@ def read_seg(path: str | Path, default_sample: str | None = None, check_build: b
         keep = keep & ~beyond
     elif beyond.any():
         i = int(np.flatnonzero(beyond.to_numpy())[0])
-        raise InputError(p, f"segment ends at {int(end.iloc[i])}, beyond the hg19 end of {chrom.iloc[i]} "
+        raise InputError(p, f"segment ends at {end.iloc[i]:.0f}, beyond the hg19 end of {chrom.iloc[i]} "
                             f"({int(sizes.iloc[i])}): coordinates from another build (hg38)?", int(lines.iloc[i]))
     samples = col("sample") if "sample" in cols else pd.Series(default_sample or p.stem, index=raw.index)
     if "sample" in cols and default_sample and cols["sample"] == 0 and normalize_column(header[0]) not in \
@@ -184,6 +192,11 @@ def read_seg(path: str | Path, default_sample: str | None = None, check_build: b
         samples = col("sample").where(col("sample") != "", default_sample)
     markers = pd.to_numeric(col("markers"), errors="coerce") if "markers" in cols else \
         pd.Series(np.nan, index=raw.index)
+    bad = keep & markers.notna() & ~((markers >= 0) & (markers < 2**53) & (markers == markers.round()))
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(p, f"marker count {col('markers').iloc[i]!r} is not a whole number >= 0", int(lines.iloc[i]))
+    markers = markers.where(keep)
     segments = pd.DataFrame({
         "sample": samples, "chrom": chrom.astype(str), "start": start0, "end": end, "kind": "cn",
         "type": np.where(log2 < 0, "loss", np.where(log2 > 0, "gain", "neutral")), "copy_number": np.nan,
@@ -195,6 +208,11 @@ def read_seg(path: str | Path, default_sample: str | None = None, check_build: b
     if dup.any():
         warnings.append(f"{p.name}: {int(dup.sum())} duplicated segment(s) ignored")
         segments = segments[~dup]
+    k = first_overlap(segments, slack=1)
+    if k is not None:
+        r = segments.iloc[k]
+        raise InputError(p, f"segment {r['chrom']}:{r['start'] + 1}-{r['end']} overlaps another segment of sample "
+                            f"{r['sample']!r} (sample listed twice?)", int(r["source_line"]))
     segments = conform_segments(segments)
     sample_list = list(dict.fromkeys(segments["sample"].tolist()))
     return SegExport(p, sha, fmt, segments, sample_list, convention, coding, warnings)

@@ -113,10 +113,13 @@ def read_table(path: str | Path, header_hint: re.Pattern[str] | None = None) -> 
     else:
         # Some exports separate the header with spaces and the data with tabs (GISTIC example); the header
         # sniff decides for the header only, each data line is split on tabs when it has any.
-        try:
-            parsed = list(csv.reader([ln for _, ln in body], delimiter=delimiter, strict=False))
-        except csv.Error as exc:
-            raise InputError(p, f"cannot split fields ({exc})") from None
+        # One record per line: a stray quote must not swallow the following lines (and shift line numbers).
+        parsed = []
+        for n, ln in body:
+            try:
+                parsed.append(next(csv.reader([ln], delimiter=delimiter, strict=False), []))
+            except csv.Error as exc:
+                raise InputError(p, f"cannot split fields ({exc})", n) from None
     for (n, _), fields_ in zip(body, parsed, strict=True):
         rows.append([f.strip() for f in fields_])
         numbers.append(n)

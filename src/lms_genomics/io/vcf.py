@@ -46,7 +46,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputError
-from ..genome import normalize_chromosomes, sha256_file
+from ..genome import CHROM_SIZES, normalize_chromosomes, sha256_file
 
 #: Column order of :attr:`VcfResult.variants` (one row per ALT allele of each kept record).
 VARIANT_COLUMNS = [
@@ -262,7 +262,7 @@ def _pop_af(info: dict[str, str | None], func: dict[str, str] | None, i: int, n_
 
 
 def _gt_alleles(gt: str) -> set[int]:
-    return {int(a) for a in re.split(r"[/|]", gt) if a.isdigit()}
+    return {int(a) for a in re.split(r"[/|]", gt) if a.isascii() and a.isdigit()}  # not "²"
 
 
 def _source_of(meta: dict[str, list[str]]) -> tuple[str, str | None]:
@@ -312,6 +312,31 @@ def _read_header_line(path: Path, hdr: _Header, n: int, line: str) -> None:
     hdr.columns = cols
 
 
+def _build_from_contigs(contigs: list[str], df: pd.DataFrame) -> str | None:
+    """The build when ``##reference`` does not say: ``##contig`` assembly or lengths, else record positions
+    beyond hg19 chromosome ends (``None`` when nothing contradicts hg19)."""
+    for value in contigs:
+        m_asm = re.search(r"assembly=\"?([^,>\"]+)", value)
+        if m_asm:
+            b = next((b for b, rx in _BUILD_PATTERNS if rx.search(m_asm.group(1))), None)
+            if b is not None:
+                return b
+        m_id, m_len = re.search(r"ID=([^,>]+)", value), re.search(r"length=(\d+)", value)
+        if m_id and m_len:
+            chrom = normalize_chromosomes([m_id.group(1)], numeric_sex="ucsc").iloc[0]
+            if chrom is not pd.NA and isinstance(chrom, str) and int(m_len.group(1)) != CHROM_SIZES[chrom]:
+                return (f"another build (##contig {m_id.group(1)} length {m_len.group(1)}, hg19: "
+                        f"{CHROM_SIZES[chrom]})")
+    if not df.empty:
+        sizes = df["chrom"].map(CHROM_SIZES)
+        beyond = (df["pos"] > sizes).to_numpy()
+        if beyond.any():
+            r = df[beyond].iloc[0]
+            return (f"another build (line {int(r['source_line'])}: {r['chrom']}:{int(r['pos'])} is beyond the hg19 "
+                    f"end {CHROM_SIZES[r['chrom']]})")
+    return None
+
+
 # --------------------------------------------------------------------------------------------------- records
 
 
@@ -324,6 +349,8 @@ def _record_rows(path: Path, n: int, fields: list[str], hdr: _Header, skipped: C
         raise InputError(path, f"POS is not an integer: {pos_s!r}", n) from None
     if pos < 0:
         raise InputError(path, f"POS is negative: {pos}", n)
+    if pos > 2**31 - 1:
+        raise InputError(path, f"POS {pos} is beyond any chromosome (VCF POS is a 32-bit integer)", n)
     info = _split_info(info_s)
     alts = alt_s.split(",")
     svtype = (info.get("SVTYPE") or "").lower()
@@ -371,7 +398,7 @@ def _record_rows(path: Path, n: int, fields: list[str], hdr: _Header, skipped: C
         norm = None
         for j in by_allele.get(i, []):
             p = _num(opos[j]) if j < len(opos) else None
-            if p is not None and j < len(oref) and j < len(oalt):
+            if p is not None and 0 <= p <= 2**31 - 1 and j < len(oref) and j < len(oalt):
                 norm = _trim(int(p), _undash(oref[j]), _undash(oalt[j]))
                 break
         if norm is None:
@@ -488,6 +515,8 @@ def read_vcf(path: str | Path) -> VcfResult:
     source, caller = _source_of(hdr.meta)
     reference = hdr.meta.get("reference", [None])[0]
     build = next((b for b, rx in _BUILD_PATTERNS if reference and rx.search(reference)), None)
+    if build is None:
+        build = _build_from_contigs(hdr.meta.get("contig", []), df)
     if build not in (None, "hg19"):
         warnings.append(f"reference is {build} ({reference}), not hg19: coordinates will not match the gene table")
     if source == "unknown":
