@@ -47,7 +47,30 @@ def _parse_thresholds(pairs: tuple[str, ...]):
     return DEFAULT_THRESHOLDS.with_overrides(**overrides)
 
 
+class OneLineErrorGroup(click.Group):
+    """Click reports usage errors on three lines (usage, hint, error); lmsgen promises one line on stderr."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # type: ignore[override]
+        try:
+            return super().main(args=args, prog_name=prog_name, complete_var=complete_var, standalone_mode=False,
+                                **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+            sys.exit(0)
+        except click.UsageError as exc:
+            where = f" (lmsgen {exc.ctx.info_name})" if exc.ctx and exc.ctx.parent else ""
+            message = " ".join(exc.format_message().split()).rstrip(".")
+            click.echo(f"lmsgen: error: {message}{where}; see --help", err=True)
+            sys.exit(2)
+        except click.exceptions.Abort:
+            click.echo("lmsgen: error: interrupted", err=True)
+            sys.exit(130)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+
+
 @click.group(
+    cls=OneLineErrorGroup,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog=EXIT_CODES,
 )

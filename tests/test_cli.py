@@ -195,3 +195,30 @@ def test_installed_entry_point_runs_from_any_folder(tmp_path):
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["profile"]["class"] == "simple"
+
+
+def test_usage_errors_are_one_line():
+    res = run("classify")
+    assert res.exit_code == 2
+    assert res.stderr.strip().count("\n") == 0 and "SAMPLE_DIR" in res.stderr
+    res = run("classify", EXAMPLES / "case2", "--genes", EXAMPLES)
+    assert res.exit_code == 2 and res.stderr.strip().count("\n") == 0
+
+
+def test_allow_other_build_drops_impossible_segments_with_a_warning(tmp_path):
+    p = write_chas(tmp_path / "x.txt", [("1", 240_000_000, 249_698_942, "Loss", 1), ("7", 1_000_000, 5_000_000,
+                                                                                       "Gain", 3)])
+    assert run("classify", p, "--json", "-").exit_code == 3
+    res = run("classify", p, "--json", "-", "--allow-other-build")
+    data = json.loads(res.stdout)
+    assert data["profile"]["anomalies"] == 1
+    assert any("beyond hg19" in w for w in data["warnings"])
+
+
+def test_a_pipe_is_not_an_input(tmp_path):
+    import os
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    res = run("classify", fifo)
+    assert res.exit_code == 3 and "not a regular file" in res.stderr

@@ -93,6 +93,8 @@ def find_inputs(path: str | Path) -> SampleInputs:
     p = Path(path)
     if not p.exists():
         raise UsageError(f"{p}: no such file or folder")
+    if not p.is_file() and not p.is_dir():
+        raise InputError(p, "not a regular file or a folder (device, pipe or socket)")
     if p.is_file():
         kind = detect_file(p)
         if kind is None:
@@ -118,7 +120,7 @@ def find_inputs(path: str | Path) -> SampleInputs:
 def _copy_number_samples(cn_file: Path, kind: str, default_sample: str, *, sheet: SampleSheet | None,
                          purity: float | None, ploidy: float | None, check_build: bool) -> list[CopyNumberSample]:
     if kind == "chas_segments":
-        export = read_chas(cn_file, default_sample=default_sample)
+        export = read_chas(cn_file, default_sample=default_sample, check_build=check_build)
         out = []
         for s in export.samples:
             seg = export.segments[export.segments["sample"] == s].reset_index(drop=True)

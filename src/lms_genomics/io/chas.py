@@ -96,18 +96,23 @@ def _coord(values: pd.Series) -> pd.Series:
     return pd.to_numeric(values.str.replace(_SEPARATORS, "", regex=True), errors="coerce")
 
 
-def read_chas(path: str | Path, default_sample: str | None = None) -> ChasExport:
+def read_chas(path: str | Path, default_sample: str | None = None, check_build: bool = True) -> ChasExport:
     """Read a ChAS segment export into the canonical segment table.
 
     ``default_sample`` names the sample when the export has no ``File`` column (default: file stem).
-    Raises :class:`InputError` (file, line, reason) on anything it cannot read unambiguously.
+    Raises :class:`InputError` (file, line, reason) on anything it cannot read unambiguously. With
+    ``check_build=False`` a header or nomenclature naming another build only warns, and segments beyond hg19
+    chromosome ends are dropped with a warning.
     """
     p = Path(path)
     table = read_table(p)
     warnings: list[str] = []
     for comment in table.comments:
         if _OTHER_BUILDS.search(comment):
-            raise InputError(p, f"header says another genome build ({comment.strip()}); lmsgen expects hg19/GRCh37")
+            if check_build:
+                raise InputError(p, f"header says another genome build ({comment.strip()}); lmsgen expects "
+                                    f"hg19/GRCh37 (override with --allow-other-build)")
+            warnings.append(f"{p.name}: header says another build ({comment.strip()}); read as hg19 as asked")
     cols = _columns(table)
     missing = [k for k in ("type", "cn_state") if k not in cols]
     if missing:
@@ -195,10 +200,12 @@ def read_chas(path: str | Path, default_sample: str | None = None) -> ChasExport
     # --- coordinate convention (oncoscan.md §2.6) ---------------------------------------------------
     builds = iscn_m[0].dropna().str.lower().unique().tolist()
     other = [b for b in builds if b not in ("hg19", "grch37")]
-    if other:
+    if other and check_build:
         i = int(np.flatnonzero(iscn_m[0].str.lower().isin(other).to_numpy())[0])
-        raise InputError(p, f"segment nomenclature is on {iscn_m[0].iloc[i]}, not hg19/GRCh37",
-                         int(lines.iloc[i]))
+        raise InputError(p, f"segment nomenclature is on {iscn_m[0].iloc[i]}, not hg19/GRCh37 "
+                            f"(override with --allow-other-build)", int(lines.iloc[i]))
+    if other:
+        warnings.append(f"{p.name}: nomenclature names {', '.join(other)}; read as hg19 as asked")
     seps = iscn_m[3].dropna().unique().tolist()
     if "grch37" in builds or seps == ["_"]:
         convention = "1-based start (ChAS ISCN 2016, arr[GRCh37]): start - 1"
@@ -217,7 +224,12 @@ def read_chas(path: str | Path, default_sample: str | None = None) -> ChasExport
                          int(lines.iloc[i]))
     sizes = chrom.map(CHROM_SIZES).astype(float)
     beyond = end > sizes
-    if beyond.any():
+    keep = pd.Series(True, index=raw.index)
+    if beyond.any() and not check_build:
+        warnings.append(f"{p.name}: {int(beyond.sum())} segment(s) beyond hg19 chromosome ends dropped "
+                        f"(build check overridden)")
+        keep = ~beyond
+    elif beyond.any():
         i = int(np.flatnonzero(beyond.to_numpy())[0])
         raise InputError(p, f"segment ends at {end.iloc[i]:.0f}, beyond the hg19 end of {chrom.iloc[i]} "
                             f"({int(sizes.iloc[i])}): coordinates from another build (hg38)?",
@@ -282,7 +294,7 @@ def read_chas(path: str | Path, default_sample: str | None = None) -> ChasExport
         "end": end.astype("int64"), "kind": np.where(is_cn, "cn", "loh"), "type": seg_type,
         "copy_number": cn.astype(float), "log2": log2.astype(float), "markers": markers.astype("Int64"),
         "segment_id": seg_id, "source_line": lines,
-    })
+    })[keep.to_numpy()]
     # --- duplicates ----------------------------------------------------------------------------------
     key = ["sample", "chrom", "start", "end", "type", "copy_number"]
     dup = segments.duplicated(subset=key, keep="first")
