@@ -7,6 +7,7 @@ Inside lmsgen coordinates are 0-based half-open with UCSC chromosome names (``ch
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -222,3 +223,41 @@ def autosomal_assessed_bases(arms: pd.DataFrame) -> int:
     """Total assessed bases on the autosomes."""
     a = arms[arms["chrom"].isin(AUTOSOMES)]
     return int((a["end"] - a["start"]).sum())
+
+
+_OTHER_BUILD_WORDS = re.compile(r"\b(hg38|grch38|hg18|ncbi36|t2t|chm13)\b", re.IGNORECASE)
+
+
+def check_build_comments(path: str | Path, comments: list[str], check_build: bool) -> list[str]:
+    """Header comments naming another build stop the read (``InputError``), or only warn when the user
+    overrides the check; returns the warnings."""
+    from .errors import InputError
+
+    warnings = []
+    for comment in comments:
+        if _OTHER_BUILD_WORDS.search(comment):
+            if check_build:
+                raise InputError(path, f"header says another genome build ({comment.strip()}); lmsgen expects "
+                                       f"hg19/GRCh37 (override with --allow-other-build)")
+            warnings.append(f"{Path(path).name}: header says another genome build ({comment.strip()}); read as "
+                            f"hg19 (build check overridden)")
+    return warnings
+
+
+def beyond_hg19(path: str | Path, chrom: pd.Series, end: pd.Series, lines: pd.Series, check_build: bool,
+                rows: pd.Series | None = None) -> tuple[pd.Series, list[str]]:
+    """Rows (among ``rows``) ending beyond the hg19 chromosome end: an ``InputError`` naming the first one's
+    line, or, when the user overrides the check, a mask of the rows to keep and a warning."""
+    from .errors import InputError
+
+    rows = rows if rows is not None else pd.Series(True, index=end.index)
+    sizes = chrom.map(CHROM_SIZES).astype(float)
+    beyond = rows & (end > sizes)
+    if not beyond.any():
+        return rows, []
+    if not check_build:
+        return rows & ~beyond, [f"{Path(path).name}: {int(beyond.sum())} segment(s) beyond hg19 chromosome ends "
+                                f"dropped (build check overridden)"]
+    i = int(np.flatnonzero(beyond.to_numpy())[0])
+    raise InputError(path, f"segment ends at {end.iloc[i]:.0f}, beyond the hg19 end of {chrom.iloc[i]} "
+                           f"({int(sizes.iloc[i])}): coordinates from another build (hg38)?", int(lines.iloc[i]))

@@ -35,7 +35,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..genome import sha256_file
-from .text import decode_text, normalize_column, read_table, sniff_delimiter
+from .text import decode_text, normalize_column, read_head, read_table, sniff_delimiter
 
 #: Every key / column name the readers recognise, by format, mapped to lmsgen's canonical field names.
 #: Entries ending in ``_`` or ``-`` are numbered prefixes (``ANNOTATION_1-`` matches ``ANNOTATION_1-3``).
@@ -373,14 +373,7 @@ def _open_lines(path: Path) -> Iterator[str]:
 
 
 def _head_text(path: Path) -> str:
-    with open(path, "rb") as fh:
-        head = fh.read(_HEAD_BYTES)
-    if head[:2] == b"\x1f\x8b":
-        try:
-            with gzip.open(path, "rb") as gz:
-                head = gz.read(_HEAD_BYTES)
-        except (OSError, EOFError, zlib.error):
-            return ""
+    head = read_head(path, _HEAD_BYTES)
     if b"\x00" in head:
         return ""
     return head.decode("utf-8-sig", errors="replace")

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..genome import CHROM_SIZES, normalize_chromosomes, sha256_file
+from ..genome import beyond_hg19, check_build_comments, normalize_chromosomes, sha256_file
 from ..tables import conform_segments
 from .text import TextTable, normalize_column, read_table
 
@@ -55,7 +55,6 @@ _ISCN = re.compile(r"arr\s*\[\s*([A-Za-z0-9.]+)\s*\]\s*(?:chr)?([0-9]{1,2}|[XY])
 _ISCN_CN = re.compile(r"\)\s*x\s*([0-9]+(?:[.,][0-9]+)?)")
 _SEPARATORS = re.compile(r"[,.'\s\u00a0\u2019]")
 _OSCHP_SUFFIX = re.compile(r"(\.RC)?\.(OSCHP|CNCHP|CYCHP|CHP|CEL)$", re.IGNORECASE)
-_OTHER_BUILDS = re.compile(r"\b(hg38|grch38|hg18|ncbi36|t2t|chm13)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -107,12 +106,7 @@ def read_chas(path: str | Path, default_sample: str | None = None, check_build: 
     p = Path(path)
     table = read_table(p)
     warnings: list[str] = []
-    for comment in table.comments:
-        if _OTHER_BUILDS.search(comment):
-            if check_build:
-                raise InputError(p, f"header says another genome build ({comment.strip()}); lmsgen expects "
-                                    f"hg19/GRCh37 (override with --allow-other-build)")
-            warnings.append(f"{p.name}: header says another build ({comment.strip()}); read as hg19 as asked")
+    warnings += check_build_comments(p, table.comments, check_build)
     cols = _columns(table)
     missing = [k for k in ("type", "cn_state") if k not in cols]
     if missing:
@@ -222,18 +216,8 @@ def read_chas(path: str | Path, default_sample: str | None = None, check_build: 
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise InputError(p, f"segment end {end.iloc[i]:.0f} is not after its start {start.iloc[i]:.0f}",
                          int(lines.iloc[i]))
-    sizes = chrom.map(CHROM_SIZES).astype(float)
-    beyond = end > sizes
-    keep = pd.Series(True, index=raw.index)
-    if beyond.any() and not check_build:
-        warnings.append(f"{p.name}: {int(beyond.sum())} segment(s) beyond hg19 chromosome ends dropped "
-                        f"(build check overridden)")
-        keep = ~beyond
-    elif beyond.any():
-        i = int(np.flatnonzero(beyond.to_numpy())[0])
-        raise InputError(p, f"segment ends at {end.iloc[i]:.0f}, beyond the hg19 end of {chrom.iloc[i]} "
-                            f"({int(sizes.iloc[i])}): coordinates from another build (hg38)?",
-                         int(lines.iloc[i]))
+    keep, more = beyond_hg19(p, chrom, end, lines, check_build)
+    warnings += more
 
     # --- copy number ---------------------------------------------------------------------------------
     cn_text = col("cn_state")

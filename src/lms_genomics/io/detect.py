@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-import gzip
-import zlib
 from pathlib import Path
 
 from .chas import looks_like_chas
 from .samplesheet import SHEET_NAMES
 from .seg import looks_like_seg
-from .text import normalize_column, sniff_delimiter
+from .text import normalize_column, read_head, sniff_delimiter
 
 KINDS = ("chas_segments", "seg", "probes", "vcf", "fusion_vcf", "archer", "sample_sheet")
 _HEAD_BYTES = 256 * 1024
 
 
 def _head_lines(path: Path, n: int = 60) -> list[str]:
-    with open(path, "rb") as fh:
-        head = fh.read(_HEAD_BYTES)
-    if head[:2] == b"\x1f\x8b":
-        try:
-            with gzip.open(path, "rb") as gz:
-                head = gz.read(_HEAD_BYTES)
-        except (OSError, EOFError, zlib.error):
-            return []
+    head = read_head(path, _HEAD_BYTES)
+    if not head:
+        return []
     if b"\x00" in head:
         # Judge the kind by the complete lines before the first NUL: the reader then refuses the binary
         # content naming the file (and line), instead of the file being ignored or called an unknown format.

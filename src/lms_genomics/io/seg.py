@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..genome import CHROM_SIZES, first_overlap, normalize_chromosomes, sha256_file
+from ..genome import beyond_hg19, check_build_comments, first_overlap, normalize_chromosomes, sha256_file
 from ..tables import conform_segments
 from .text import TextTable, normalize_column, read_table
 
@@ -35,7 +35,6 @@ COLUMN_ALIASES: dict[str, str] = {
     "gene": "cnvkit_gene", "depth": "cnvkit_depth", "weight": "cnvkit_weight", "cn": "cnvkit_cn",
 }
 _REQUIRED = ("chrom", "start", "end", "log2")
-_OTHER_BUILDS = re.compile(r"\b(hg38|grch38|hg18|ncbi36|t2t|chm13)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -96,13 +95,7 @@ def read_seg(path: str | Path, default_sample: str | None = None, check_build: b
     p = Path(path)
     table = read_table(p)
     warnings: list[str] = []
-    for comment in table.comments:
-        if _OTHER_BUILDS.search(comment):
-            if check_build:
-                raise InputError(p, f"header says another genome build ({comment.strip()}); lmsgen expects "
-                                    f"hg19/GRCh37 (override with --allow-other-build)")
-            warnings.append(f"{p.name}: header says another genome build ({comment.strip()}); read as hg19 "
-                            f"(build check overridden)")
+    warnings += check_build_comments(p, table.comments, check_build)
     header = _split_spaced_header(table)
     # Data lines of a space-headed file are tab-separated in the GISTIC example; re-split them.
     if table.delimiter == " ":
@@ -176,16 +169,8 @@ def read_seg(path: str | Path, default_sample: str | None = None, check_build: b
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise InputError(p, f"segment end {col('end').iloc[i]} is not after its start {col('start').iloc[i]}",
                          int(lines.iloc[i]))
-    sizes = chrom.map(CHROM_SIZES).astype(float)
-    beyond = keep & (end > sizes)
-    if beyond.any() and not check_build:
-        warnings.append(f"{p.name}: {int(beyond.sum())} segment(s) beyond hg19 chromosome ends dropped "
-                        f"(build check overridden)")
-        keep = keep & ~beyond
-    elif beyond.any():
-        i = int(np.flatnonzero(beyond.to_numpy())[0])
-        raise InputError(p, f"segment ends at {end.iloc[i]:.0f}, beyond the hg19 end of {chrom.iloc[i]} "
-                            f"({int(sizes.iloc[i])}): coordinates from another build (hg38)?", int(lines.iloc[i]))
+    keep, more = beyond_hg19(p, chrom, end, lines, check_build, rows=keep)
+    warnings += more
     samples = col("sample") if "sample" in cols else pd.Series(default_sample or p.stem, index=raw.index)
     if "sample" in cols and default_sample and cols["sample"] == 0 and normalize_column(header[0]) not in \
             COLUMN_ALIASES:

@@ -29,6 +29,22 @@ class TextTable:
     header_line: int = 0
 
 
+def read_head(path: Path, n_bytes: int) -> bytes:
+    """The first ``n_bytes`` of a file, gunzipped when it is gzip/bgzip; ``b""`` for a corrupt gzip stream."""
+    import gzip
+    import zlib
+
+    with open(path, "rb") as fh:
+        head = fh.read(n_bytes)
+    if head[:2] == b"\x1f\x8b":
+        try:
+            with gzip.open(path, "rb") as gz:
+                head = gz.read(n_bytes)
+        except (OSError, EOFError, zlib.error):
+            return b""
+    return head
+
+
 def decode_text(path: Path) -> tuple[str, str]:
     """Read a file as text: UTF-8 (with or without BOM), else cp1252 for Windows exports.
 
