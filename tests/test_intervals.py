@@ -59,3 +59,10 @@ def test_overlap_join_matches_pyranges():
     theirs = pr.PyRanges(left.rename(columns={"chrom": "Chromosome", "start": "Start", "end": "End"})).join(
         pr.PyRanges(right.rename(columns={"chrom": "Chromosome", "start": "Start", "end": "End"}))).df
     assert sorted(zip(ours["g"], ours["s"], strict=True)) == sorted(zip(theirs["g"], theirs["s"], strict=True))
+
+
+@settings(max_examples=300, deadline=None)
+@given(tables, tables)
+def test_covered_bases_counts_the_union(df, regions):
+    assert intervals.covered_bases(df) == len(bases(df))
+    assert intervals.covered_bases(df, regions) == len(bases(df) & bases(regions))

@@ -89,10 +89,10 @@ def discover(path: str | Path, out_dir: str | Path | None = None, jobs: int = 1)
 
 def _sample_names(path: Path, kind: str) -> list[str]:
     from .io.chas import read_chas
-    from .io.seg import read_seg
+    from .io.seg import seg_sample_names
 
     try:
-        return read_seg(path).samples if kind == "seg" else read_chas(path).samples
+        return seg_sample_names(path) if kind == "seg" else read_chas(path).samples
     except LmsgenError:
         return []  # the worker will report the error for this file
 
@@ -203,7 +203,8 @@ def process_unit(unit: WorkUnit, out_dir: str, options: dict[str, Any], resume: 
                                       bins=_bins((d.get("profile") or {}).get("anomaly_segments", [])
                                                  if isinstance(d.get("profile"), dict) else []))
                         for d in docs if d is not None]
-        results = iter_classify(unit.path, samples=list(unit.samples) if unit.samples else None, **options)
+        results = iter_classify(unit.path, samples=list(unit.samples) if unit.samples else None,
+                                skip_missing_samples=True, **options)
         outcomes = []
         for r in results:
             doc = r.to_dict()
@@ -211,6 +212,11 @@ def process_unit(unit: WorkUnit, out_dir: str, options: dict[str, Any], resume: 
             prof = doc.get("profile")
             outcomes.append(SampleOutcome(r.sample, "ok", summary_row(doc), outputs=[str(w) for w in written],
                                           bins=_bins(prof["anomaly_segments"] if isinstance(prof, dict) else [])))
+        done = {o.sample for o in outcomes}
+        for n in unit.samples or ():
+            if n not in done:  # every row of this sample was dropped (unplaced contigs, no log2 value)
+                message = f"{unit.path}: sample {n!r} has no usable segment"
+                outcomes.append(_failed(n, message))
         return outcomes
     except LmsgenError as exc:
         message = exc.one_line()
@@ -219,8 +225,12 @@ def process_unit(unit: WorkUnit, out_dir: str, options: dict[str, Any], resume: 
         message = (f"internal error: {type(exc).__name__}: {' '.join(str(exc).split())} "
                    f"({Path(tb.filename).name}:{tb.lineno})")
     names = list(unit.samples) if unit.samples else [name]
-    return [SampleOutcome(n, "failed", {"sample": n, "status": "failed", "contribution": "failed",
-                                        "error": message}, error=message) for n in names]
+    return [_failed(n, message) for n in names]
+
+
+def _failed(sample: str, message: str) -> SampleOutcome:
+    return SampleOutcome(sample, "failed", {"sample": sample, "status": "failed", "contribution": "failed",
+                                            "error": message}, error=message)
 
 
 def _local_run(units: list[WorkUnit], out_dir: str, options: dict[str, Any], jobs: int,

@@ -219,6 +219,14 @@ def load_arms(path: str | Path | None = None) -> pd.DataFrame:
         raise ReferenceFileError(p, f"cannot read arm table ({exc})") from None
 
 
+@lru_cache(maxsize=1024)
+def arm_at(chrom: str, pos: int) -> str | None:
+    """Name of the hg19 arm (bundled table, e.g. ``17p``) holding a 0-based position, or None."""
+    arms = _load_arms_cached(str(reference_path("hg19_arms.bed")))
+    hit = arms[(arms["chrom"] == chrom) & (arms["arm_start"] <= pos) & (pos < arms["arm_end"])]
+    return str(hit["arm"].iloc[0]) if not hit.empty else None
+
+
 def autosomal_assessed_bases(arms: pd.DataFrame) -> int:
     """Total assessed bases on the autosomes."""
     a = arms[arms["chrom"].isin(AUTOSOMES)]

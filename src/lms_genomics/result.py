@@ -28,18 +28,20 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+def _column_values(col: pd.Series) -> list[Any]:
+    """A column as JSON-ready Python values (NaN/NA → None, numpy → Python)."""
+    if pd.api.types.is_float_dtype(col):
+        return [None if v != v else v for v in col.to_numpy(dtype=float).tolist()]
+    if pd.api.types.is_integer_dtype(col) and not col.hasnans:
+        return col.to_numpy(dtype="int64").tolist()
+    if pd.api.types.is_bool_dtype(col) and not col.hasnans:
+        return col.to_numpy(dtype=bool).tolist()
+    return [_clean(v) for v in col.tolist()]
+
+
+def _records(df: pd.DataFrame | dict[str, pd.Series]) -> list[dict[str, Any]]:
     """Rows as JSON-ready dicts (column-wise conversion: NaN/NA → None, numpy → Python)."""
-    columns = {}
-    for c in df.columns:
-        col = df[c]
-        if pd.api.types.is_float_dtype(col):
-            values = [None if v != v else v for v in col.to_numpy(dtype=float).tolist()]
-        elif pd.api.types.is_integer_dtype(col) and not col.hasnans:
-            values = col.to_numpy(dtype="int64").tolist()
-        else:
-            values = [_clean(v) for v in col.tolist()]
-        columns[c] = values
+    columns = {c: _column_values(df[c]) for c in (df.columns if isinstance(df, pd.DataFrame) else df)}
     keys = list(columns)
     return [dict(zip(keys, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
@@ -92,12 +94,12 @@ class SampleResult:
             return {}
         if not self.evidence.empty:
             ev = self.evidence
-            table = pd.DataFrame({
+            table = {
                 "gene": ev["gene"], "segment_id": ev["segment_id"], "chrom": ev["chrom"], "start": ev["start_b"],
                 "end": ev["end_b"], "size": pd.to_numeric(ev["end_b"]) - pd.to_numeric(ev["start_b"]),
                 "kind": ev["kind"], "type": ev["type"], "state": ev["state"], "copy_number": ev["copy_number"],
                 "markers": ev["markers"], "overlap_bp": ev["overlap_bp"], "gene_fraction": ev["gene_fraction"],
-                "source_line": ev["source_line"], "in_profile": ev["in_profile"]})
+                "source_line": ev["source_line"], "in_profile": ev["in_profile"]}
             for rec in _records(table):
                 ev_by_gene.setdefault(rec.pop("gene"), []).append(rec)
         out: dict[str, Any] = {}

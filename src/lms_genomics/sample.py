@@ -117,13 +117,23 @@ def find_inputs(path: str | Path) -> SampleInputs:
     return SampleInputs(p, files, ignored)
 
 
+def _by_sample(segments: pd.DataFrame, names: list[str],
+               wanted: list[str] | None) -> Iterator[tuple[str, pd.DataFrame]]:
+    """(sample, its segments) for the wanted samples of a table, in file order (one grouping pass)."""
+    rows = segments.groupby("sample", sort=False).indices
+    keep = set(wanted) if wanted is not None else None
+    for s in names:
+        if keep is None or s in keep:
+            yield s, segments.iloc[rows.get(s, [])].reset_index(drop=True)
+
+
 def _copy_number_samples(cn_file: Path, kind: str, default_sample: str, *, sheet: SampleSheet | None,
-                         purity: float | None, ploidy: float | None, check_build: bool) -> list[CopyNumberSample]:
+                         purity: float | None, ploidy: float | None, check_build: bool,
+                         wanted: list[str] | None = None) -> list[CopyNumberSample]:
     if kind == "chas_segments":
         export = read_chas(cn_file, default_sample=default_sample, check_build=check_build)
         out = []
-        for s in export.samples:
-            seg = export.segments[export.segments["sample"] == s].reset_index(drop=True)
+        for s, seg in _by_sample(export.segments, export.samples, wanted):
             model = {"source": "ChAS CN State (absolute copy number, as exported)"}
             warnings = list(export.warnings)
             if purity is not None or ploidy is not None:
@@ -133,10 +143,9 @@ def _copy_number_samples(cn_file: Path, kind: str, default_sample: str, *, sheet
                                         loh_assessed=export.has_loh_rows.get(s, False), copy_number_model=model,
                                         warnings=warnings))
         return out
-    export = read_seg(cn_file, default_sample=default_sample, check_build=check_build)
+    export = read_seg(cn_file, default_sample=default_sample, check_build=check_build, samples=wanted)
     out = []
-    for s in export.samples:
-        seg = export.segments[export.segments["sample"] == s].reset_index(drop=True)
+    for s, seg in _by_sample(export.segments, export.samples, wanted):
         info = sheet.lookup(s) if sheet is not None else None
         p = purity if purity is not None else (info.purity if info and info.purity is not None else None)
         pl = ploidy if ploidy is not None else (info.ploidy if info and info.ploidy is not None else None)
@@ -307,7 +316,7 @@ def iter_classify(path: str | Path, *, thresholds: Thresholds | None = None,
                  genes: str | Path | GeneReference | None = None, arms: str | Path | None = None,
                  sex: str | None = None, purity: float | None = None, ploidy: float | None = None,
                  sample_sheet: str | Path | None = None, check_build: bool = True,
-                 samples: list[str] | None = None) -> Iterator[SampleResult]:
+                 samples: list[str] | None = None, skip_missing_samples: bool = False) -> Iterator[SampleResult]:
     """Classify every sample found at ``path`` (a sample folder, a ChAS export or a log2 segment file),
     yielding results one at a time (inputs are read and checked before the first one).
 
@@ -316,6 +325,8 @@ def iter_classify(path: str | Path, *, thresholds: Thresholds | None = None,
     ``sex`` ``"female"``/``"male"`` or None, ``purity`` (fraction, or percentage above 1) and ``ploidy`` apply
     to log2 inputs and override the sample sheet (``sample_sheet``, or ``sample.tsv``/``sample.toml`` in the
     folder). ``check_build=False`` drops segments beyond hg19 chromosome ends instead of stopping.
+    ``samples`` restricts a multi-sample file to those samples (only their rows are read); a name the file
+    does not hold is a :class:`UsageError`, or is skipped with ``skip_missing_samples``.
     Raises :class:`InputError`, :class:`NoInputError` or :class:`UsageError` with a one-line reason.
     """
     if sex is not None and sex not in SEXES:
@@ -347,13 +358,11 @@ def iter_classify(path: str | Path, *, thresholds: Thresholds | None = None,
     if cn_files:
         kind, cn_file = cn_files[0]
         cn_samples = list(_copy_number_samples(cn_file, kind, folder_name or cn_file.stem, sheet=sheet,
-                                               purity=purity, ploidy=ploidy, check_build=check_build))
-        if samples is not None:
-            wanted = set(samples)
-            missing = wanted - {c.sample for c in cn_samples if c is not None}
-            if missing:
-                raise UsageError(f"{cn_file}: no sample {sorted(missing)[0]!r} in the file")
-            cn_samples = [c for c in cn_samples if c is not None and c.sample in wanted]
+                                               purity=purity, ploidy=ploidy, check_build=check_build,
+                                               wanted=samples))
+        missing = set(samples or ()) - {c.sample for c in cn_samples if c is not None}
+        if missing and not skip_missing_samples:
+            raise UsageError(f"{cn_file}: no sample {sorted(missing)[0]!r} in the file")
     vcf = read_vcf(vcf_file) if vcf_file is not None else None
     if vcf is not None and vcf.reference_build not in (None, "hg19") and check_build:
         raise InputError(vcf.path, f"VCF reference is {vcf.reference_build}, not hg19/GRCh37 "

@@ -36,12 +36,9 @@ def _arm_of(row: pd.Series) -> str | None:
     if "chrom" not in row or "start" not in row:
         return None
     try:
-        from ..genome import load_arms
+        from ..genome import arm_at
 
-        arms = load_arms()
-        hit = arms[(arms["chrom"] == str(row["chrom"])) & (arms["arm_start"] <= int(row["start"]))
-                   & (int(row["start"]) < arms["arm_end"])]
-        return str(hit["arm"].iloc[0]) if not hit.empty else None
+        return arm_at(str(row["chrom"]), int(row["start"]))
     except Exception:  # noqa: BLE001 - the arm is decoration for the evidence text, never a reason to fail
         return None
 

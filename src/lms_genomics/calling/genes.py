@@ -81,44 +81,42 @@ def call_genes(genes: pd.DataFrame, segments: pd.DataFrame, arms: pd.DataFrame, 
         return np.where(has_segment, values, fill)
 
     state = np.where(has_segment, pick("state"), np.where(implicit_neutral, "neutral", None))
-    out = g.copy()
-    out["gene_length"] = (gend - gstart)
-    out["covered_bp"] = covered_bp.astype("int64")
-    out["assessed_bp"] = assessed_bp.astype("int64")
-    out["state"] = state
-    out["call"] = [CALL_NAMES.get(x, "no_data") if x is not None else "no_data" for x in state]
+    call = np.array([CALL_NAMES.get(x, "no_data") if x is not None else "no_data" for x in state], dtype=object)
     aberrant = has_segment & (state != "neutral")
     best_cn = pick("copy_number", np.nan).astype(float)
-    out["copy_number"] = np.where(has_segment, best_cn, np.where(implicit_neutral, normal, np.nan))
-    # min/max over the gene; in an aberration-only export the unlisted part of the gene is at the normal level.
-    out["min_copy_number"] = np.where(implicit_neutral, np.fmin(mins, normal), mins)
-    out["max_copy_number"] = np.where(implicit_neutral, np.fmax(maxs, normal), maxs)
-    no_data = out["call"].to_numpy() == "no_data"
+    no_data = call == "no_data"
     neutral_cover = assessed_bp if absent_is_neutral else covered_bp
-    frac = np.where(aberrant, best_ov / glen, np.where(no_data, covered_bp / glen, neutral_cover / glen))
-    out["covered_fraction"] = np.round(frac.astype(float), 4)
-    out["partial"] = ~no_data & (out["covered_fraction"].to_numpy() < 1.0)
+    frac = np.round(np.where(aberrant, best_ov / glen, np.where(no_data, covered_bp / glen, neutral_cover / glen))
+                    .astype(float), 4)
+    out = {c: g[c].to_numpy() for c in g.columns}
+    out.update({
+        "gene_length": gend - gstart, "covered_bp": covered_bp.astype("int64"),
+        "assessed_bp": assessed_bp.astype("int64"), "state": state, "call": call,
+        "copy_number": np.where(has_segment, best_cn, np.where(implicit_neutral, normal, np.nan)),
+        # min/max over the gene; in an aberration-only export the unlisted part of the gene is at the normal level.
+        "min_copy_number": np.where(implicit_neutral, np.fmin(mins, normal), mins),
+        "max_copy_number": np.where(implicit_neutral, np.fmax(maxs, normal), maxs),
+        "covered_fraction": frac, "partial": ~no_data & (frac < 1.0),
+    })
     for c in ("segment_id", "source_line", "markers", "in_profile"):
-        out[f"deciding_{c}"] = pick(c) if c in cn else None
-    out["deciding_start"] = pd.array(np.where(has_segment, cn["start"].to_numpy(np.int64)[bk] if len(cn) else 0, 0),
-                                     dtype="Int64")
-    out["deciding_end"] = pd.array(np.where(has_segment, cn["end"].to_numpy(np.int64)[bk] if len(cn) else 0, 0),
-                                   dtype="Int64")
-    out.loc[~has_segment, ["deciding_start", "deciding_end"]] = pd.NA
+        out[f"deciding_{c}"] = pick(c) if c in cn else np.full(n, None, dtype=object)
+    for c in ("start", "end"):
+        values = cn[c].to_numpy(np.int64)[bk] if len(cn) else np.zeros(n, dtype=np.int64)
+        out[f"deciding_{c}"] = pd.array(np.where(has_segment, values, 0), dtype="Int64")
+        out[f"deciding_{c}"][~has_segment] = pd.NA
 
     # --- LOH ---------------------------------------------------------------------------------------
     il, kl = intervals.overlap_pairs(g, loh) if len(loh) else (np.empty(0, np.int64), np.empty(0, np.int64))
     loh_bp = np.minimum(per_gene_sum(il, overlaps(il, loh, kl).astype(float)), glen)
-    out["loh_fraction"] = np.round(loh_bp / glen, 4)
     if loh_assessed:
+        out["loh_fraction"] = np.round(loh_bp / glen, 4)
         out["loh"] = out["loh_fraction"] > 0
-        cnloh = out["loh"] & (out["call"] == "neutral")
-        out.loc[cnloh, "call"] = "copy_neutral_loh"
+        out["call"] = np.where(out["loh"] & (call == "neutral"), "copy_neutral_loh", call).astype(object)
     else:
-        out["loh"] = None
-        out["loh_fraction"] = np.nan
-    out["sex_chromosome"] = out["chrom"].isin(SEX_CHROMOSOMES)
-    return out
+        out["loh"] = np.full(n, None, dtype=object)
+        out["loh_fraction"] = np.full(n, np.nan)
+    out["sex_chromosome"] = np.isin(out["chrom"], list(SEX_CHROMOSOMES))
+    return pd.DataFrame(out)
 
 
 def gene_evidence(genes: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:

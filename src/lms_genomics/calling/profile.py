@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .. import intervals
-from ..genome import AUTOSOMES, autosomal_assessed_bases, chrom_sort_key
+from ..genome import AUTOSOMES, CHROM_ORDER, autosomal_assessed_bases
 from ..thresholds import Thresholds
 from .states import GAIN_STATES, LOSS_STATES
 
@@ -56,11 +56,8 @@ def clean_anomalies(segments: pd.DataFrame, thresholds: Thresholds, continuous: 
         return pd.DataFrame(columns=cols)
     cn = cn.reset_index(drop=True)
     ids = intervals.cluster(cn, by=["state"], slack=thresholds.merge_gap)
-    n = int(ids.max()) + 1
-    starts = np.full(n, np.iinfo(np.int64).max)
-    ends = np.zeros(n, dtype=np.int64)
-    np.minimum.at(starts, ids, cn["start"].to_numpy(np.int64))
-    np.maximum.at(ends, ids, cn["end"].to_numpy(np.int64))
+    starts, ends = intervals.cluster_extents(ids, cn["start"].to_numpy(np.int64), cn["end"].to_numpy(np.int64))
+    n = len(starts)
     first = np.full(n, len(cn), dtype=np.int64)
     np.minimum.at(first, ids, np.arange(len(cn)))
     markers = pd.to_numeric(cn["markers"], errors="coerce").to_numpy(float)
@@ -70,21 +67,21 @@ def clean_anomalies(segments: pd.DataFrame, thresholds: Thresholds, continuous: 
     order = np.argsort(ids, kind="stable")
     bounds = np.r_[0, np.cumsum(np.bincount(ids, minlength=n))]
     seg_ids = cn["segment_id"].to_numpy(object)[order]
+    chrom = cn["chrom"].to_numpy(object)[first]
+    state = cn["state"].to_numpy(object)[first]
+    keep = ((ends - starts) >= min_size) & (~any_known | (marker_sum >= thresholds.min_anomaly_markers))
+    rank = np.array([CHROM_ORDER.get(c, len(CHROM_ORDER)) for c in chrom], dtype=np.int64)
+    kept = [c for c in np.lexsort((starts, rank)) if keep[c]]  # karyotype order, then start
+    markers_out = pd.array(marker_sum[kept].astype("int64"), dtype="Int64")
+    markers_out[~any_known[kept]] = pd.NA
     out = pd.DataFrame({
-        "chrom": cn["chrom"].to_numpy(object)[first], "start": starts, "end": ends,
-        "state": cn["state"].to_numpy(object)[first],
-        "markers": pd.array(np.where(any_known, marker_sum, 0).astype("int64"), dtype="Int64"),
-        "n_merged": np.diff(bounds),
-        "segment_ids": [list(seg_ids[bounds[c]:bounds[c + 1]]) for c in range(n)],
+        "chrom": chrom[kept], "start": starts[kept], "end": ends[kept], "state": state[kept],
+        "direction": np.where(np.isin(state[kept], list(LOSS_STATES)), "loss",
+                              np.where(np.isin(state[kept], list(GAIN_STATES)), "gain", "neutral")),
+        "markers": markers_out, "n_merged": np.diff(bounds)[kept],
+        "segment_ids": [list(seg_ids[bounds[c]:bounds[c + 1]]) for c in kept],
     })
-    out.loc[~any_known, "markers"] = pd.NA
-    out["direction"] = direction(out["state"])
-    size_ok = (out["end"] - out["start"]) >= min_size
-    markers = pd.to_numeric(out["markers"], errors="coerce")
-    marker_ok = markers.isna() | (markers >= thresholds.min_anomaly_markers)
-    out = out[size_ok & marker_ok].copy()
-    out = out.sort_values(["chrom", "start"], key=lambda s: chrom_sort_key(s) if s.name == "chrom" else s)
-    return out[cols].reset_index(drop=True)
+    return out[cols]
 
 
 def in_profile_flags(segments: pd.DataFrame, anomalies: pd.DataFrame) -> pd.Series:
@@ -104,11 +101,7 @@ def compute_profile(anomalies: pd.DataFrame, arms: pd.DataFrame, thresholds: Thr
     c = int(counted["chrom"].nunique())
     gi = (a * a / c) if c else 0.0
     assessed_arms = arms if thresholds.include_sex_chromosomes else arms[arms["chrom"].isin(AUTOSOMES)]
-    if a:
-        altered = intervals.merge(intervals.intersect(counted[["chrom", "start", "end"]], assessed_arms))
-        altered_bp = int((altered["end"] - altered["start"]).sum()) if not altered.empty else 0
-    else:
-        altered_bp = 0
+    altered_bp = intervals.covered_bases(counted, assessed_arms) if a else 0
     total = (autosomal_assessed_bases(arms) if not thresholds.include_sex_chromosomes
              else int((arms["end"] - arms["start"]).sum()))
     fga = altered_bp / total if total else 0.0

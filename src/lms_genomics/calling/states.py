@@ -16,15 +16,10 @@ SEXES = ("female", "male")
 def normal_copy_number(chrom: pd.Series, sex: str | None) -> pd.Series:
     """Expected copy number per chromosome: 2 on autosomes; X 2/1 and Y 0/1 for female/male; NaN when
     the sex is unknown on X/Y."""
-    base = pd.Series(2.0, index=chrom.index)
-    x, y = chrom == "chrX", chrom == "chrY"
-    if sex == "female":
-        base[x], base[y] = 2.0, 0.0
-    elif sex == "male":
-        base[x], base[y] = 1.0, 1.0
-    else:
-        base[x | y] = np.nan
-    return base
+    c = chrom.to_numpy(object)
+    x, y = c == "chrX", c == "chrY"
+    x_cn, y_cn = {"female": (2.0, 0.0), "male": (1.0, 1.0)}.get(sex or "", (np.nan, np.nan))
+    return pd.Series(np.where(x, x_cn, np.where(y, y_cn, 2.0)), index=chrom.index)
 
 
 def segment_states(segments: pd.DataFrame, thresholds: Thresholds, sex: str | None = None,

@@ -10,6 +10,7 @@ recognised by the presence of 25). Copy number is not computed here: see :mod:`l
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,16 +85,52 @@ def _columns(header: list[str]) -> dict[str, int]:
     return found
 
 
-def read_seg(path: str | Path, default_sample: str | None = None, check_build: bool = True) -> SegExport:
+def _sample_column(header: list[str]) -> int | None:
+    return _columns(header).get("sample")
+
+
+def _only_samples(samples: Collection[str]) -> Callable[[list[str]], Callable[[list[str]], bool] | None]:
+    """Row filter for :func:`read_table`: rows of the wanted samples (and rows with no sample name)."""
+    wanted = {s.strip('"') for s in samples} | {""}
+
+    def factory(header: list[str]) -> Callable[[list[str]], bool] | None:
+        i = _sample_column(header)
+        if i is None:
+            return None
+        return lambda fields_: len(fields_) <= i or fields_[i].strip('"') in wanted
+    return factory
+
+
+def seg_sample_names(path: str | Path) -> list[str]:
+    """The sample names of a multi-sample segment file, in file order, without building its table (for
+    splitting a large file into batches; rows are not validated here, :func:`read_seg` does that)."""
+    names: dict[str, None] = {}
+
+    def factory(header: list[str]) -> Callable[[list[str]], bool]:
+        i = _sample_column(header)
+
+        def record(fields_: list[str]) -> bool:
+            if i is not None and len(fields_) > i and fields_[i].strip('"'):
+                names.setdefault(fields_[i].strip('"'))
+            return False
+        return record
+
+    read_table(Path(path), row_filter=factory)
+    return list(names)
+
+
+def read_seg(path: str | Path, default_sample: str | None = None, check_build: bool = True,
+             samples: Collection[str] | None = None) -> SegExport:
     """Read a log2 segment file into the canonical segment table (``log2`` set, ``copy_number`` NaN).
 
     With ``check_build`` (default) a segment ending beyond an hg19 chromosome end stops the read (the data
-    are on another build); without it such segments are dropped with a warning.
+    are on another build); without it such segments are dropped with a warning. With ``samples``, only the
+    rows of those samples are read (and checked): a batch of a very large file costs the batch's memory.
 
     Raises :class:`InputError` naming file and line for anything it cannot read unambiguously.
     """
     p = Path(path)
-    table = read_table(p)
+    table = read_table(p, row_filter=_only_samples(samples) if samples is not None else None)
     warnings: list[str] = []
     warnings += check_build_comments(p, table.comments, check_build)
     header = _split_spaced_header(table)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,11 +85,18 @@ def sniff_delimiter(header: str) -> str:
     return " "
 
 
-def read_table(path: str | Path, header_hint: re.Pattern[str] | None = None) -> TextTable:
+#: ``row_filter(header)`` returns the predicate a row's fields must pass to be kept (or None: keep all).
+RowFilter = Callable[[list[str]], "Callable[[list[str]], bool] | None"]
+
+
+def read_table(path: str | Path, header_hint: re.Pattern[str] | None = None,
+               row_filter: RowFilter | None = None) -> TextTable:
     """Read a delimited text table; the header is the first non-blank line not starting with ``#``.
 
     With ``header_hint``, ``#`` lines matching it are taken as the header (some tools comment the header).
-    Blank lines are skipped; rows are returned with their 1-based line numbers.
+    Blank lines are skipped; rows are returned with their 1-based line numbers. ``row_filter`` is called
+    with the header and gives a predicate on each row's fields: rows it rejects are never kept (a reader
+    wanting a few samples of a large multi-sample file keeps memory to those samples).
     """
     p = Path(path)
     text, encoding = decode_text(p)
@@ -124,21 +132,22 @@ def read_table(path: str | Path, header_hint: re.Pattern[str] | None = None) -> 
     for n, ln in body:
         if len(ln) > MAX_LINE_LENGTH:
             raise InputError(p, f"line longer than {MAX_LINE_LENGTH} characters", n)
-    if delimiter == " ":
-        parsed = [ln.split() for _, ln in body]
-    else:
-        # Some exports separate the header with spaces and the data with tabs (GISTIC example); the header
-        # sniff decides for the header only, each data line is split on tabs when it has any.
-        # One record per line: a stray quote must not swallow the following lines (and shift line numbers).
-        parsed = []
-        for n, ln in body:
+    keep = row_filter(header) if row_filter is not None else None
+    # Some exports separate the header with spaces and the data with tabs (GISTIC example); the header
+    # sniff decides for the header only. One record per line: a stray quote must not swallow the following
+    # lines (and shift line numbers).
+    for n, ln in body:
+        if delimiter == " ":
+            fields_ = ln.split()
+        else:
             try:
-                parsed.append(next(csv.reader([ln], delimiter=delimiter, strict=False), []))
+                fields_ = next(csv.reader([ln], delimiter=delimiter, strict=False), [])
             except csv.Error as exc:
                 raise InputError(p, f"cannot split fields ({exc})", n) from None
-    for (n, _), fields_ in zip(body, parsed, strict=True):
-        rows.append([f.strip() for f in fields_])
-        numbers.append(n)
+        fields_ = [f.strip() for f in fields_]
+        if keep is None or keep(fields_):
+            rows.append(fields_)
+            numbers.append(n)
     return TextTable(p, header, rows, numbers, delimiter, encoding, comments, header_idx + 1)
 
 

@@ -53,10 +53,21 @@ def result_json(result: SampleResult, indent: int | None = 2, doc: dict[str, Any
 
 
 def genes_tsv(result: SampleResult) -> str:
-    """The gene table as TSV text (one row per gene)."""
-    df = result.genes.reindex(columns=GENE_TSV_COLUMNS).copy()
-    df.insert(0, "sample", result.sample)
-    return df.to_csv(sep="\t", index=False, na_rep="", lineterminator="\n")
+    """The gene table as TSV text (one row per gene; empty cells for missing values)."""
+    df = result.genes
+    columns = [[_tsv_cell(v) for v in df[c].tolist()] if c in df.columns else [""] * len(df)
+               for c in GENE_TSV_COLUMNS]
+    sample = _tsv_cell(result.sample)
+    lines = ["\t".join(["sample", *GENE_TSV_COLUMNS])]
+    lines += ["\t".join((sample, *row)) for row in zip(*columns, strict=True)]
+    return "\n".join(lines) + "\n"
+
+
+def _tsv_cell(value: Any) -> str:
+    value = _clean(value)
+    if value is None:
+        return ""
+    return " ".join(str(value).split()) if isinstance(value, str) else str(value)
 
 
 def write_outputs(result: SampleResult, out_dir: str | Path, write_json: bool = True,
