@@ -107,3 +107,28 @@ def test_tcga_leiomyosarcomas_as_a_cohort(tmp_path):
     assert len(table) == 41 and (table["status"] == "ok").all()
     assert len(list((tmp_path / "out").glob("TCGA-*.json"))) == 41
     assert (tmp_path / "out" / "cohort.html").exists()
+
+
+def test_batch_reads_only_its_samples_rows_regression_quadratic_batches(tmp_path):
+    """Each batch of a multi-sample .seg used to parse and split every sample of the file (10,000 synthetic
+    samples took hours); a batch now keeps only its own samples' rows."""
+    from lms_genomics.io.seg import read_seg, seg_sample_names
+
+    path = FIXTURES / "seg" / "dnacopy_multi_sample.seg"
+    assert seg_sample_names(path) == ["S1", "S2"]
+    only = read_seg(path, samples=["S2"])
+    assert only.samples == ["S2"] and set(only.segments["sample"]) == {"S2"}
+    assert only.segments.equals(read_seg(path).segments.query("sample == 'S2'").reset_index(drop=True))
+
+
+def test_sample_with_no_usable_row_fails_alone(tmp_path):
+    seg = tmp_path / "three.seg"
+    seg.write_text("ID\tchrom\tloc.start\tloc.end\tnum.mark\tseg.mean\n"
+                   "A\t1\t1000\t5000000\t500\t-0.5\n"
+                   "B\tMT\t1\t16000\t50\t0.1\n"  # only a mitochondrial row: nothing to call
+                   "C\t13\t19084823\t48500000\t3000\t-0.4\n")
+    res = cohort(seg, "--out", tmp_path / "out", "-j", "1")
+    assert res.exit_code == 9, res.output
+    table = pd.read_csv(tmp_path / "out" / "cohort.tsv", sep="\t").set_index("sample")
+    assert table.loc["A", "status"] == table.loc["C", "status"] == "ok"
+    assert table.loc["B", "status"] == "failed" and "no usable segment" in table.loc["B", "error"]

@@ -239,6 +239,10 @@ def _local_run(units: list[WorkUnit], out_dir: str, options: dict[str, Any], job
         for u in units:
             yield from process_unit(u, out_dir, options, resume)
         return
+    # Import the calling path once here: forked workers inherit it instead of importing it each.
+    from . import sample  # noqa: F401
+    from .report import writers  # noqa: F401
+
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         pending = set()
         it = iter(units)

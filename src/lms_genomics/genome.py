@@ -227,12 +227,6 @@ def arm_at(chrom: str, pos: int) -> str | None:
     return str(hit["arm"].iloc[0]) if not hit.empty else None
 
 
-def autosomal_assessed_bases(arms: pd.DataFrame) -> int:
-    """Total assessed bases on the autosomes."""
-    a = arms[arms["chrom"].isin(AUTOSOMES)]
-    return int((a["end"] - a["start"]).sum())
-
-
 _OTHER_BUILD_WORDS = re.compile(r"\b(hg38|grch38|hg18|ncbi36|t2t|chm13)\b", re.IGNORECASE)
 
 

@@ -20,10 +20,6 @@ ALL_CALLS = ("homozygous_deletion", "heterozygous_deletion", "copy_neutral_loh",
 _RANK = {s: i for i, s in enumerate(CALL_PRIORITY)}
 
 
-def _clip_overlap(j: pd.DataFrame) -> pd.Series:
-    return (np.minimum(j["end"], j["end_b"]) - np.maximum(j["start"], j["start_b"])).clip(lower=0)
-
-
 def call_genes(genes: pd.DataFrame, segments: pd.DataFrame, arms: pd.DataFrame, *,
                absent_is_neutral: bool, loh_assessed: bool, sex: str | None = None) -> pd.DataFrame:
     """Call every gene of ``genes`` from one sample's ``segments`` (with a ``state`` column).
@@ -128,6 +124,8 @@ def gene_evidence(genes: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
     if j.empty:
         return pd.DataFrame(columns=["gene", "chrom", *[c if c not in ("start", "end") else c + "_b" for c in cols],
                                      "overlap_bp", "gene_fraction"])
-    j["overlap_bp"] = _clip_overlap(j)
-    j["gene_fraction"] = np.round(j["overlap_bp"] / (j["end"] - j["start"]), 4)
+    start, end = j["start"].to_numpy(np.int64), j["end"].to_numpy(np.int64)
+    overlap = (np.minimum(end, j["end_b"].to_numpy(np.int64)) - np.maximum(start, j["start_b"].to_numpy(np.int64)))
+    j["overlap_bp"] = overlap.clip(min=0)
+    j["gene_fraction"] = np.round(j["overlap_bp"].to_numpy() / (end - start), 4)
     return j

@@ -8,9 +8,11 @@ import numpy as np
 import pandas as pd
 
 from .. import intervals
-from ..genome import AUTOSOMES, CHROM_ORDER, autosomal_assessed_bases
+from ..genome import AUTOSOMES, CHROM_ORDER
 from ..thresholds import Thresholds
 from .states import GAIN_STATES, LOSS_STATES
+
+_AUTOSOMES = sorted(AUTOSOMES)  # np.isin needs a sequence, not a set
 
 
 @dataclass(frozen=True)
@@ -31,12 +33,6 @@ class Profile:
                 "genomic_index": round(self.genomic_index, 4), "fga": round(self.fga, 6), "rule": self.rule}
 
 
-def direction(state: pd.Series) -> pd.Series:
-    """``loss`` for homdel/hetdel, ``gain`` for gain/amp, else ``neutral``."""
-    return pd.Series(np.where(state.isin(LOSS_STATES), "loss", np.where(state.isin(GAIN_STATES), "gain",
-                                                                        "neutral")), index=state.index)
-
-
 def clean_anomalies(segments: pd.DataFrame, thresholds: Thresholds, continuous: bool = False) -> pd.DataFrame:
     """Aberrant copy-number segments after merging same-state neighbours and applying the size/marker floor.
 
@@ -46,15 +42,15 @@ def clean_anomalies(segments: pd.DataFrame, thresholds: Thresholds, continuous: 
     ``log2_anomaly`` and the size floor is ``log2_min_anomaly_size``. Returns the kept anomalies with
     ``chrom, start, end, state, direction, markers, n_merged, segment_ids``.
     """
-    cn = segments[(segments["kind"] == "cn") & (segments["state"] != "neutral")]
+    aberrant = (segments["kind"].to_numpy(object) == "cn") & (segments["state"].to_numpy(object) != "neutral")
     min_size = thresholds.min_anomaly_size
     if continuous:
-        cn = cn[cn["log2"].abs() >= thresholds.log2_anomaly]
+        aberrant &= np.abs(segments["log2"].to_numpy(dtype=float, na_value=np.nan)) >= thresholds.log2_anomaly
         min_size = thresholds.log2_min_anomaly_size
     cols = ["chrom", "start", "end", "state", "direction", "markers", "n_merged", "segment_ids"]
-    if cn.empty:
+    if not aberrant.any():
         return pd.DataFrame(columns=cols)
-    cn = cn.reset_index(drop=True)
+    cn = segments[["chrom", "start", "end", "state", "markers", "segment_id"]][aberrant].reset_index(drop=True)
     ids = intervals.cluster(cn, by=["state"], slack=thresholds.merge_gap)
     starts, ends = intervals.cluster_extents(ids, cn["start"].to_numpy(np.int64), cn["end"].to_numpy(np.int64))
     n = len(starts)
@@ -87,23 +83,24 @@ def clean_anomalies(segments: pd.DataFrame, thresholds: Thresholds, continuous: 
 def in_profile_flags(segments: pd.DataFrame, anomalies: pd.DataFrame) -> pd.Series:
     """For each segment: True if it is part of a kept anomaly, False if cleaning dropped it, None for
     neutral and LOH segments."""
-    kept = {sid for ids in anomalies.get("segment_ids", []) for sid in ids}
-    aberrant = (segments["kind"] == "cn") & (segments["state"] != "neutral")
-    flags = segments["segment_id"].isin(kept)
-    return flags.astype(object).where(aberrant, None)
+    kept = [sid for ids in anomalies.get("segment_ids", []) for sid in ids]
+    aberrant = (segments["kind"].to_numpy(object) == "cn") & (segments["state"].to_numpy(object) != "neutral")
+    flags = np.isin(segments["segment_id"].to_numpy(object), kept).astype(object)
+    flags[~aberrant] = None
+    return pd.Series(flags, index=segments.index, dtype=object)
 
 
 def compute_profile(anomalies: pd.DataFrame, arms: pd.DataFrame, thresholds: Thresholds,
                     continuous: bool = False) -> Profile:
     """A, C, GI, FGA and class from cleaned anomalies."""
-    counted = anomalies if thresholds.include_sex_chromosomes else anomalies[anomalies["chrom"].isin(AUTOSOMES)]
+    sexes = thresholds.include_sex_chromosomes
+    counted = anomalies if sexes else anomalies[np.isin(anomalies["chrom"].to_numpy(object), _AUTOSOMES)]
     a = len(counted)
-    c = int(counted["chrom"].nunique())
+    c = len(set(counted["chrom"]))
     gi = (a * a / c) if c else 0.0
-    assessed_arms = arms if thresholds.include_sex_chromosomes else arms[arms["chrom"].isin(AUTOSOMES)]
+    assessed_arms = arms if sexes else arms[np.isin(arms["chrom"].to_numpy(object), _AUTOSOMES)]
     altered_bp = intervals.covered_bases(counted, assessed_arms) if a else 0
-    total = (autosomal_assessed_bases(arms) if not thresholds.include_sex_chromosomes
-             else int((arms["end"] - arms["start"]).sum()))
+    total = int((assessed_arms["end"] - assessed_arms["start"]).sum())
     fga = altered_bp / total if total else 0.0
     limit = thresholds.simple_max_anomalies
     if a == 0:

@@ -31,21 +31,20 @@ def segment_states(segments: pd.DataFrame, thresholds: Thresholds, sex: str | No
     take the direction from the log2 ratio (``log2_loss``/``log2_gain``, relative to the tumour's ploidy)
     and the magnitude (homozygous deletion, amplification) from the purity/ploidy-corrected copy number.
     """
-    cn = segments["copy_number"].astype(float)
-    base = normal_copy_number(segments["chrom"], sex)
-    known = base.notna()
+    cn = segments["copy_number"].to_numpy(dtype=float, na_value=np.nan)
+    base = normal_copy_number(segments["chrom"], sex).to_numpy(float)
+    known = ~np.isnan(base)
     if continuous:
-        log2 = segments["log2"].astype(float)
-        below = (log2 < thresholds.log2_loss).to_numpy()
-        above = (log2 > thresholds.log2_gain).to_numpy()
+        log2 = segments["log2"].to_numpy(dtype=float, na_value=np.nan)
+        below, above = log2 < thresholds.log2_loss, log2 > thresholds.log2_gain
     else:
         tol = thresholds.neutral_tolerance
-        below = np.where(known, (cn < base - tol) & ~np.isclose(cn, base), segments["type"] == "loss")
-        above = np.where(known, (cn > base + tol) & ~np.isclose(cn, base), segments["type"] == "gain")
-    homdel = ((cn < thresholds.homdel_max_cn) & (base.fillna(2.0) >= 1)).to_numpy()
-    amp = ((cn >= thresholds.amp_min_cn).to_numpy()) & above
+        typ = segments["type"].to_numpy(object)
+        below = np.where(known, (cn < base - tol) & ~np.isclose(cn, base), typ == "loss")
+        above = np.where(known, (cn > base + tol) & ~np.isclose(cn, base), typ == "gain")
+    homdel = (cn < thresholds.homdel_max_cn) & (np.where(known, base, 2.0) >= 1)
+    amp = (cn >= thresholds.amp_min_cn) & above
     state = np.select([homdel & (below | continuous), amp, below, above], ["homdel", "amp", "hetdel", "gain"],
-                      "neutral")
-    state = pd.Series(state, index=segments.index, dtype=object)
-    state[segments["kind"] == "loh"] = "loh"
-    return state
+                      "neutral").astype(object)
+    state[segments["kind"].to_numpy(object) == "loh"] = "loh"
+    return pd.Series(state, index=segments.index, dtype=object)

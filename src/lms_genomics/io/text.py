@@ -139,6 +139,8 @@ def read_table(path: str | Path, header_hint: re.Pattern[str] | None = None,
     for n, ln in body:
         if delimiter == " ":
             fields_ = ln.split()
+        elif '"' not in ln:  # no quoting: csv would split exactly here (and is ~5x slower per line)
+            fields_ = ln.split(delimiter)
         else:
             try:
                 fields_ = next(csv.reader([ln], delimiter=delimiter, strict=False), [])

@@ -15,6 +15,9 @@ TSV_COLUMNS = ["sample", "status", "contribution", "qc_verdict", "qc_reasons", "
                "RB1", "TP53", "MYOCD", "PTEN", "CDKN2A", "RB1_cn", "TP53_cn", "MYOCD_cn", "TP53_mutations",
                "RB1_mutations", "TP53_biallelic", "RB1_biallelic", "fusions", "error"]
 DELETIONS = ("homozygous_deletion", "heterozygous_deletion")
+_GRID_KEY = ("Grid: dark blue homozygous deletion, light blue heterozygous deletion, pale blue copy-neutral LOH, "
+             "grey neutral, light red gain, dark red amplification, white no data or not assessed; failed samples "
+             "are left out.")
 
 
 def _mutated(value: object) -> bool:
@@ -82,36 +85,51 @@ def write_cohort_tsv(table: pd.DataFrame, path: str) -> None:
 def render_cohort_html(table: pd.DataFrame, counts: dict[str, Any], gain: np.ndarray, loss: np.ndarray,
                        n_profiled: int) -> str:
     """One self-contained HTML page: counts, gain/loss frequency along the genome, oncoprint grid."""
-    import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
+    import plotly.io as pio
 
     from ..cohort import _AUTOSOMES, _BIN_OFFSETS, FREQUENCY_BIN
 
-    x = np.arange(len(gain)) + 0.5
+    x = (np.arange(len(gain)) + 0.5).tolist()
     denom = max(n_profiled, 1)
-    fig = make_subplots(rows=2, cols=1, row_heights=[0.45, 0.55], vertical_spacing=0.12,
-                        subplot_titles=(f"Gain / loss frequency ({n_profiled} profiled samples, 1 Mb bins)",
-                                        "Key genes per sample"))
-    fig.add_trace(go.Bar(x=x, y=100 * gain / denom, marker_color="#c0392b", name="gain", width=1.0), 1, 1)
-    fig.add_trace(go.Bar(x=x, y=-100 * loss / denom, marker_color="#2e86c1", name="loss", width=1.0), 1, 1)
-    for i in range(len(_AUTOSOMES)):
-        fig.add_vline(x=_BIN_OFFSETS[i], line_width=0.5, line_color="#999", row=1, col=1)
-    fig.update_xaxes(tickvals=[(_BIN_OFFSETS[i] + _BIN_OFFSETS[i + 1]) / 2 for i in range(len(_AUTOSOMES))],
-                     ticktext=[c[3:] for c in _AUTOSOMES], row=1, col=1, range=[0, _BIN_OFFSETS[-1]])
-    fig.update_yaxes(title_text="% samples", range=[-100, 100], row=1, col=1)
     genes = ["RB1", "TP53", "MYOCD", "PTEN", "CDKN2A"]
     code = {"homozygous_deletion": -2, "heterozygous_deletion": -1, "copy_neutral_loh": -0.5, "neutral": 0,
             "gain": 1, "amplification": 2}
     ok = table[table["status"] != "failed"]
-    z = [[code.get(str(v), np.nan) for v in ok[g]] for g in genes]
+    z = [[code.get(str(v)) for v in ok[g]] for g in genes]
     text = [[html.escape(str(v)) for v in ok[g]] for g in genes]
-    fig.add_trace(go.Heatmap(z=z, x=[html.escape(str(s)) for s in ok["sample"]], y=genes, text=text,
-                             hovertemplate="%{x} %{y}: %{text}<extra></extra>", zmin=-2, zmax=2,
-                             colorscale=[[0, "#1a5276"], [0.25, "#85c1e9"], [0.5, "#eeeeee"], [0.75, "#f1948a"],
-                                         [1, "#922b21"]], showscale=False, xgap=1, ygap=1), 2, 1)
-    fig.update_layout(height=760, template="plotly_white", barmode="relative", bargap=0,
-                      title=f"lmsgen cohort: {counts['samples']} samples", legend={"orientation": "h"})
-    plot = fig.to_html(full_html=False, include_plotlyjs=True, config={"displaylogo": False})
+    mids = [(_BIN_OFFSETS[i] + _BIN_OFFSETS[i + 1]) / 2 for i in range(len(_AUTOSOMES))]
+    # The figure as plain plotly JSON (two stacked panels), rendered without graph-object validation: the
+    # same page as make_subplots + go traces, ~10x faster to build.
+    data = [
+        {"type": "bar", "x": x, "y": (100 * gain / denom).tolist(), "name": "gain", "width": 1.0,
+         "marker": {"color": "#c0392b", "line": {"width": 0}}, "xaxis": "x", "yaxis": "y"},
+        {"type": "bar", "x": x, "y": (-100 * loss / denom).tolist(), "name": "loss", "width": 1.0,
+         "marker": {"color": "#2e86c1", "line": {"width": 0}}, "xaxis": "x", "yaxis": "y"},
+        {"type": "heatmap", "z": z, "x": [html.escape(str(v)) for v in ok["sample"]], "y": genes, "text": text,
+         "hovertemplate": "%{x} %{y}: %{text}<extra></extra>", "zmin": -2, "zmax": 2, "showscale": False,
+         "colorscale": [[0, "#1a5276"], [0.25, "#85c1e9"], [0.5, "#eeeeee"], [0.75, "#f1948a"], [1, "#922b21"]],
+         "xgap": 1, "ygap": 1, "xaxis": "x2", "yaxis": "y2"},
+    ]
+    title_1 = f"Gain / loss frequency ({n_profiled} profiled samples, 1 Mb bins)"
+    layout = {
+        "height": 760, "template": pio.templates["plotly_white"].to_plotly_json(), "barmode": "relative", "bargap": 0,
+        "title": {"text": f"lmsgen cohort: {counts['samples']} samples"},
+        "legend": {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.04, "yanchor": "bottom"},
+        "xaxis": {"domain": [0, 1], "anchor": "y", "range": [0, float(_BIN_OFFSETS[-1])],
+                  "tickvals": mids, "ticktext": [c[3:] for c in _AUTOSOMES]},
+        "yaxis": {"domain": [0.58, 1], "anchor": "x", "title": {"text": "% samples"}, "range": [-100, 100]},
+        "xaxis2": {"domain": [0, 1], "anchor": "y2"},
+        "yaxis2": {"domain": [0, 0.46], "anchor": "x2"},
+        "annotations": [
+            {"text": title_1, "x": 0.5, "y": 1, "xref": "paper", "yref": "paper", "xanchor": "center",
+             "yanchor": "bottom", "showarrow": False, "font": {"size": 16}},
+            {"text": "Key genes per sample", "x": 0.5, "y": 0.46, "xref": "paper", "yref": "paper",
+             "xanchor": "center", "yanchor": "bottom", "showarrow": False, "font": {"size": 16}}],
+        "shapes": [{"type": "line", "xref": "x", "yref": "y domain", "x0": float(b), "x1": float(b), "y0": 0,
+                    "y1": 1, "line": {"width": 0.5, "color": "#999"}} for b in _BIN_OFFSETS[:len(_AUTOSOMES)]],
+    }
+    plot = pio.to_html({"data": data, "layout": layout}, full_html=False, include_plotlyjs=True, validate=False,
+                       config={"displaylogo": False})
     rows = "".join(f"<tr><td>{html.escape(k.replace('_', ' '))}</td><td>{v}</td></tr>" for k, v in counts.items())
     head = "".join(f"<th>{html.escape(c)}</th>" for c in TSV_COLUMNS[:16])
     body = "".join("<tr>" + "".join(f"<td>{html.escape('' if pd.isna(v) else str(v))}</td>"
@@ -119,6 +137,6 @@ def render_cohort_html(table: pd.DataFrame, counts: dict[str, Any], gain: np.nda
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>lmsgen cohort</title><style>"
             f"body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse;font-size:12px}}"
             f"td,th{{border:1px solid #ccc;padding:3px 6px}}</style></head><body><h1>lmsgen cohort summary</h1>"
-            f"<h2>Counts</h2><table>{rows}</table><h2>Profiles</h2>{plot}<h2>Samples</h2><table><tr>{head}</tr>"
+            f"<h2>Counts</h2><table>{rows}</table><h2>Profiles</h2>{plot}<p>{_GRID_KEY}</p><h2>Samples</h2><table><tr>{head}</tr>"
             f"{body}</table><p>Bins: {FREQUENCY_BIN // 1_000_000} Mb, autosomes, profile anomalies "
             f"(after cleaning).</p></body></html>")
