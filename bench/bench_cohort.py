@@ -7,10 +7,13 @@ Measures, on this machine:
 2. ``lmsgen cohort`` on an 80-leiomyosarcoma-sized workload (the 41 TCGA LMS of ../shared, each twice under a
    new name = 82 samples), wall time and samples/s;
 3. ``lmsgen cohort`` on N synthetic samples (one multi-sample .seg), wall time and peak resident memory of the
-   parent and of the largest worker, at N/10 and N samples (flat memory = the two peaks agree);
+   parent and of the largest worker, at N/10, N/2 and N samples (flat memory: the peaks stop growing once a
+   worker's batch reaches its cap, ``lms_genomics.cohort.BATCH_SAMPLES``);
 4. CNVkit 0.9.14's per-sample CLI (``cnvkit.py call -m threshold`` on each sample's .cns, after
    ``cnvkit.py import-seg``) on the same 82 samples, when a ``cnvkit.py`` is given or on PATH, and the ratio.
-Results are printed as a Markdown table; paste them into bench/README.md.
+   CNVkit is not a dependency: install it in a separate environment
+   (``python3 -m venv /tmp/cnvkit && /tmp/cnvkit/bin/pip install cnvkit==0.9.14``) and pass ``--cnvkit``.
+Results are printed as a Markdown table, row by row; paste them into bench/README.md.
 """
 
 from __future__ import annotations
@@ -108,34 +111,43 @@ def main() -> None:
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--synthetic", type=int, default=10_000)
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--repeats", type=int, default=3, help="lmsgen runs of the 82-sample workload (median)")
     ap.add_argument("--cnvkit", default=shutil.which("cnvkit.py"))
-    ap.add_argument("--cnvkit-samples", type=int, default=20, help="CNVkit samples timed (per-sample cost)")
+    ap.add_argument("--cnvkit-samples", type=int, default=None,
+                    help="CNVkit samples timed (default: all 82, serial, one CLI call each)")
     args = ap.parse_args()
-    rows = []
-    rows.append(("lmsgen --help start-up (median of 10)", f"{help_startup():.3f} s"))
+
+    def row(measure: str, result: str) -> None:  # printed as measured: a long run shows its progress
+        print(f"| {measure} | {result} |", flush=True)
+
+    print("| measure | result |\n|---|---|", flush=True)
+    row("lmsgen --help start-up (median of 10)", f"{help_startup():.3f} s")
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         lms = lms_workload(args.shared, tmp)
-        t, parent, child = run_cohort(lms, tmp / "out82", args.jobs)
+        runs = []
+        for k in range(args.repeats):
+            runs.append(run_cohort(lms, tmp / f"out82-{k}", args.jobs))
+            shutil.rmtree(tmp / f"out82-{k}")
+        t, parent, child = sorted(runs)[len(runs) // 2]
         per_sample = t / 82
-        rows.append((f"cohort, 82 TCGA LMS, -j {args.jobs}",
-                     f"{t:.1f} s wall, {82 / t:.1f} samples/s, {1000 * per_sample:.0f} ms/sample; "
-                     f"peak RSS parent {parent // 1024} MiB, worker {child // 1024} MiB"))
+        row(f"lmsgen cohort, 82 TCGA LMS, -j {args.jobs} (median of {args.repeats}: "
+            f"{', '.join(f'{r[0]:.2f}' for r in runs)} s)",
+            f"{t:.2f} s wall, {82 / t:.1f} samples/s, {1000 * per_sample:.1f} ms/sample; "
+            f"peak RSS parent {parent // 1024} MiB, worker {child // 1024} MiB")
         if args.cnvkit:
             ct, n = cnvkit_per_sample(args.cnvkit, lms, tmp, args.cnvkit_samples)
-            rows.append((f"CNVkit 0.9.14 per-sample CLI (call -m threshold), {n} samples, serial",
-                         f"{ct / n:.2f} s/sample"))
-            rows.append(("ratio CNVkit per-sample CLI / lmsgen cohort per sample", f"{(ct / n) / per_sample:.0f}x"))
-        for n in (args.synthetic // 10, args.synthetic):
+            row(f"CNVkit 0.9.14 per-sample CLI (`cnvkit.py call -m threshold`), {n} samples, serial",
+                f"{ct:.1f} s wall, {ct / n:.2f} s/sample")
+            row("ratio: CNVkit per-sample CLI / lmsgen cohort, per sample", f"{(ct / n) / per_sample:.0f}x")
+        for n in (args.synthetic // 10, args.synthetic // 2, args.synthetic):
             seg = tmp / f"syn{n}.seg"
             synthetic_seg(seg, n)
             t, parent, child = run_cohort(seg, tmp / f"out{n}", args.jobs)
-            rows.append((f"cohort, {n} synthetic samples, -j {args.jobs}", f"{t:.0f} s wall, {n / t:.1f} samples/s; "
-                         f"peak RSS parent {parent // 1024} MiB, largest worker {child // 1024} MiB"))
+            row(f"lmsgen cohort, {n} synthetic samples ({seg.stat().st_size / 1e6:.0f} MB .seg), -j {args.jobs}",
+                f"{t:.0f} s wall, {n / t:.1f} samples/s; peak RSS parent {parent // 1024} MiB, "
+                f"largest worker {child // 1024} MiB")
             shutil.rmtree(tmp / f"out{n}")
-    print("| measure | result |\n|---|---|")
-    for k, v in rows:
-        print(f"| {k} | {v} |")
     print(f"\nmachine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
 
 

@@ -244,17 +244,8 @@ def cohort(cohort_path: Path, out_dir: Path, jobs: int, resume: bool, scheduler:
       lmsgen cohort tcga.seg --sample-sheet samples.tsv --out results/ --resume
     """
     try:
-        import numpy as np
-
-        from lms_genomics.cohort import N_BINS, discover, run_cohort
-        from lms_genomics.report.cohort_report import (
-            cohort_counts,
-            cohort_table,
-            format_counts,
-            render_cohort_html,
-            write_cohort_tsv,
-        )
-        from lms_genomics.report.writers import atomic_write
+        from lms_genomics.cohort import discover, run_cohort
+        from lms_genomics.report.cohort_report import CohortSummary, format_counts
 
         options = _classify_options(genes_bed, arms_bed, sex, purity, ploidy, sample_sheet, allow_other_build,
                                     threshold_pairs)
@@ -263,35 +254,23 @@ def cohort(cohort_path: Path, out_dir: Path, jobs: int, resume: bool, scheduler:
             from lms_genomics.errors import NoInputError
 
             raise NoInputError(f"{cohort_path}: no sample folder or input file found")
-        rows, gain, loss = [], np.zeros(N_BINS, dtype=np.int32), np.zeros(N_BINS, dtype=np.int32)
-        n_profiled = 0
+        summary = CohortSummary()
         progress = sys.stderr.isatty() and not quiet
         outcomes = run_cohort(units, out_dir, jobs=jobs, scheduler=scheduler, resume=resume, options=options)
-        done = 0
-        with click.progressbar(length=len(units), label="samples", file=sys.stderr) if progress else _Null() as bar:
+        expected = sum(len(u.samples) if u.samples else 1 for u in units)
+        with click.progressbar(length=expected, label="samples", file=sys.stderr) if progress else _Null() as bar:
             for o in outcomes:
-                done += 1
-                rows.append(o.row)
-                if o.bins is not None and o.row.get("contribution") == "contributory" and o.row.get("A") is not None:
-                    gain += o.bins > 0
-                    loss += o.bins < 0
-                    n_profiled += 1
+                summary.add(o)
                 if progress:
-                    bar.update(0)
+                    bar.update(1)
                 elif not quiet:
                     state = o.status if o.status == "failed" else (
                         "non-contributory" if o.row.get("contribution") == "non-contributory"
                         else o.row.get("class", "")) + (" (up to date)" if o.status == "skipped" else "")
                     click.echo(f"lmsgen: {o.sample}: {state}" + (f": {o.error}" if o.error else ""), err=True)
-            if progress:
-                bar.update(len(units))
-        table = cohort_table(rows)
-        counts = cohort_counts(table)
-        write_cohort_tsv(table, str(out_dir / "cohort.tsv"))
-        with atomic_write(out_dir / "cohort.html") as fh:
-            fh.write(render_cohort_html(table, counts, gain, loss, n_profiled))
+        table, counts, written = summary.write(out_dir)
         click.echo(format_counts(counts))
-        click.echo(f"wrote {out_dir / 'cohort.tsv'}, {out_dir / 'cohort.html'}")
+        click.echo("wrote " + ", ".join(str(w) for w in written))
         if counts["failed"]:
             failed = table[table["status"] == "failed"]
             for r in failed.itertuples(index=False):

@@ -132,3 +132,20 @@ def test_sample_with_no_usable_row_fails_alone(tmp_path):
     table = pd.read_csv(tmp_path / "out" / "cohort.tsv", sep="\t").set_index("sample")
     assert table.loc["A", "status"] == table.loc["C", "status"] == "ok"
     assert table.loc["B", "status"] == "failed" and "no usable segment" in table.loc["B", "error"]
+
+
+def test_summary_counts_everything_but_the_html_lists_at_most_its_cap(tmp_path):
+    from lms_genomics.cohort import SampleOutcome
+    from lms_genomics.report.cohort_report import CohortSummary, render_cohort_html
+
+    summary = CohortSummary()
+    for i in range(30):
+        row = {"sample": f"S{i:02d}", "status": "ok", "contribution": "contributory", "class": "simple", "A": 1,
+               "RB1": "heterozygous_deletion", "TP53": "neutral", "MYOCD": "neutral", "PTEN": "neutral",
+               "CDKN2A": "neutral", "fusions": "not_assessed", "error": ""}
+        summary.add(SampleOutcome(row["sample"], "ok", row))
+    table, counts, written = summary.write(tmp_path)
+    assert counts["samples"] == 30 and counts["simple"] == 30 and counts["RB1_altered"] == 30
+    assert len(pd.read_csv(tmp_path / "cohort.tsv", sep="\t")) == 30
+    page = render_cohort_html(table, counts, summary.gain, summary.loss, summary.n_profiled, max_samples=10)
+    assert "first 10 of 30 samples" in page and "<td>S09</td>" in page and "<td>S10</td>" not in page

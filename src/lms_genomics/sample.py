@@ -129,38 +129,51 @@ def _by_sample(segments: pd.DataFrame, names: list[str],
 
 def _copy_number_samples(cn_file: Path, kind: str, default_sample: str, *, sheet: SampleSheet | None,
                          purity: float | None, ploidy: float | None, check_build: bool,
-                         wanted: list[str] | None = None) -> list[CopyNumberSample]:
+                         wanted: list[str] | None = None) -> tuple[list[str], Iterator[CopyNumberSample]]:
+    """(sample names, their copy-number samples): the file is read and every sample's purity/ploidy checked
+    now; each sample's table is built only when the iterator reaches it (a large batch stays small)."""
     if kind == "chas_segments":
         export = read_chas(cn_file, default_sample=default_sample, check_build=check_build)
-        out = []
-        for s, seg in _by_sample(export.segments, export.samples, wanted):
-            model = {"source": "ChAS CN State (absolute copy number, as exported)"}
-            warnings = list(export.warnings)
-            if purity is not None or ploidy is not None:
-                warnings.append("purity/ploidy not applied: ChAS CN states are already absolute copy numbers")
-            out.append(CopyNumberSample(s, seg, export.path, export.sha256, "chas_segments",
-                                        export.coordinate_convention, continuous=False, absent_is_neutral=True,
-                                        loh_assessed=export.has_loh_rows.get(s, False), copy_number_model=model,
-                                        warnings=warnings))
-        return out
+        warnings = list(export.warnings)
+        if purity is not None or ploidy is not None:
+            warnings.append("purity/ploidy not applied: ChAS CN states are already absolute copy numbers")
+
+        def chas_samples() -> Iterator[CopyNumberSample]:
+            for s, seg in _by_sample(export.segments, export.samples, wanted):
+                yield CopyNumberSample(s, seg, export.path, export.sha256, "chas_segments",
+                                       export.coordinate_convention, continuous=False, absent_is_neutral=True,
+                                       loh_assessed=export.has_loh_rows.get(s, False),
+                                       copy_number_model={"source": "ChAS CN State (absolute copy number, as "
+                                                                    "exported)"}, warnings=list(warnings))
+        return _chosen(export.samples, wanted), chas_samples()
     export = read_seg(cn_file, default_sample=default_sample, check_build=check_build, samples=wanted)
-    out = []
-    for s, seg in _by_sample(export.segments, export.samples, wanted):
+    names = _chosen(export.samples, wanted)
+    models = {}
+    for s in names:
         info = sheet.lookup(s) if sheet is not None else None
         p = purity if purity is not None else (info.purity if info and info.purity is not None else None)
         pl = ploidy if ploidy is not None else (info.ploidy if info and info.ploidy is not None else None)
-        src_p = "command line" if purity is not None else ("sample sheet" if p is not None else "default")
-        src_pl = "command line" if ploidy is not None else ("sample sheet" if pl is not None else "default")
         p_used, pl_used = (p if p is not None else 1.0), (pl if pl is not None else 2.0)
         check_purity_ploidy(p_used, pl_used)
-        seg["copy_number"] = log2_to_copy_number(seg["log2"], p_used, pl_used)
-        model = {"source": "log2 ratio", "formula": "n = (2^r (pP + 2(1-p)) - 2(1-p)) / p",
-                 "purity": p_used, "purity_from": src_p, "ploidy": pl_used, "ploidy_from": src_pl,
-                 "chromosome_coding": export.chromosome_coding}
-        out.append(CopyNumberSample(s, seg, export.path, export.sha256, export.format,
-                                    export.coordinate_convention, continuous=True, absent_is_neutral=False,
-                                    loh_assessed=False, copy_number_model=model, warnings=list(export.warnings)))
-    return out
+        models[s] = {"source": "log2 ratio", "formula": "n = (2^r (pP + 2(1-p)) - 2(1-p)) / p",
+                     "purity": p_used, "purity_from": "command line" if purity is not None else (
+                         "sample sheet" if p is not None else "default"),
+                     "ploidy": pl_used, "ploidy_from": "command line" if ploidy is not None else (
+                         "sample sheet" if pl is not None else "default"),
+                     "chromosome_coding": export.chromosome_coding}
+
+    def seg_samples() -> Iterator[CopyNumberSample]:
+        for s, seg in _by_sample(export.segments, export.samples, wanted):
+            model = models[s]
+            seg["copy_number"] = log2_to_copy_number(seg["log2"], model["purity"], model["ploidy"])
+            yield CopyNumberSample(s, seg, export.path, export.sha256, export.format, export.coordinate_convention,
+                                   continuous=True, absent_is_neutral=False, loh_assessed=False,
+                                   copy_number_model=model, warnings=list(export.warnings))
+    return names, seg_samples()
+
+
+def _chosen(names: list[str], wanted: list[str] | None) -> list[str]:
+    return names if wanted is None else [s for s in names if s in set(wanted)]
 
 
 def _noise_floor(seg: pd.DataFrame, cns: CopyNumberSample, thresholds: Thresholds) -> pd.Series:
@@ -354,13 +367,14 @@ def iter_classify(path: str | Path, *, thresholds: Thresholds | None = None,
     gene_ref = genes if isinstance(genes, GeneReference) else load_genes(genes)
     arms_path = Path(arms) if arms is not None else reference_path("hg19_arms.bed")
     arm_table = load_arms(arms_path)
-    cn_samples: list[CopyNumberSample | None] = [None]
+    cn_names: list[str | None] = [None]
+    cn_samples: Iterator[CopyNumberSample | None] = iter([None])
     if cn_files:
         kind, cn_file = cn_files[0]
-        cn_samples = list(_copy_number_samples(cn_file, kind, folder_name or cn_file.stem, sheet=sheet,
-                                               purity=purity, ploidy=ploidy, check_build=check_build,
-                                               wanted=samples))
-        missing = set(samples or ()) - {c.sample for c in cn_samples if c is not None}
+        cn_names, cn_samples = _copy_number_samples(  # type: ignore[assignment]
+            cn_file, kind, folder_name or cn_file.stem, sheet=sheet, purity=purity, ploidy=ploidy,
+            check_build=check_build, wanted=samples)
+        missing = set(samples or ()) - set(cn_names)
         if missing and not skip_missing_samples:
             raise UsageError(f"{cn_file}: no sample {sorted(missing)[0]!r} in the file")
     vcf = read_vcf(vcf_file) if vcf_file is not None else None
@@ -374,8 +388,8 @@ def iter_classify(path: str | Path, *, thresholds: Thresholds | None = None,
         from .io.probes import mapd, read_probes
 
         probes = (probe_file, sha256_file(probe_file), mapd(read_probes(probe_file)))
-    if len(cn_samples) > 1 and (vcf is not None or archer is not None or probes is not None):
-        raise InputError(inputs.folder, f"the copy-number file holds {len(cn_samples)} samples but the folder has one "
+    if len(cn_names) > 1 and (vcf is not None or archer is not None or probes is not None):
+        raise InputError(inputs.folder, f"the copy-number file holds {len(cn_names)} samples but the folder has one "
                                         f"VCF/Archer output: put each sample in its own folder")
     extra = []
     for other_kind, files in inputs.files.items():
@@ -387,7 +401,7 @@ def iter_classify(path: str | Path, *, thresholds: Thresholds | None = None,
                     probes=probes, extra_warnings=extra)
 
 
-def _results(cn_samples: list[CopyNumberSample | None], default_name: str, *, sex: str | None,
+def _results(cn_samples: Iterator[CopyNumberSample | None], default_name: str, *, sex: str | None,
              sheet: SampleSheet | None, **kw: Any) -> Iterator[SampleResult]:
     for cns in cn_samples:
         name = cns.sample if cns is not None else default_name

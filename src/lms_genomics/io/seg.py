@@ -20,7 +20,7 @@ import pandas as pd
 from ..errors import InputError
 from ..genome import beyond_hg19, check_build_comments, first_overlap, normalize_chromosomes, sha256_file
 from ..tables import conform_segments
-from .text import TextTable, normalize_column, read_table
+from .text import TextTable, iter_text_lines, normalize_column, read_table
 
 #: normalised column name → canonical key. Extend here when a lab brings a new export.
 COLUMN_ALIASES: dict[str, str] = {
@@ -136,8 +136,9 @@ def read_seg(path: str | Path, default_sample: str | None = None, check_build: b
     header = _split_spaced_header(table)
     # Data lines of a space-headed file are tab-separated in the GISTIC example; re-split them.
     if table.delimiter == " ":
-        lines = Path(p).read_text(encoding="utf-8-sig", errors="replace").splitlines()
-        rows = [re.split(r"\t" if "\t" in lines[n - 1] else r"\s+", lines[n - 1].strip()) for n in table.line_numbers]
+        kept = set(table.line_numbers)
+        rows = [re.split(r"\t" if "\t" in line else r"\s+", line.strip()) for n, line in iter_text_lines(p)[1]
+                if n in kept]
     else:
         rows = table.rows
     cols = _columns(header)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,54 +89,107 @@ def sniff_delimiter(header: str) -> str:
 RowFilter = Callable[[list[str]], "Callable[[list[str]], bool] | None"]
 
 
+def _text_encoding(path: Path) -> str:
+    """The encoding :func:`iter_text_lines` will use: UTF-16 (BOM), UTF-8 (with or without BOM), else cp1252.
+
+    The file is decoded once in 1 MB chunks and nothing is kept, so choosing costs no memory.
+    Raises :class:`InputError` for binary content (NUL bytes) or an undecodable file.
+    """
+    import codecs
+
+    try:
+        head = read_head_raw(path, 65536)
+    except IsADirectoryError:
+        raise InputError(path, "is a folder, not a file") from None
+    except OSError as exc:
+        raise InputError(path, f"cannot read file ({exc.strerror})") from None
+    if head.startswith(b"\xff\xfe") or head.startswith(b"\xfe\xff"):
+        return "utf-16"
+    if b"\x00" in head:
+        raise InputError(path, "binary file (NUL bytes), not a text export")
+    for encoding in ("utf-8-sig", "cp1252"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with open(path, "rb") as fh:
+                for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError as exc:
+            error = exc
+    raise InputError(path, f"neither UTF-8 nor Windows-1252 text (byte {error.start})") from None
+
+
+def read_head_raw(path: Path, n_bytes: int) -> bytes:
+    """The first ``n_bytes`` of a file as stored (no decompression)."""
+    with open(path, "rb") as fh:
+        return fh.read(n_bytes)
+
+
+def iter_text_lines(path: Path) -> tuple[str, Iterator[tuple[int, str]]]:
+    """(encoding, lines): the file's lines with their 1-based numbers, read as a stream.
+
+    Only LF, CRLF and CR end lines (Python's universal newlines; ``str.splitlines`` would also split on form
+    feeds or U+2028 inside cells). Lines longer than :data:`MAX_LINE_LENGTH` raise :class:`InputError`.
+    """
+    encoding = _text_encoding(path)
+
+    def lines() -> Iterator[tuple[int, str]]:
+        try:
+            with open(path, encoding=encoding, newline="") as fh:
+                for n, line in enumerate(fh, 1):
+                    if len(line) > MAX_LINE_LENGTH:
+                        raise InputError(path, f"line longer than {MAX_LINE_LENGTH} characters", n)
+                    yield n, line.rstrip("\r\n")
+        except UnicodeError:  # UTF-16 with broken surrogates
+            raise InputError(path, "UTF-16 byte-order mark but undecodable content") from None
+    return ("utf-16" if encoding == "utf-16" else "utf-8" if encoding == "utf-8-sig" else encoding), lines()
+
+
+#: ``row_filter(header)`` returns the predicate a row's fields must pass to be kept (or None: keep all).
+RowFilter = Callable[[list[str]], "Callable[[list[str]], bool] | None"]
+
+
 def read_table(path: str | Path, header_hint: re.Pattern[str] | None = None,
                row_filter: RowFilter | None = None) -> TextTable:
     """Read a delimited text table; the header is the first non-blank line not starting with ``#``.
 
     With ``header_hint``, ``#`` lines matching it are taken as the header (some tools comment the header).
-    Blank lines are skipped; rows are returned with their 1-based line numbers. ``row_filter`` is called
-    with the header and gives a predicate on each row's fields: rows it rejects are never kept (a reader
-    wanting a few samples of a large multi-sample file keeps memory to those samples).
+    Blank lines are skipped; rows are returned with their 1-based line numbers. The file is read as a stream:
+    ``row_filter`` is called with the header and gives a predicate on each row's fields; rows it rejects are
+    never kept, so a reader wanting a few samples of a large multi-sample file holds only those rows.
     """
     p = Path(path)
-    text, encoding = decode_text(p)
-    # Only LF, CRLF and CR end lines: str.splitlines() would also split on form feeds or U+2028 inside cells.
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    encoding, lines = iter_text_lines(p)
     comments: list[str] = []
-    header_idx = None
-    for i, line in enumerate(lines):
-        if len(line) > MAX_LINE_LENGTH:
-            raise InputError(p, f"line longer than {MAX_LINE_LENGTH} characters", i + 1)
+    header_text = None
+    header_no = 0
+    for n, line in lines:
         stripped = line.strip()
         if not stripped:
             continue
         if stripped.startswith("#"):
             if header_hint is not None and header_hint.search(stripped.lstrip("#")):
-                lines[i] = stripped.lstrip("#").strip()
-                header_idx = i
+                header_text, header_no = stripped.lstrip("#").strip(), n
                 break
             comments.append(stripped)
             continue
-        header_idx = i
+        header_text, header_no = line, n
         break
-    if header_idx is None:
+    if header_text is None:
         raise InputError(p, "empty file: no header line")
-    header_text = lines[header_idx]
     delimiter = sniff_delimiter(header_text)
     header = header_text.split() if delimiter == " " else next(csv.reader([header_text], delimiter=delimiter))
     header = [h.strip().strip('"') for h in header]
     rows: list[list[str]] = []
     numbers: list[int] = []
-    body = [(n + 1, ln) for n, ln in enumerate(lines) if n > header_idx and ln.strip()
-            and not ln.lstrip().startswith("#")]
-    for n, ln in body:
-        if len(ln) > MAX_LINE_LENGTH:
-            raise InputError(p, f"line longer than {MAX_LINE_LENGTH} characters", n)
     keep = row_filter(header) if row_filter is not None else None
     # Some exports separate the header with spaces and the data with tabs (GISTIC example); the header
     # sniff decides for the header only. One record per line: a stray quote must not swallow the following
     # lines (and shift line numbers).
-    for n, ln in body:
+    for n, ln in lines:
+        if not ln.strip() or ln.lstrip().startswith("#"):
+            continue
         if delimiter == " ":
             fields_ = ln.split()
         elif '"' not in ln:  # no quoting: csv would split exactly here (and is ~5x slower per line)
@@ -150,7 +203,7 @@ def read_table(path: str | Path, header_hint: re.Pattern[str] | None = None,
         if keep is None or keep(fields_):
             rows.append(fields_)
             numbers.append(n)
-    return TextTable(p, header, rows, numbers, delimiter, encoding, comments, header_idx + 1)
+    return TextTable(p, header, rows, numbers, delimiter, encoding, comments, header_no)
 
 
 def normalize_column(name: str) -> str:

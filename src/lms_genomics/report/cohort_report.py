@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import html
+import sys
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -24,13 +26,57 @@ def _mutated(value: object) -> bool:
     return isinstance(value, str) and value not in ("", "none", "not_assessed")
 
 
-def cohort_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """The rows as a table with the cohort.tsv columns, sorted by sample."""
-    df = pd.DataFrame(rows)
-    for c in TSV_COLUMNS:
-        if c not in df:
-            df[c] = None
+def cohort_table(rows: list[dict[str, Any]] | list[tuple[Any, ...]]) -> pd.DataFrame:
+    """The rows (dicts, or tuples in :data:`TSV_COLUMNS` order) as a table with the cohort.tsv columns, sorted
+    by sample."""
+    if rows and isinstance(rows[0], tuple):
+        df = pd.DataFrame(rows, columns=TSV_COLUMNS)
+    else:
+        df = pd.DataFrame(rows)
+        for c in TSV_COLUMNS:
+            if c not in df:
+                df[c] = None
     return df[TSV_COLUMNS].sort_values("sample", kind="stable").reset_index(drop=True)
+
+
+class CohortSummary:
+    """Accumulates a cohort's outcomes as they arrive, then writes ``cohort.tsv`` and ``cohort.html``.
+
+    Each sample is kept as one compact row (a tuple of the cohort.tsv columns, ~0.5 kB) and the gain/loss
+    frequency as running counts per 1 Mb bin, so the summary of 10,000 samples stays small.
+    """
+
+    def __init__(self) -> None:
+        from ..cohort import N_BINS
+
+        self._rows: list[tuple[Any, ...]] = []
+        self.gain = np.zeros(N_BINS, dtype=np.int32)
+        self.loss = np.zeros(N_BINS, dtype=np.int32)
+        self.n_profiled = 0
+
+    def add(self, outcome: Any) -> None:
+        """Record one :class:`lms_genomics.cohort.SampleOutcome`."""
+        row = outcome.row
+        self._rows.append(tuple(sys.intern(v) if isinstance(v, str) and len(v) < 40 else v
+                                for v in (row.get(c) for c in TSV_COLUMNS)))
+        if outcome.bins is not None and row.get("contribution") == "contributory" and row.get("A") is not None:
+            self.gain += outcome.bins > 0
+            self.loss += outcome.bins < 0
+            self.n_profiled += 1
+
+    def table(self) -> pd.DataFrame:
+        """One row per sample, sorted by sample."""
+        return cohort_table(self._rows)
+
+    def write(self, out_dir: str | Path) -> tuple[pd.DataFrame, dict[str, Any], list[Path]]:
+        """Write cohort.tsv and cohort.html atomically; returns (table, counts, paths)."""
+        table = self.table()
+        counts = cohort_counts(table)
+        out = Path(out_dir)
+        write_cohort_tsv(table, str(out / "cohort.tsv"))
+        with atomic_write(out / "cohort.html") as fh:
+            fh.write(render_cohort_html(table, counts, self.gain, self.loss, self.n_profiled))
+        return table, counts, [out / "cohort.tsv", out / "cohort.html"]
 
 
 def cohort_counts(table: pd.DataFrame) -> dict[str, Any]:
@@ -82,9 +128,21 @@ def write_cohort_tsv(table: pd.DataFrame, path: str) -> None:
         fh.write(table.to_csv(sep="\t", index=False, na_rep="", lineterminator="\n"))
 
 
+#: Samples drawn in the grid and listed in the HTML table (cohort.tsv always holds every sample).
+HTML_MAX_SAMPLES = 1000
+
+
 def render_cohort_html(table: pd.DataFrame, counts: dict[str, Any], gain: np.ndarray, loss: np.ndarray,
-                       n_profiled: int) -> str:
-    """One self-contained HTML page: counts, gain/loss frequency along the genome, oncoprint grid."""
+                       n_profiled: int, max_samples: int = HTML_MAX_SAMPLES) -> str:
+    """One self-contained HTML page: counts, gain/loss frequency along the genome, oncoprint grid.
+
+    Counts and frequencies cover every sample; the grid and the sample table show the first ``max_samples``
+    (by name) and say so: beyond that a browser page is no way to read a cohort, cohort.tsv is."""
+    shown_note = ""
+    if len(table) > max_samples:
+        shown_note = (f"<p><b>The grid and the table show the first {max_samples:,} of {len(table):,} samples "
+                      f"(by name); counts and frequencies cover all of them; cohort.tsv lists every sample.</b></p>")
+        table = table.iloc[:max_samples]
     import plotly.io as pio
 
     from ..cohort import _AUTOSOMES, _BIN_OFFSETS, FREQUENCY_BIN
@@ -137,6 +195,6 @@ def render_cohort_html(table: pd.DataFrame, counts: dict[str, Any], gain: np.nda
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>lmsgen cohort</title><style>"
             f"body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse;font-size:12px}}"
             f"td,th{{border:1px solid #ccc;padding:3px 6px}}</style></head><body><h1>lmsgen cohort summary</h1>"
-            f"<h2>Counts</h2><table>{rows}</table><h2>Profiles</h2>{plot}<p>{_GRID_KEY}</p><h2>Samples</h2><table><tr>{head}</tr>"
+            f"<h2>Counts</h2><table>{rows}</table><h2>Profiles</h2>{shown_note}{plot}<p>{_GRID_KEY}</p><h2>Samples</h2><table><tr>{head}</tr>"
             f"{body}</table><p>Bins: {FREQUENCY_BIN // 1_000_000} Mb, autosomes, profile anomalies "
             f"(after cleaning).</p></body></html>")
