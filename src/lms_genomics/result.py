@@ -19,6 +19,11 @@ GENE_FIELDS = ["chrom", "start", "end", "call", "copy_number", "min_copy_number"
 
 def _clean(value: Any) -> Any:
     """JSON-safe scalars: NaN/NA → None, numpy → Python."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool:  # the common cases first: called ~5,000 times per sample
+        return value
+    if kind is float:
+        return None if value != value else value
     if value is None or value is pd.NA:
         return None
     if hasattr(value, "item") and not isinstance(value, (list, dict, str)):
@@ -103,7 +108,9 @@ class SampleResult:
             for rec in _records(table):
                 ev_by_gene.setdefault(rec.pop("gene"), []).append(rec)
         out: dict[str, Any] = {}
-        for rec in _records(self.genes):
+        wanted = ["gene", *GENE_FIELDS, "deciding_segment_id", "deciding_start", "deciding_end", "deciding_markers",
+                  "deciding_source_line", "deciding_in_profile"]
+        for rec in _records({c: self.genes[c] for c in wanted}):
             deciding = None
             if _clean(rec["deciding_segment_id"]) is not None:
                 deciding = {

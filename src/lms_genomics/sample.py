@@ -212,11 +212,14 @@ def copy_number_part(cns: CopyNumberSample, *, thresholds: Thresholds, genes: Ge
     seg = cns.segments.copy()
     seg["state"] = segment_states(seg, thresholds, sex=sex, continuous=cns.continuous)
     noise = _noise_floor(seg, cns, thresholds)
-    anomalies = clean_anomalies(seg[~noise].reset_index(drop=True), thresholds, continuous=cns.continuous)
-    seg["in_profile"] = in_profile_flags(seg, anomalies)
-    seg.loc[noise, "in_profile"] = False
+    has_noise = bool(noise.any())
+    anomalies = clean_anomalies(seg[~noise].reset_index(drop=True) if has_noise else seg, thresholds,
+                                continuous=cns.continuous)
+    flags = in_profile_flags(seg, anomalies)
+    flags[noise] = False
+    seg["in_profile"] = flags
     seg["excluded_from_calls"] = noise
-    used = seg[~noise].reset_index(drop=True)
+    used = seg[~noise].reset_index(drop=True) if has_noise else seg  # read-only below
     calls = call_genes(genes.genes, used, arms, absent_is_neutral=cns.absent_is_neutral,
                        loh_assessed=cns.loh_assessed, sex=sex)
     evidence = gene_evidence(genes.genes, seg)

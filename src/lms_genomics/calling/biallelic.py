@@ -112,13 +112,13 @@ def biallelic_status(gene_calls: pd.DataFrame | None, variants: Any = "not_asses
     var_assessed = isinstance(variants, pd.DataFrame)
     vt = _prepare_variants(variants) if var_assessed else None
     out: dict[str, Any] = {}
+    position = {g: i for i, g in enumerate(gene_calls["gene"].tolist())} if cn_assessed else {}
     for gene in genes:
-        row = gene_calls.loc[gene_calls["gene"] == gene] if cn_assessed else pd.DataFrame()
-        if row.empty and not var_assessed:
+        r = gene_calls.iloc[position[gene]] if gene in position else None
+        if r is None and not var_assessed:
             continue
         evidence: list[str] = []
         flags: list[str] = []
-        r = row.iloc[0] if not row.empty else None
 
         if r is not None and str(r["call"]) == "homozygous_deletion":
             cn = _num(r.get("copy_number"))

@@ -29,12 +29,13 @@ def call_genes(genes: pd.DataFrame, segments: pd.DataFrame, arms: pd.DataFrame, 
     where it has no data. Returns one row per gene with call, copy number, LOH, partial flag, covered
     fraction and the deciding segment; :func:`gene_evidence` gives every overlapping segment.
     """
-    g = genes[["gene", "chrom", "start", "end"]].reset_index(drop=True)
+    g = genes  # read by position only
     n = len(g)
     gstart, gend = g["start"].to_numpy(np.int64), g["end"].to_numpy(np.int64)
     glen = (gend - gstart).astype(float)
-    cn = segments[segments["kind"] == "cn"].reset_index(drop=True)
-    loh = segments[segments["kind"] == "loh"].reset_index(drop=True)
+    is_cn = segments["kind"].to_numpy(object) == "cn"
+    cn = segments if is_cn.all() else segments[is_cn].reset_index(drop=True)
+    loh = segments.iloc[:0] if is_cn.all() else segments[~is_cn].reset_index(drop=True)
 
     def overlaps(i: np.ndarray, other: pd.DataFrame, k: np.ndarray) -> np.ndarray:
         return (np.minimum(gend[i], other["end"].to_numpy(np.int64)[k])
@@ -84,7 +85,7 @@ def call_genes(genes: pd.DataFrame, segments: pd.DataFrame, arms: pd.DataFrame, 
     neutral_cover = assessed_bp if absent_is_neutral else covered_bp
     frac = np.round(np.where(aberrant, best_ov / glen, np.where(no_data, covered_bp / glen, neutral_cover / glen))
                     .astype(float), 4)
-    out = {c: g[c].to_numpy() for c in g.columns}
+    out = {c: g[c].to_numpy() for c in ("gene", "chrom", "start", "end")}
     out.update({
         "gene_length": gend - gstart, "covered_bp": covered_bp.astype("int64"),
         "assessed_bp": assessed_bp.astype("int64"), "state": state, "call": call,

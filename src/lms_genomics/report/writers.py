@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -13,8 +13,7 @@ from typing import IO, Any
 
 from ..result import SampleResult, _clean
 
-_UMASK = os.umask(0)
-os.umask(_UMASK)
+_COUNTER = itertools.count()
 
 GENE_TSV_COLUMNS = ["gene", "chrom", "start", "end", "call", "copy_number", "min_copy_number",
                     "max_copy_number", "loh", "loh_fraction", "partial", "covered_fraction",
@@ -33,12 +32,21 @@ def atomic_write(path: str | Path, mode: str = "w") -> Iterator[IO[Any]]:
     """Write to a temporary file beside ``path`` and rename it into place only if the block succeeds."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    # A new name of our own (O_EXCL: never an existing file), created 0666 minus the umask: outputs are
+    # meant to be shared, as a plain open() would make them.
+    for _ in range(100):
+        tmp = target.parent / f".{target.name}.{os.getpid()}.{next(_COUNTER)}.tmp"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+            break
+        except FileExistsError:
+            continue
+    else:  # pragma: no cover - a hundred stale temporary files of this very process
+        raise FileExistsError(f"{target}: cannot create a temporary file beside it")
     try:
         text_args = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
         with os.fdopen(fd, mode, **text_args) as fh:
             yield fh
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600 files; outputs are meant to be shared
         os.replace(tmp, target)
     except BaseException:
         with suppress(FileNotFoundError):
