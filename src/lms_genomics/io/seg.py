@@ -97,7 +97,7 @@ def _only_samples(samples: Collection[str]) -> Callable[[list[str]], Callable[[l
         i = _sample_column(header)
         if i is None:
             return None
-        return lambda fields_: len(fields_) <= i or fields_[i].strip('"') in wanted
+        return lambda fields_: len(fields_) <= i or fields_[i].strip().strip('"') in wanted
     return factory
 
 
@@ -110,8 +110,9 @@ def seg_sample_names(path: str | Path) -> list[str]:
         i = _sample_column(header)
 
         def record(fields_: list[str]) -> bool:
-            if i is not None and len(fields_) > i and fields_[i].strip('"'):
-                names.setdefault(fields_[i].strip('"'))
+            name = fields_[i].strip().strip('"') if i is not None and len(fields_) > i else ""
+            if name:
+                names.setdefault(name)
             return False
         return record
 

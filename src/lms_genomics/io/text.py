@@ -155,9 +155,10 @@ def read_table(path: str | Path, header_hint: re.Pattern[str] | None = None,
     """Read a delimited text table; the header is the first non-blank line not starting with ``#``.
 
     With ``header_hint``, ``#`` lines matching it are taken as the header (some tools comment the header).
-    Blank lines are skipped; rows are returned with their 1-based line numbers. The file is read as a stream:
-    ``row_filter`` is called with the header and gives a predicate on each row's fields; rows it rejects are
-    never kept, so a reader wanting a few samples of a large multi-sample file holds only those rows.
+    Blank lines are skipped; rows are returned with their 1-based line numbers and stripped fields. The file is
+    read as a stream: ``row_filter`` is called with the header and gives a predicate on each row's fields (not
+    yet stripped); rows it rejects are never kept, so a reader wanting a few samples of a large multi-sample
+    file holds only those rows.
     """
     p = Path(path)
     encoding, lines = iter_text_lines(p)
@@ -199,9 +200,8 @@ def read_table(path: str | Path, header_hint: re.Pattern[str] | None = None,
                 fields_ = next(csv.reader([ln], delimiter=delimiter, strict=False), [])
             except csv.Error as exc:
                 raise InputError(p, f"cannot split fields ({exc})", n) from None
-        fields_ = [f.strip() for f in fields_]
         if keep is None or keep(fields_):
-            rows.append(fields_)
+            rows.append([f.strip() for f in fields_])
             numbers.append(n)
     return TextTable(p, header, rows, numbers, delimiter, encoding, comments, header_no)
 
