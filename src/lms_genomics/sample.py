@@ -173,7 +173,10 @@ def _copy_number_samples(cn_file: Path, kind: str, default_sample: str, *, sheet
 
 
 def _chosen(names: list[str], wanted: list[str] | None) -> list[str]:
-    return names if wanted is None else [s for s in names if s in set(wanted)]
+    if wanted is None:
+        return names
+    keep = set(wanted)
+    return [s for s in names if s in keep]
 
 
 def _noise_floor(seg: pd.DataFrame, cns: CopyNumberSample, thresholds: Thresholds) -> pd.Series:
