@@ -76,14 +76,21 @@ class OneLineErrorGroup(click.Group):
 )
 @click.version_option(__version__, "-V", "--version", prog_name="lmsgen", message="%(prog)s %(version)s")
 def main() -> None:
-    """lmsgen: molecular profiling of leiomyosarcoma from OncoScan (ChAS) copy-number exports.
+    """lmsgen: molecular profiling of leiomyosarcoma (hg19): OncoScan/ChAS or log2 copy number, Ion Torrent
+    variants, Archer fusions.
 
     \b
     Start here:
       lmsgen classify SAMPLE_DIR --out results/
-    reads the ChAS segment export in SAMPLE_DIR, calls RB1, TP53, MYOCD, PTEN, CDKN2A (and every gene
-    of the reference BED), classifies the genomic profile (flat / simple / complex) and writes
-    results/<sample>.json and results/<sample>.genes.tsv.
+    reads what SAMPLE_DIR holds (a ChAS segment export or a log2 .seg/.cns, an Ion Torrent VCF, an Archer
+    fusion output, a sample sheet; found by content), calls RB1, TP53, MYOCD, PTEN, CDKN2A (and every gene
+    of the reference BED), classifies the genomic profile (flat / simple / complex), reports mutations,
+    biallelic inactivation and fusions, and writes results/<sample>.json, <sample>.genes.tsv and the
+    tumour-board report <sample>.report.html.
+    \b
+    Then:
+      lmsgen cohort SERIES_DIR --out results/ -j 2    every sample, cohort.tsv and cohort.html
+      lmsgen plot results/<sample>.json --formats png  the genome figure of an existing result
     """
 
 
@@ -169,8 +176,9 @@ def classify(sample_dir: Path, out_dir: Path | None, json_to: str | None, sample
 
     \b
     SAMPLE_DIR is a folder holding a ChAS segment export or a log2 segment file (.seg from CBS/DNAcopy/
-    GISTIC, CNVkit .cns), found by content, or the file itself. A multi-sample file gives one result per
-    sample. For log2 inputs, copy number = (2^r (pP + 2(1-p)) - 2(1-p)) / p with purity p and ploidy P
+    GISTIC, CNVkit .cns), and optionally an Ion Torrent VCF, an Archer fusion output, a ChAS probe export
+    (QC, plots) and a sample sheet, each found by content; or a copy-number file itself. A multi-sample
+    file gives one result per sample; a part that is absent is reported "not_assessed". For log2 inputs, copy number = (2^r (pP + 2(1-p)) - 2(1-p)) / p with purity p and ploidy P
     from --purity/--ploidy, the sample sheet, or 1 and 2.
     \b
     Examples:
