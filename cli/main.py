@@ -178,8 +178,9 @@ def classify(sample_dir: Path, out_dir: Path | None, json_to: str | None, sample
     SAMPLE_DIR is a folder holding a ChAS segment export or a log2 segment file (.seg from CBS/DNAcopy/
     GISTIC, CNVkit .cns), and optionally an Ion Torrent VCF, an Archer fusion output, a ChAS probe export
     (QC, plots) and a sample sheet, each found by content; or a copy-number file itself. A multi-sample
-    file gives one result per sample; a part that is absent is reported "not_assessed". For log2 inputs, copy number = (2^r (pP + 2(1-p)) - 2(1-p)) / p with purity p and ploidy P
-    from --purity/--ploidy, the sample sheet, or 1 and 2.
+    file gives one result per sample; a part that is absent is reported "not_assessed". For log2
+    inputs, copy number = (2^r (pP + 2(1-p)) - 2(1-p)) / p with purity p and ploidy P from
+    --purity/--ploidy, the sample sheet, or 1 and 2.
     \b
     Examples:
       lmsgen classify case2/ --out results/
