@@ -359,3 +359,17 @@ def test_real_oncoscanr_counts(name: str) -> None:
     assert export.coordinate_convention.startswith("0-based")
     assert export.warnings == []
     assert pd.Series(seg["kind"] == "loh").sum() == loh
+
+
+def test_utf16_export_reads_like_utf8(tmp_path):
+    """Excel's "Unicode Text" save writes UTF-16 with a BOM: the export is found and read as the UTF-8 one."""
+    from lms_genomics import classify
+
+    src = ROOT / "examples" / "case6" / "case6.segments.txt"
+    copy = tmp_path / "case6" / "case6.segments.txt"
+    copy.parent.mkdir()
+    copy.write_bytes(src.read_text(encoding="utf-8-sig").encode("utf-16"))
+    a, b = read_chas(copy).segments, read_chas(src).segments
+    assert a.drop(columns="segment_id").equals(b.drop(columns="segment_id"))
+    r = classify(copy.parent)
+    assert r.profile_class == "simple" and r.gene_call("RB1") == "heterozygous_deletion"

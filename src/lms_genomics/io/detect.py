@@ -17,6 +17,8 @@ def _head_lines(path: Path, n: int = 60) -> list[str]:
     head = read_head(path, _HEAD_BYTES)
     if not head:
         return []
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 (Excel's "Unicode Text"): the readers take it
+        return head[:len(head) // 2 * 2].decode("utf-16", errors="replace").splitlines()[:n]
     if b"\x00" in head:
         # Judge the kind by the complete lines before the first NUL: the reader then refuses the binary
         # content naming the file (and line), instead of the file being ignored or called an unknown format.

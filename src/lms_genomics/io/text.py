@@ -14,6 +14,7 @@ from ..errors import InputError
 #: Refuse lines longer than this (real ChAS ``Genes`` cells reach ~11 kB; 8 MB is clearly not text).
 MAX_LINE_LENGTH = 8 * 1024 * 1024
 MAX_TEXT_BYTES = 2 * 1024 * 1024 * 1024
+_ENCODING_NAMES = {"utf-8-sig": "utf-8"}  # codec used → name reported
 
 
 @dataclass
@@ -35,8 +36,7 @@ def read_head(path: Path, n_bytes: int) -> bytes:
     import gzip
     import zlib
 
-    with open(path, "rb") as fh:
-        head = fh.read(n_bytes)
+    head = read_head_raw(path, n_bytes)
     if head[:2] == b"\x1f\x8b":
         try:
             with gzip.open(path, "rb") as gz:
@@ -47,31 +47,17 @@ def read_head(path: Path, n_bytes: int) -> bytes:
 
 
 def decode_text(path: Path) -> tuple[str, str]:
-    """Read a file as text: UTF-8 (with or without BOM), else cp1252 for Windows exports.
+    """Read a whole file as text, with the encoding rule of :func:`iter_text_lines` (UTF-16 with a BOM,
+    UTF-8 with or without BOM, else cp1252 for Windows exports); returns (text, encoding name).
 
     Raises :class:`InputError` for binary content (NUL bytes) or an unreadable file.
     """
+    encoding = _text_encoding(path)
     try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise InputError(path, "is a folder, not a file") from None
-    except OSError as exc:
-        raise InputError(path, f"cannot read file ({exc.strerror})") from None
-    if b"\x00" in data[:65536]:
-        raise InputError(path, "binary file (NUL bytes), not a text export")
-    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            raise InputError(path, "UTF-16 byte-order mark but undecodable content") from None
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError as exc:
-        raise InputError(path, f"neither UTF-8 nor Windows-1252 text (byte {exc.start})") from None
+        text = path.read_bytes().decode(encoding)
+    except UnicodeError:
+        raise InputError(path, "UTF-16 byte-order mark but undecodable content") from None
+    return text, _ENCODING_NAMES.get(encoding, encoding)
 
 
 def sniff_delimiter(header: str) -> str:
@@ -83,10 +69,6 @@ def sniff_delimiter(header: str) -> str:
     if "," in header:
         return ","
     return " "
-
-
-#: ``row_filter(header)`` returns the predicate a row's fields must pass to be kept (or None: keep all).
-RowFilter = Callable[[list[str]], "Callable[[list[str]], bool] | None"]
 
 
 def _text_encoding(path: Path) -> str:
@@ -143,7 +125,7 @@ def iter_text_lines(path: Path) -> tuple[str, Iterator[tuple[int, str]]]:
                     yield n, line.rstrip("\r\n")
         except UnicodeError:  # UTF-16 with broken surrogates
             raise InputError(path, "UTF-16 byte-order mark but undecodable content") from None
-    return ("utf-16" if encoding == "utf-16" else "utf-8" if encoding == "utf-8-sig" else encoding), lines()
+    return _ENCODING_NAMES.get(encoding, encoding), lines()
 
 
 #: ``row_filter(header)`` returns the predicate a row's fields must pass to be kept (or None: keep all).
