@@ -22,14 +22,13 @@ import numpy as np
 
 from ._version import __version__
 from .errors import LmsgenError, UsageError
-from .genome import CHROM_SIZES, CHROMOSOMES, sha256_file
+from .genome import CHROM_SIZES, CHROMOSOMES, KEY_GENES, sha256_file
 
 #: Bin size of the genome-wide gain/loss frequency (1 Mb).
 FREQUENCY_BIN = 1_000_000
 _AUTOSOMES = CHROMOSOMES[:22]
 _BIN_OFFSETS = np.cumsum([0] + [CHROM_SIZES[c] // FREQUENCY_BIN + 1 for c in _AUTOSOMES])
 N_BINS = int(_BIN_OFFSETS[-1])
-KEY_GENES = ("RB1", "TP53", "MYOCD", "PTEN", "CDKN2A")
 #: Most samples of a multi-sample file one worker takes at a time. Each batch re-reads the file (~0.5 s per
 #: 20 MB), and holds its samples' segments (~40 MB for 1,000 SNP-array samples).
 BATCH_SAMPLES = 1000

@@ -26,6 +26,10 @@ AUTOSOMES: frozenset[str] = frozenset(CHROMOSOMES[:22])
 SEX_CHROMOSOMES: frozenset[str] = frozenset({"chrX", "chrY"})
 CHROM_ORDER: dict[str, int] = {c: i for i, c in enumerate(CHROMOSOMES)}
 
+#: The genes every summary leads with (mission genes RB1, TP53, MYOCD; PTEN and CDKN2A from the LMS
+#: literature). The one definition: summaries, plots, reports and cohort tables import it from here.
+KEY_GENES: tuple[str, ...] = ("RB1", "TP53", "MYOCD", "PTEN", "CDKN2A")
+
 #: hg19 chromosome lengths (UCSC hg19.chrom.sizes).
 CHROM_SIZES: dict[str, int] = {
     "chr1": 249250621, "chr2": 243199373, "chr3": 198022430, "chr4": 191154276, "chr5": 180915260,

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..genome import KEY_GENES
 from .writers import atomic_write
 
 TSV_COLUMNS = ["sample", "status", "contribution", "qc_verdict", "qc_reasons", "class", "A", "C", "GI", "FGA",
@@ -149,7 +150,7 @@ def render_cohort_html(table: pd.DataFrame, counts: dict[str, Any], gain: np.nda
 
     x = (np.arange(len(gain)) + 0.5).tolist()
     denom = max(n_profiled, 1)
-    genes = ["RB1", "TP53", "MYOCD", "PTEN", "CDKN2A"]
+    genes = list(KEY_GENES)
     code = {"homozygous_deletion": -2, "heterozygous_deletion": -1, "copy_neutral_loh": -0.5, "neutral": 0,
             "gain": 1, "amplification": 2}
     ok = table[table["status"] != "failed"]

@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..genome import CHROM_ORDER, CHROM_SIZES, CHROMOSOMES, load_arms, normalize_chromosomes
+from ..genome import CHROM_ORDER, CHROM_SIZES, CHROMOSOMES, KEY_GENES, load_arms, normalize_chromosomes
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
     from ..result import SampleResult
 
-DEFAULT_GENES = ("RB1", "TP53", "MYOCD", "PTEN", "CDKN2A")
+DEFAULT_GENES = KEY_GENES
 MAX_PROBE_POINTS = 50_000
 #: Copy numbers above this are drawn at the top of the axis (the label gives the true value).
 CN_AXIS_MAX = 10.0

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..genome import KEY_GENES
 from ..result import SampleResult
-
-KEY_GENES = ("RB1", "TP53", "MYOCD", "PTEN", "CDKN2A")
 
 
 def _missing(value: object) -> bool:
