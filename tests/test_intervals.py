@@ -66,3 +66,67 @@ def test_overlap_join_matches_pyranges():
 def test_covered_bases_counts_the_union(df, regions):
     assert intervals.covered_bases(df) == len(bases(df))
     assert intervals.covered_bases(df, regions) == len(bases(df) & bases(regions))
+
+
+# Array forms (per-sample numpy path): integer keys instead of chromosome names.
+keyed = st.tuples(st.integers(0, 2), st.integers(0, 200), st.integers(1, 60)).map(
+    lambda t: (t[0], t[1], t[1] + t[2]))
+keyed_lists = st.lists(keyed, max_size=25)
+
+
+def _arrays(rows):
+    import numpy as np
+
+    a = np.array(rows, dtype=np.int64).reshape(-1, 3)
+    return a[:, 0], a[:, 1], a[:, 2]
+
+
+def _bases_of(keys, starts, ends) -> set[tuple[int, int]]:
+    return {(int(k), x) for k, s, e in zip(keys, starts, ends, strict=True) for x in range(int(s), int(e))}
+
+
+@settings(max_examples=300, deadline=None)
+@given(keyed_lists, keyed_lists)
+def test_clip_arrays_equal_brute_force(left, right):
+    i, j, s, e = intervals.clip_arrays(*_arrays(left), *_arrays(right))
+    got = set(zip(i.tolist(), j.tolist(), s.tolist(), e.tolist(), strict=True))
+    want = {(a, b, max(s1, s2), min(e1, e2)) for a, (k1, s1, e1) in enumerate(left)
+            for b, (k2, s2, e2) in enumerate(right) if k1 == k2 and s1 < e2 and s2 < e1}
+    assert got == want
+
+
+@settings(max_examples=300, deadline=None)
+@given(keyed_lists, keyed_lists)
+def test_subtract_arrays_keeps_each_interval_outside_the_regions(left, right):
+    src, s, e = intervals.subtract_arrays(*_arrays(left), *_arrays(right))
+    region_bases = _bases_of(*_arrays(right))
+    for n, (k, s0, e0) in enumerate(left):  # per source interval: exactly its bases outside the regions
+        mine = [(a, b) for m, a, b in zip(src.tolist(), s.tolist(), e.tolist(), strict=True) if m == n]
+        got = {(k, x) for a, b in mine for x in range(a, b)}
+        assert got == {(k, x) for x in range(s0, e0)} - region_bases
+        assert all(b > a for a, b in mine)
+        assert sum(b - a for a, b in mine) == len(got)  # pieces do not overlap
+
+
+@settings(max_examples=300, deadline=None)
+@given(keyed_lists)
+def test_union_length_counts_each_base_once_per_key(rows):
+    keys, starts, ends = _arrays(rows)
+    got = intervals.union_length(keys, starts, ends, 3)
+    want = [len({x for k, x in _bases_of(keys, starts, ends) if k == key}) for key in range(3)]
+    assert got.tolist() == want
+
+
+def test_subtract_arrays_matches_pyranges():
+    import numpy as np
+    import pyranges as pr
+
+    left = pd.DataFrame({"Chromosome": ["chr1", "chr1", "chr2"], "Start": [0, 100, 5], "End": [50, 200, 60]})
+    right = pd.DataFrame({"Chromosome": ["chr1", "chr1", "chr2"], "Start": [40, 120, 10], "End": [120, 150, 20]})
+    codes = {"chr1": 0, "chr2": 1}
+    src, s, e = intervals.subtract_arrays(
+        np.array([codes[c] for c in left["Chromosome"]]), left["Start"].to_numpy(), left["End"].to_numpy(),
+        np.array([codes[c] for c in right["Chromosome"]]), right["Start"].to_numpy(), right["End"].to_numpy())
+    theirs = pr.PyRanges(left).subtract(pr.PyRanges(right)).df
+    assert sorted(zip(left["Chromosome"].to_numpy()[src], s.tolist(), e.tolist(), strict=True)) == sorted(
+        zip(theirs["Chromosome"].astype(str), theirs["Start"].tolist(), theirs["End"].tolist(), strict=True))

@@ -33,6 +33,8 @@ N_BINS = int(_BIN_OFFSETS[-1])
 #: 20 MB), and holds its samples' segments (~40 MB for 1,000 SNP-array samples).
 BATCH_SAMPLES = 1000
 COPY_NUMBER_AND_OTHER_KINDS = ("chas_segments", "seg", "vcf", "fusion_vcf", "archer", "probes")
+#: cohort.tsv columns of the genome-wide scores (``profile.scores``, research use), in this order.
+SCORE_COLUMNS = ("avg_cn", "wgd", "lst", "nlst", "hrd", "hr_loh", "gloh", "td", "td_plus", "mb_altered")
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,10 @@ def summary_row(doc: dict[str, Any]) -> dict[str, Any]:
                     "GI": prof["genomic_index"], "FGA": prof["fga"]})
     else:
         row.update({"class": "not_assessed", "A": None, "C": None, "GI": None, "FGA": None})
+    scores = prof.get("scores") if isinstance(prof, dict) else None
+    for key in SCORE_COLUMNS:  # "not_assessed" stays as written; no copy-number input: empty
+        value = scores.get(key) if isinstance(scores, dict) else None
+        row[key] = {True: "yes", False: "no"}.get(value, value) if isinstance(value, bool) else value
     genes = doc.get("genes")
     for g in KEY_GENES:
         row[g] = genes[g]["call"] if isinstance(genes, dict) and g in genes else "not_assessed"

@@ -193,16 +193,69 @@ def subtract(df: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
     if df.empty or regions.empty:
         return df.copy()
     d = df.reset_index(drop=True)
-    reg = merge(regions[["chrom", "start", "end"]])
-    i, j = overlap_pairs(d, reg)
-    ids = np.arange(len(d))
+    dc, rc = _chrom_codes(d["chrom"].to_numpy(), regions["chrom"].to_numpy())
+    src, start, end = subtract_arrays(dc, d["start"].to_numpy(np.int64), d["end"].to_numpy(np.int64),
+                                      rc, regions["start"].to_numpy(np.int64), regions["end"].to_numpy(np.int64))
+    out = d.iloc[src].reset_index(drop=True)
+    out["start"] = start
+    out["end"] = end
+    return out
+
+
+# Array forms: intervals given as (key, start, end) numpy arrays, where ``key`` is any non-negative integer
+# grouping (a chromosome code, an arm index, ...); intervals of different keys never interact. These serve the
+# per-sample numpy path (:mod:`lms_genomics.calling.cleaning`, :mod:`lms_genomics.calling.scores`).
+
+def overlap_pairs_arrays(key: np.ndarray, start: np.ndarray, end: np.ndarray, rkey: np.ndarray,
+                         rstart: np.ndarray, rend: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (i, j) of every left/right pair of one key overlapping by at least one base, sorted by (i, j)."""
+    ls, le = _genome_axis(np.asarray(key, dtype=np.int64), start, end)
+    rs, re = _genome_axis(np.asarray(rkey, dtype=np.int64), rstart, rend)
+    return _pairs(ls, le, rs, re)
+
+
+def clip_arrays(key: np.ndarray, start: np.ndarray, end: np.ndarray, rkey: np.ndarray, rstart: np.ndarray,
+                rend: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each interval clipped to each overlapping region of its key: ``(i, j, start, end)`` with ``i`` the
+    interval, ``j`` the region (regions are taken as given: overlapping regions give overlapping pieces)."""
+    i, j = overlap_pairs_arrays(key, start, end, rkey, rstart, rend)
+    return i, j, np.maximum(np.asarray(start, np.int64)[i], np.asarray(rstart, np.int64)[j]), \
+        np.minimum(np.asarray(end, np.int64)[i], np.asarray(rend, np.int64)[j])
+
+
+def subtract_arrays(key: np.ndarray, start: np.ndarray, end: np.ndarray, rkey: np.ndarray, rstart: np.ndarray,
+                    rend: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Parts of each interval outside the union of the regions of its key: ``(source index, start, end)`` of
+    every piece, in (source, start) order (an interval inside the regions gives no piece, one straddling a
+    region two)."""
+    key, start, end = np.asarray(key, np.int64), np.asarray(start, np.int64), np.asarray(end, np.int64)
+    ids = np.arange(len(key), dtype=np.int64)
+    if not len(key) or not len(rkey):
+        return ids, start.copy(), end.copy()
+    rkey, rstart, rend = np.asarray(rkey, np.int64), np.asarray(rstart, np.int64), np.asarray(rend, np.int64)
+    cid = cluster_ids(rkey, rstart, rend, 0)
+    ms, me = cluster_extents(cid, rstart, rend)
+    mk = np.zeros(len(ms), dtype=np.int64)
+    mk[cid] = rkey
+    i, j = overlap_pairs_arrays(key, start, end, mk, ms, me)
     # Pieces of interval k: [start_k, r1.start), [r1.end, r2.start), ..., [rn.end, end_k); regions sorted.
-    s_id, s_pos = np.r_[ids, i], np.r_[d["start"].to_numpy(np.int64), reg["end"].to_numpy(np.int64)[j]]
-    e_id, e_pos = np.r_[i, ids], np.r_[reg["start"].to_numpy(np.int64)[j], d["end"].to_numpy(np.int64)]
+    s_id, s_pos = np.r_[ids, i], np.r_[start, me[j]]
+    e_id, e_pos = np.r_[i, ids], np.r_[ms[j], end]
     so, eo = np.lexsort((s_pos, s_id)), np.lexsort((e_pos, e_id))
     s_id, s_pos, e_pos = s_id[so], s_pos[so], e_pos[eo]
     keep = e_pos > s_pos
-    out = d.iloc[s_id[keep]].reset_index(drop=True)
-    out["start"] = s_pos[keep]
-    out["end"] = e_pos[keep]
+    return s_id[keep], s_pos[keep], e_pos[keep]
+
+
+def union_length(key: np.ndarray, start: np.ndarray, end: np.ndarray, n_keys: int) -> np.ndarray:
+    """Bases covered by the union of the intervals of each key ``0 .. n_keys - 1`` (overlaps counted once)."""
+    out = np.zeros(n_keys, dtype=np.int64)
+    if not len(key):
+        return out
+    key = np.asarray(key, np.int64)
+    ids = cluster_ids(key, np.asarray(start, np.int64), np.asarray(end, np.int64), 0)
+    cs, ce = cluster_extents(ids, np.asarray(start, np.int64), np.asarray(end, np.int64))
+    ck = np.zeros(len(cs), dtype=np.int64)
+    ck[ids] = key
+    np.add.at(out, ck, ce - cs)
     return out

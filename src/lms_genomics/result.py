@@ -156,7 +156,8 @@ class SampleResult:
             anomalies = pd.DataFrame(prof.get("anomaly_segments", []),
                                      columns=["chrom", "start", "end", "state", "markers", "segment_ids"])
             profile = Profile(prof["class"], prof["anomalies"], prof["chromosomes"], prof["genomic_index"],
-                              prof["fga"], prof.get("rule", ""), anomalies)
+                              prof["fga"], prof.get("rule", ""), anomalies,
+                              scores=prof["scores"] if isinstance(prof.get("scores"), dict) else None)
             arm_level = prof.get("arm_level")
         genes = evidence = None
         if isinstance(doc.get("genes"), dict):

@@ -7,6 +7,7 @@ log2 with purity and ploidy). A sample sheet, when present, gives purity, ploidy
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import os
 from collections.abc import Iterator
@@ -18,13 +19,15 @@ from typing import Any
 import pandas as pd
 
 from ._version import __version__
-from .calling.arms import arm_level_events
+from .calling.arms import arm_level_from_clean, clean_sample_segments
 from .calling.biallelic import biallelic_status
+from .calling.cleaning import KitCoverage, load_kit
 from .calling.fusions import report_fusions
 from .calling.genes import call_genes, gene_evidence
 from .calling.log2 import check_purity_ploidy, log2_to_copy_number
 from .calling.profile import clean_anomalies, compute_profile, in_profile_flags
 from .calling.qc import qc_verdict
+from .calling.scores import scores_from_clean
 from .calling.states import SEXES, segment_states
 from .calling.variants import annotate_variants
 from .errors import InputError, NoInputError, UsageError
@@ -209,9 +212,16 @@ class CopyNumberPart:
     warnings: list[str]
 
 
+def _same_extents(a: KitCoverage, b: KitCoverage) -> bool:
+    return len(a) == len(b) and bool((a.chrom == b.chrom).all() and (a.start == b.start).all()
+                                      and (a.end == b.end).all())
+
+
 def copy_number_part(cns: CopyNumberSample, *, thresholds: Thresholds, genes: GeneReference, arms: pd.DataFrame,
-                     sex: str | None) -> CopyNumberPart:
-    """Segment states, cleaning, profile, gene calls with evidence, arm-level events and QC measures."""
+                     sex: str | None, kit: KitCoverage | None = None) -> CopyNumberPart:
+    """Segment states, cleaning, profile, gene calls with evidence, arm-level events, genome-wide scores and QC
+    measures. Arm-level events are relative to ``arms``; the scores to ``kit`` (default: the bundled OncoScan
+    coverage), both after oncoscanR's cleaning."""
     seg = cns.segments.copy()
     seg["state"] = segment_states(seg, thresholds, sex=sex, continuous=cns.continuous)
     noise = _noise_floor(seg, cns, thresholds)
@@ -242,23 +252,36 @@ def copy_number_part(cns: CopyNumberSample, *, thresholds: Thresholds, genes: Ge
         "coordinate_convention": cns.coordinate_convention,
         "probe_level_data": False,
     }
-    return CopyNumberPart(seg, compute_profile(anomalies, arms, thresholds, continuous=cns.continuous), calls,
-                          evidence, arm_level_events(used, arms, thresholds, loh_assessed=cns.loh_assessed), qc,
-                          warnings)
+    arm_kit = KitCoverage.from_arms(arms)
+    arm_segs = clean_sample_segments(used, arm_kit, thresholds)
+    arm_events = arm_level_from_clean(arm_segs, arm_kit, thresholds, loh_assessed=cns.loh_assessed)
+    kit = kit if kit is not None else load_kit()
+    score_segs = arm_segs if _same_extents(kit, arm_kit) else clean_sample_segments(used, kit, thresholds)
+    scores = scores_from_clean(score_segs, kit, thresholds, loh_assessed=cns.loh_assessed,
+                               continuous=cns.continuous)
+    if scores.low_alteration:
+        warnings.append(f"genome-wide scores: {scores.mb_altered:.1f} of the kit's {scores.mb_kit:.0f} Mb altered "
+                        f"(< 1%): little or no tumour DNA? (oncoscanR's 'no tumor?' flag); an HRD-negative nLST "
+                        f"is not informative")
+    profile = dataclasses.replace(compute_profile(anomalies, arms, thresholds, continuous=cns.continuous),
+                                  scores=scores.as_dict())
+    return CopyNumberPart(seg, profile, calls, evidence, arm_events, qc, warnings)
 
 
 def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thresholds, genes: GeneReference,
                  arms: pd.DataFrame, arms_path: Path, sex: str | None, inputs: SampleInputs,
                  sheet: SampleSheet | None, vcf: VcfResult | None = None, archer: ArcherResult | None = None,
                  probes: tuple[Path, str, float] | None = None,
-                 extra_warnings: list[str] | None = None) -> SampleResult:
-    """Calls, profile, arm-level events, variants, fusions and biallelic status for one sample."""
+                 extra_warnings: list[str] | None = None, kit: KitCoverage | None = None) -> SampleResult:
+    """Calls, profile, arm-level events, genome-wide scores, variants, fusions and biallelic status for one
+    sample. ``kit``: the coverage the scores are relative to (default: the bundled OncoScan coverage)."""
+    kit = kit if kit is not None else load_kit()
     warnings: list[str] = []
     input_records: list[dict[str, Any]] = []
     qc: dict[str, Any] = {}
     profile = calls = evidence = seg = arm_events = None
     if cns is not None:
-        part = copy_number_part(cns, thresholds=thresholds, genes=genes, arms=arms, sex=sex)
+        part = copy_number_part(cns, thresholds=thresholds, genes=genes, arms=arms, sex=sex, kit=kit)
         seg, profile, calls, evidence, arm_events = part.segments, part.profile, part.calls, part.evidence, \
             part.arm_events
         qc.update(part.qc)
@@ -303,6 +326,7 @@ def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thres
         "reference_build": BUILD,
         "genes_bed": {"path": genes.path, "sha256": genes.sha256, "genes": int(len(genes.genes))},
         "arms": {"path": str(arms_path), "sha256": _sha256_cached(str(arms_path))},
+        "kit_coverage": {"path": kit.path, "sha256": kit.sha256},
         "thresholds": thresholds.as_dict(),
         "sex": sex or "unknown",
         "copy_number_model": cns.copy_number_model if cns is not None else "not_assessed",
@@ -340,7 +364,8 @@ def iter_classify(path: str | Path, *, thresholds: Thresholds | None = None,
     yielding results one at a time (inputs are read and checked before the first one).
 
     One result per sample: a multi-sample export or ``.seg`` gives several. ``genes`` is a gene BED
-    (default: the bundled hg19 reference), ``arms`` an arm/coverage table (default: bundled hg19 arms),
+    (default: the bundled hg19 reference), ``arms`` an arm/coverage table (default: bundled hg19 arms; when
+    given it is also the coverage of the genome-wide scores, else the bundled OncoScan na33.r2 coverage is),
     ``sex`` ``"female"``/``"male"`` or None, ``purity`` (fraction, or percentage above 1) and ``ploidy`` apply
     to log2 inputs and override the sample sheet (``sample_sheet``, or ``sample.tsv``/``sample.toml`` in the
     folder). ``check_build=False`` drops segments beyond hg19 chromosome ends instead of stopping.
@@ -373,6 +398,7 @@ def iter_classify(path: str | Path, *, thresholds: Thresholds | None = None,
     gene_ref = genes if isinstance(genes, GeneReference) else load_genes(genes)
     arms_path = Path(arms) if arms is not None else reference_path("hg19_arms.bed")
     arm_table = load_arms(arms_path)
+    kit = load_kit(arms_path if arms is not None else None)  # the scores' coverage: the user's table, else OncoScan
     cn_names: list[str | None] = [None]
     cn_samples: Iterator[CopyNumberSample | None] = iter([None])
     if cn_files:
@@ -404,7 +430,7 @@ def iter_classify(path: str | Path, *, thresholds: Thresholds | None = None,
                          f"version of classify")
     return _results(cn_samples, folder_name or Path(path).stem, thresholds=thresholds, genes=gene_ref,
                     arms=arm_table, arms_path=arms_path, sex=sex, inputs=inputs, sheet=sheet, vcf=vcf, archer=archer,
-                    probes=probes, extra_warnings=extra)
+                    probes=probes, extra_warnings=extra, kit=kit)
 
 
 def _results(cn_samples: Iterator[CopyNumberSample | None], default_name: str, *, sex: str | None,

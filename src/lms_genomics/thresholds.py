@@ -70,6 +70,28 @@ class Thresholds:
     """An arm-level event covers at least this fraction of the arm's assessed extent (oncoscanR ≥ 1.0:
     90%, Christinat et al., J Mol Diagn 2021)."""
 
+    kit_merge_gap: int = 300_000
+    """Arm-level events and genome-wide scores: segments of one kind and copy number closer than this (bp) are
+    merged on each arm before anything is counted (oncoscanR ``merge_segments``, kit.resolution = 300 kb: the
+    genome-wide resolution of OncoScan outside its cancer genes; Christinat et al., J Mol Diagn 2021)."""
+
+    kit_min_segment_size: int = 300_000
+    """Arm-level events and genome-wide scores: after that merge, segments shorter than this (bp) are dropped
+    (oncoscanR ``prune_by_size``, the same 300 kb OncoScan resolution)."""
+
+    score_nlst_hrd: float = 15.0
+    """Genome-wide scores (research use): HRD "positive" when nLST ≥ this. The Geneva HRD test's cut-off,
+    validated on 469 high-grade ovarian cancers of the PAOLA-1 trial (Christinat et al., Int J Gynecol Cancer
+    2022;32:A238; oncoscanR ``score_nlst`` default). Not validated in leiomyosarcoma."""
+
+    score_wgd_avg_cn: float = 2.2
+    """Genome-wide scores: one whole-genome doubling when the average copy number is above this; tumours with one
+    WGD had a ploidy between 2.2 and 3.4 in Carter et al.'s pan-cancer ABSOLUTE analysis (Nat Biotechnol 2012,
+    PMID 22544022; oncoscanR ``score_estwgd``). Each WGD event lowers nLST by 3.5."""
+
+    score_wgd2_avg_cn: float = 3.4
+    """Genome-wide scores: two whole-genome doublings when the average copy number is above this (same source)."""
+
     simple_max_anomalies: int = 10
     """Profile class: flat when A = 0, simple when 1 ≤ A ≤ this, complex above it."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -26,11 +27,17 @@ class Profile:
     fga: float
     rule: str
     anomaly_table: pd.DataFrame
+    scores: dict[str, Any] | None = None
+    """Genome-wide scores (:mod:`lms_genomics.calling.scores`, research use), JSON-ready; None when not computed."""
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready metrics (without the anomaly table)."""
-        return {"class": self.profile_class, "anomalies": self.anomalies, "chromosomes": self.chromosomes,
-                "genomic_index": round(self.genomic_index, 4), "fga": round(self.fga, 6), "rule": self.rule}
+        out: dict[str, object] = {"class": self.profile_class, "anomalies": self.anomalies,
+                                  "chromosomes": self.chromosomes, "genomic_index": round(self.genomic_index, 4),
+                                  "fga": round(self.fga, 6), "rule": self.rule}
+        if self.scores is not None:
+            out["scores"] = self.scores
+        return out
 
 
 def clean_anomalies(segments: pd.DataFrame, thresholds: Thresholds, continuous: bool = False) -> pd.DataFrame:
