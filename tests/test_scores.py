@@ -170,6 +170,48 @@ def test_lst_smooths_breakpoints_closer_than_3mb_and_drops_small_segments():
     assert score_lst(segs([("1q", 130 * MB, 132 * MB, GAIN, 3.0)]), KIT) == 0
 
 
+def lst_reference(s: CleanSegments, kit: KitCoverage) -> int:
+    """oncoscanR's score_lst step by step, one arm at a time (the plain loop lmsgen's version shortcuts)."""
+    from lms_genomics.calling.cleaning import merge_same_copy_number
+
+    big = s.take(s.width >= 3 * MB)
+    if not len(big):
+        return 0
+    m = merge_same_copy_number(big, 3 * MB)
+    total = 0
+    for a in sorted(set(m.arm.tolist())):
+        sel = m.arm == a
+        bp = sorted({int(kit.start[a]) + 1, *(m.start[sel] + 1).tolist(), *(m.end[sel] + 1).tolist(),
+                     int(kit.end[a]) + 1})
+        for i in range(1, len(bp)):
+            if bp[i] - bp[i - 1] < 3 * MB:
+                bp[i], bp[i - 1] = round((bp[i] + bp[i - 1]) / 2), None
+        bp = [b for b in bp if b is not None]
+        total += sum(1 for i in range(1, len(bp) - 1) if bp[i] - bp[i - 1] >= 10 * MB and bp[i + 1] - bp[i] >= 10 * MB)
+    return total
+
+
+lst_segments = st.lists(st.tuples(st.sampled_from(["1p", "1q", "2q"]), st.integers(0, 150), st.integers(1, 40),
+                                  st.sampled_from([GAIN, LOSS, LOH]), st.sampled_from([1.0, 3.0, 4.0])),
+                        max_size=15)
+
+
+@settings(max_examples=300, deadline=None)
+@given(lst_segments)
+def test_lst_equals_the_step_by_step_reference(rows):
+    clipped = []
+    for arm, s0, w, kind, cn in rows:  # half-Mb grid, clipped to the arm: close breakpoints are frequent
+        a = ARM[arm]
+        start = max(int(KIT.start[a]), int(KIT.start[a]) + s0 * MB // 2)
+        end = min(int(KIT.end[a]), start + w * MB // 2)
+        if end > start:
+            clipped.append((arm, start, end, kind, np.nan if kind == LOH else cn))
+    if not clipped:
+        return
+    s = segs(clipped)
+    assert score_lst(s, KIT) == lst_reference(s, KIT)
+
+
 def test_nlst_subtracts_3_5_per_wgd_and_labels_hrd():
     rows = [("chr1", 0, 100 * MB, GAIN, 4.0)]  # 1p at CN 4: avg CN 2.43 -> one WGD
     for k in range(7):  # 14 transitions on 2q (90-240 Mb): 10 Mb losses 10 Mb apart from 100 to 230 Mb

@@ -54,7 +54,7 @@ class KitCoverage:
     @classmethod
     def from_arms(cls, arms: pd.DataFrame, path: str = "", sha256: str = "") -> KitCoverage:
         """From an arm table of :func:`lms_genomics.genome.load_arms` (its assessed ``start``/``end``)."""
-        code = np.array([CHROM_ORDER.get(c, len(CHROM_ORDER)) for c in arms["chrom"]], dtype=np.int64)
+        code = chrom_codes(arms["chrom"].to_numpy(object))
         start = arms["start"].to_numpy(np.int64)
         order = np.lexsort((start, code))
         return cls(code[order], start[order], arms["end"].to_numpy(np.int64)[order],
@@ -123,7 +123,9 @@ def kinds_from_states(state: np.ndarray) -> np.ndarray:
 
 def chrom_codes(chrom: np.ndarray) -> np.ndarray:
     """Chromosome codes of UCSC names (karyotype order; unknown names get a code no kit arm has)."""
-    return np.array([CHROM_ORDER.get(c, len(CHROM_ORDER)) for c in chrom], dtype=np.int64)
+    f, uniques = pd.factorize(np.asarray(chrom, dtype=object))
+    table = np.array([CHROM_ORDER.get(c, len(CHROM_ORDER)) for c in uniques], dtype=np.int64)
+    return table[f] if len(f) else np.empty(0, dtype=np.int64)
 
 
 def merge_same_copy_number(segs: CleanSegments, merge_gap: int) -> CleanSegments:
@@ -161,9 +163,9 @@ def clean_segments(chrom: np.ndarray, start: np.ndarray, end: np.ndarray, cn: np
     if loh.any() and loss.any():
         src, ls, le = intervals.subtract_arrays(arm[loh], s[loh], e[loh], arm[loss], s[loss], e[loss])
         keep = ~loh
-        arm = np.r_[arm[keep], arm[loh][src]]
-        s, e = np.r_[s[keep], ls], np.r_[e[keep], le]
-        cn, kind = np.r_[cn[keep], cn[loh][src]], np.r_[kind[keep], kind[loh][src]]
+        arm = np.concatenate((arm[keep], arm[loh][src]))
+        s, e = np.concatenate((s[keep], ls)), np.concatenate((e[keep], le))
+        cn, kind = np.concatenate((cn[keep], cn[loh][src])), np.concatenate((kind[keep], kind[loh][src]))
     segs = CleanSegments(arm, s, e, cn, kind)
     # 3. Merge same-copy-number neighbours within the kit resolution; 4. prune below it.
     segs = merge_same_copy_number(segs, merge_gap)

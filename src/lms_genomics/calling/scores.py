@@ -101,25 +101,25 @@ def score_lst(segs: CleanSegments, kit: KitCoverage) -> int:
     arms = np.unique(m.arm)
     # oncoscanR's breakpoints are 1-based (start, end + 1); they are built the same way so that the rounding
     # of midpoints (half to even, as R's round) falls on the same base.
-    arm_of = np.r_[arms, m.arm, m.arm, arms]
-    pos = np.r_[kit.start[arms] + 1, m.start + 1, m.end + 1, kit.end[arms] + 1]
+    arm_of = np.concatenate((arms, m.arm, m.arm, arms))
+    pos = np.concatenate((kit.start[arms] + 1, m.start + 1, m.end + 1, kit.end[arms] + 1))
     order = np.lexsort((pos, arm_of))
     arm_of, pos = arm_of[order], pos[order]
-    keep = np.r_[True, (arm_of[1:] != arm_of[:-1]) | (pos[1:] != pos[:-1])]
-    arm_of, pos = arm_of[keep].tolist(), pos[keep].tolist()
-    n_lst = 0
-    bp: list[int] = []
-    for k in range(len(pos) + 1):
-        if k == len(pos) or (k and arm_of[k] != arm_of[k - 1]):
-            n_lst += sum(1 for i in range(1, len(bp) - 1)
-                         if bp[i] - bp[i - 1] >= LST_FLANK and bp[i + 1] - bp[i] >= LST_FLANK)
-            bp = []
-            if k == len(pos):
-                break
-        p = pos[k]
-        if bp and p - bp[-1] < LST_SMOOTH:
-            p = round((p + bp.pop()) / 2)
-        bp.append(p)
+    keep = np.concatenate(([True], (arm_of[1:] != arm_of[:-1]) | (pos[1:] != pos[:-1])))
+    arm_of, pos = arm_of[keep], pos[keep]
+    same, gap = arm_of[1:] == arm_of[:-1], np.diff(pos)
+    # Arms without breakpoints closer than LST_SMOOTH need no smoothing: count their transitions at once.
+    smooth_arms = np.unique(arm_of[1:][same & (gap < LST_SMOOTH)])
+    plain = ~np.isin(arm_of, smooth_arms)
+    n_lst = int((same[:-1] & same[1:] & (gap[:-1] >= LST_FLANK) & (gap[1:] >= LST_FLANK) & plain[1:-1]).sum())
+    for a in smooth_arms.tolist():  # the others, one breakpoint after the other as oncoscanR does
+        bp: list[int] = []
+        for p in pos[arm_of == a].tolist():
+            if bp and p - bp[-1] < LST_SMOOTH:  # merge with the previous (possibly merged) breakpoint
+                p = round((p + bp.pop()) / 2)
+            bp.append(p)
+        n_lst += sum(1 for x, y, z in zip(bp[:-2], bp[1:-1], bp[2:], strict=True)
+                     if y - x >= LST_FLANK and z - y >= LST_FLANK)
     return n_lst
 
 
