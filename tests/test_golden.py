@@ -22,6 +22,7 @@ def snapshot(case: str) -> dict:
     d = classify(EXAMPLES / case).to_dict()
     prof = {k: d["profile"][k] for k in ("class", "anomalies", "chromosomes", "genomic_index", "fga")}
     prof["arm_level"] = {k: v for k, v in d["profile"]["arm_level"].items() if k != "fractions"}
+    prof["scores"] = {k: v for k, v in d["profile"]["scores"].items() if k != "thresholds"}
     genes = {g: {k: v[k] for k in ("call", "copy_number", "min_copy_number", "max_copy_number", "loh", "partial",
                                    "covered_fraction")} for g, v in d["genes"].items()}
     return {"profile": prof, "genes": genes, "biallelic": {g: b["biallelic"] for g, b in d["biallelic"].items()}}
