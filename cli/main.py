@@ -100,7 +100,8 @@ def calling_options(func):
         click.option("--genes", "genes_bed", type=click.Path(dir_okay=False, path_type=Path), default=None,
                      help="Gene BED (chrom start end name, hg19) to call instead of the bundled reference."),
         click.option("--arms", "arms_bed", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                     help="Arm/coverage table for arm-level events (e.g. an assay coverage BED)."),
+                     help="Arm/coverage table for arm-level events and genome-wide scores (e.g. an assay "
+                          "coverage BED; default: hg19 arms, and the OncoScan coverage for the scores)."),
         click.option("--sex", type=click.Choice(["female", "male"]), default=None,
                      help="Patient sex: the normal copy number of X and Y (default: sample sheet, else the "
                           "export's own types)."),
