@@ -11,12 +11,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..cohort import SCORE_COLUMNS
 from ..genome import KEY_GENES
 from .writers import atomic_write
 
 TSV_COLUMNS = ["sample", "status", "contribution", "qc_verdict", "qc_reasons", "class", "A", "C", "GI", "FGA",
-               "RB1", "TP53", "MYOCD", "PTEN", "CDKN2A", "RB1_cn", "TP53_cn", "MYOCD_cn", "TP53_mutations",
-               "RB1_mutations", "TP53_biallelic", "RB1_biallelic", "fusions", "error"]
+               *SCORE_COLUMNS, "RB1", "TP53", "MYOCD", "PTEN", "CDKN2A", "RB1_cn", "TP53_cn", "MYOCD_cn",
+               "TP53_mutations", "RB1_mutations", "TP53_biallelic", "RB1_biallelic", "fusions", "error"]
 DELETIONS = ("homozygous_deletion", "heterozygous_deletion")
 _GRID_KEY = ("Grid: dark blue homozygous deletion, light blue heterozygous deletion, pale blue copy-neutral LOH, "
              "grey neutral, light red gain, dark red amplification, white no data or not assessed; failed samples "
