@@ -72,6 +72,19 @@ def fmt_gi(value: Any) -> str:
     return "—" if v is None else f"{v:.1f}"
 
 
+_INTERNAL_WORDS = {"copy_number": "copy number", "not_assessed": "not assessed", "not_assessable": "not assessable",
+                   "copy_neutral_loh": "copy-neutral LOH", "homozygous_deletion": "homozygous deletion",
+                   "heterozygous_deletion": "heterozygous deletion", "no_data": "no data",
+                   "not_biallelic": "not biallelic"}
+
+
+def wordify(text: str) -> str:
+    """Internal keys inside a sentence written for readers replaced by words."""
+    for key, words in _INTERNAL_WORDS.items():
+        text = text.replace(key, words)
+    return text
+
+
 def readable(value: Any) -> str:
     """An internal key (``not_assessed``, ``copy_neutral_loh``) as words."""
     if value is None:
@@ -139,7 +152,7 @@ def assays(doc: dict[str, Any]) -> list[Assay]:
             src += " + probe-level data"
         if block:
             out.append(Assay("copy number", True, src, str(block.get("verdict", "not_assessed")),
-                             [str(r) for r in block.get("reasons") or []]))
+                             [wordify(str(r)) for r in block.get("reasons") or []]))
         else:
             out.append(Assay("copy number", True, src, _legacy_verdict(qc, ("mapd", "segmentation")),
                              _legacy_reasons(qc, ("MAPD", "segments"))))
@@ -286,7 +299,7 @@ def biallelic_text(b: dict[str, Any] | None) -> str:
         text = "biallelic" if value is True else ("not biallelic" if value is False else "cannot be judged")
     why = b.get("reason") or b.get("basis")
     if why:
-        why = {"copy_number": "homozygous deletion"}.get(str(why), readable(why))
+        why = {"copy_number": "homozygous deletion"}.get(str(why), wordify(readable(why)))
         text += f": {why}"
     return text
 

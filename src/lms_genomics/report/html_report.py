@@ -72,7 +72,7 @@ table{font-size:8pt;page-break-inside:auto}tr,td,th{break-inside:avoid;page-brea
 thead{display:table-header-group}.plot{break-inside:avoid;page-break-inside:avoid}
 .first{grid-template-columns:minmax(0,1fr) minmax(0,1.2fr)}
 .banner{font-size:10pt}.zooms{break-before:page;page-break-before:always}
-.noprint{display:none}a{color:inherit;text-decoration:none}
+.noprint,.modebar{display:none!important}a{color:inherit;text-decoration:none}
 }
 """
 
@@ -489,10 +489,11 @@ def _json_for_script(text: str) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def _plot_div(fig: go.Figure, div_id: str, include_js: bool) -> str:
+def _plot_div(fig: go.Figure, div_id: str, include_js: bool, for_print: bool = False) -> str:
     from .static_export import PLOT_CONFIG
 
-    return fig.to_html(full_html=False, include_plotlyjs=include_js, div_id=div_id, config=PLOT_CONFIG)
+    config = {**PLOT_CONFIG, "displayModeBar": False, "responsive": False} if for_print else PLOT_CONFIG
+    return fig.to_html(full_html=False, include_plotlyjs=include_js, div_id=div_id, config=config)
 
 
 def render_report(result: SampleResult, figure: go.Figure | None = None, probes: pd.DataFrame | None = None,
@@ -516,9 +517,9 @@ def render_report(result: SampleResult, figure: go.Figure | None = None, probes:
     divs = []
     main = figs.genome_for_print() if for_print else figs.genome
     if main is not None:
-        divs.append(_plot_div(main, "genome-plot", embed))
+        divs.append(_plot_div(main, "genome-plot", embed, for_print))
     zooms = figs.zooms_for_print() if for_print else figs.zooms
-    zoom_html = "".join(f'<div class="plot">{_plot_div(f, f"zoom-{c}", embed and not divs and i == 0)}</div>'
+    zoom_html = "".join(f'<div class="plot">{_plot_div(f, f"zoom-{c}", embed and not divs and i == 0, for_print)}</div>'
                         for i, (c, f) in enumerate(zooms))
     warnings = doc.get("warnings") or []
     warn_html = ("<ul>" + "".join(f'<li class="warn">{html.escape(str(w))}</li>' for w in warnings) + "</ul>"
