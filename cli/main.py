@@ -141,9 +141,9 @@ def _exporter(formats: tuple[str, ...], report_formats: tuple[str, ...] = ()):
 
     if not needs_browser(formats, report_formats):
         return _Null()
-    from lms_genomics.report.static_export import FigureExporter
+    from lms_genomics.report.static_export import BrowserCheck, FigureExporter
 
-    return FigureExporter()
+    return FigureExporter() if needs_browser(formats) else BrowserCheck()
 
 
 def _plotly_js(results, out_dir: Path, formats: tuple[str, ...], report_formats: tuple[str, ...]) -> str:

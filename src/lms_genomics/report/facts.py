@@ -46,11 +46,12 @@ def _num(value: Any) -> float | None:
 
 
 def fmt_cn(value: Any) -> str:
-    """Copy number to 0.1 (``8``, ``1.3``, ``0.7``); ``—`` when missing."""
+    """Copy number to 0.1 (``8``, ``1.3``, ``1.0`` for 0.95: an integer is printed bare only when it is one, so a
+    homozygous deletion at CN 0.95 never reads "CN 1"); ``—`` when missing."""
     v = _num(value)
     if v is None:
         return "—"
-    return f"{round(v):.0f}" if abs(v - round(v)) < 0.05 else f"{v:.1f}"
+    return f"{round(v):.0f}" if abs(v - round(v)) < 0.005 else f"{v:.1f}"
 
 
 def fmt_pct(value: Any, digits: int = 0) -> str:
@@ -206,7 +207,8 @@ def profile_text(doc: dict[str, Any]) -> str:
             f"{'chromosome' if p.get('chromosomes') == 1 else 'chromosomes'}, GI = {fmt_gi(p.get('genomic_index'))}")
     if p.get("gi_class"):
         text += f" ({p['gi_class']})"
-    text += f", FGA {fmt_pct(p.get('fga'))}"
+    fga = _num(p.get("fga")) or 0.0
+    text += f", FGA {fmt_pct(fga, 1 if 0 < fga < 0.01 else 0)}"
     counts = p.get("anomaly_counts")
     if isinstance(counts, dict):
         parts = [f"{k.replace('_', '-')} {counts[k]}" for k in ("whole_chromosome", "arm", "sub_arm") if k in counts]

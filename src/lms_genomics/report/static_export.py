@@ -68,6 +68,37 @@ def find_browser(path: str | os.PathLike[str] | None = None) -> str:
     raise BrowserNotFoundError("no chromium, chromium-browser or google-chrome on PATH")
 
 
+def check_browser(path: str | os.PathLike[str] | None = None, timeout: float = 60.0) -> str:
+    """The browser of :func:`find_browser`, checked to run (``--version``); raises in one line when it does not."""
+    import subprocess
+
+    browser = find_browser(path)
+    try:
+        proc = subprocess.run([browser, "--headless", "--no-sandbox", "--version"], capture_output=True, text=True,
+                              timeout=timeout, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise StaticExportError(f"cannot run {browser}: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
+                                ) from None
+    if proc.returncode != 0:
+        detail = " ".join((proc.stderr or proc.stdout or "").split())[-200:]
+        raise StaticExportError(f"cannot run {browser} (exit {proc.returncode}" + (f": {detail})" if detail else ")"))
+    return browser
+
+
+class BrowserCheck:
+    """What PDF reports need when no figure is exported: a Chromium that runs, checked up front (a context
+    manager like :class:`FigureExporter`, without starting kaleido)."""
+
+    def __init__(self, browser_path: str | os.PathLike[str] | None = None) -> None:
+        self.browser_path = check_browser(browser_path)
+
+    def __enter__(self) -> BrowserCheck:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
 def _format_of(path: Path, fmt: str | None) -> str:
     f = (fmt or path.suffix.lstrip(".")).lower()
     if f == "jpg":
