@@ -313,7 +313,7 @@ def genome_figure(result: SampleResult, probes: pd.DataFrame | None = None,
         ticks = [offsets[c] + CHROM_SIZES[c] / 2 for c in chroms]
         labels = [c[3:] for c in chroms]
         fig.update_xaxes(range=[0, total], showgrid=False, zeroline=False, showticklabels=False, ticks="")
-        fig.update_xaxes(tickvals=ticks, ticktext=labels, showticklabels=True, tickfont={"size": 12},
+        fig.update_xaxes(tickvals=ticks, ticktext=labels, showticklabels=True, tickfont={"size": 10}, tickangle=0,
                          title_text="chromosome (hg19)", row=last_row, col=1)
     else:
         fig.update_xaxes(range=[0, total], showgrid=True, gridcolor="#eeeeee", zeroline=False)
@@ -367,8 +367,8 @@ def genome_figure(result: SampleResult, probes: pd.DataFrame | None = None,
                                        ("biallelic", "star", "#f1c40f", "biallelic inactivation")):
         pts = [(x, y) for x, y, k in marks if k == kind]
         if pts:
-            dy = 0.35 if kind == "mutation" else -0.35
-            fig.add_trace(go.Scatter(x=[x for x, _ in pts], y=[max(y + dy, lo + 0.1) for _, y in pts],
+            dy = 0.8 if kind == "mutation" else 0.4  # both above the segment, pointing at it
+            fig.add_trace(go.Scatter(x=[x for x, _ in pts], y=[y + dy for _, y in pts],
                                      mode="markers", name=name, legendrank=300,
                                      marker={"symbol": symbol, "size": 13 if kind == "biallelic" else 11,
                                              "color": colour, "line": {"color": "#111", "width": 1}},
@@ -424,7 +424,7 @@ def gene_labels(result: SampleResult, genes: tuple[str, ...] | list[str], chroms
                 offsets: dict[str, int], y_top: float) -> list[GeneLabel]:
     """The labels of the wanted genes on the plotted chromosomes: call, copy number, reportable mutation (▼) and
     biallelic inactivation (★)."""
-    from .facts import fmt_vaf, is_biallelic
+    from .facts import fmt_cn, fmt_vaf, is_biallelic
 
     gdf = result.genes
     if gdf is None or not len(gdf):
@@ -439,7 +439,7 @@ def gene_labels(result: SampleResult, genes: tuple[str, ...] | list[str], chroms
         cnv = g.get("copy_number")
         y = float(cnv) if cnv is not None and not pd.isna(cnv) else 2.0
         call = str(g.get("call"))
-        first = f"<b>{esc(g['gene'])}</b>" + (f" CN {_fmt_cn(cnv)}" if call != "no_data" else "")
+        first = f"<b>{esc(g['gene'])}</b>" + (f" CN {fmt_cn(cnv)}" if call != "no_data" else "")
         lines = [first, esc(CALL_LABELS.get(call, call))]
         extras = []
         if bool(g.get("loh")) and call != "copy_neutral_loh":
