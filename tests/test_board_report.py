@@ -308,7 +308,7 @@ def test_gene_labels_never_overlap_and_stay_inside(case2, genes, width):
     boxes, plot_px = _boxes_px(fig, width)
     assert len(boxes) == len(genes)
     for side, x0, x1, *_ in boxes:
-        assert x0 >= 0 and x1 <= plot_px, (side, x0, x1)
+        assert x0 >= -1e-6 and x1 <= plot_px + 1e-6, (side, x0, x1)
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
             if a[0] != b[0]:
