@@ -91,6 +91,7 @@ def main() -> None:
     Then:
       lmsgen cohort SERIES_DIR --out results/ -j 2    every sample, cohort.tsv and cohort.html
       lmsgen plot results/<sample>.json --formats png  the genome figure of an existing result
+      lmsgen report results/<sample>.json --formats pdf the A4 report of an existing result
     """
 
 
@@ -134,26 +135,28 @@ class _Null:
         return False
 
 
-def _exporter(formats: tuple[str, ...]):
-    """One Chromium for every static figure of the run; checked before any output is written."""
+def _exporter(formats: tuple[str, ...], report_formats: tuple[str, ...] = ()):
+    """One Chromium for every static figure and PDF report of the run; found (or the run stops with exit 6 in
+    one line) before any output is written."""
     from lms_genomics.report.outputs import needs_browser
 
-    if not needs_browser(formats):
+    if not needs_browser(formats, report_formats):
         return _Null()
-    from lms_genomics.report.static_export import FigureExporter
+    from lms_genomics.report.static_export import BrowserCheck, FigureExporter
 
-    return FigureExporter()
+    return FigureExporter() if needs_browser(formats) else BrowserCheck()
 
 
-def _write_sample_files(result, out_dir: Path, formats: tuple[str, ...], report: bool, exporter) -> list[Path]:
-    from lms_genomics.report.outputs import write_plots, write_sample_report
-    from lms_genomics.report.writers import write_outputs
+def _plotly_js(results, out_dir: Path, formats: tuple[str, ...], report_formats: tuple[str, ...]) -> str:
+    """Several samples' HTML files in one folder share one plotly.min.js; a single sample's stay self-contained."""
+    html_files = sum(1 for r in results if "html" in formats and r.segments is not None) + \
+        (len(results) if "html" in report_formats else 0)
+    if len(results) < 2 or not html_files:
+        return "embed"
+    from lms_genomics.report.static_export import PLOTLY_JS_NAME, write_plotly_js
 
-    written = write_outputs(result, out_dir)
-    written += write_plots(result, out_dir, formats, exporter=exporter)
-    if report:
-        written.append(write_sample_report(result, out_dir))
-    return written
+    write_plotly_js(out_dir)
+    return PLOTLY_JS_NAME
 
 
 @main.command(epilog=EXIT_CODES)
@@ -167,10 +170,12 @@ def _write_sample_files(result, out_dir: Path, formats: tuple[str, ...], report:
               help="Genome plot formats, comma-separated: html,png,pdf,svg (PNG/PDF/SVG need Chromium).")
 @click.option("--report/--no-report", default=True, show_default=True,
               help="Write the tumour-board report <sample>.report.html (with --out).")
+@click.option("--report-formats", "report_formats", default="html", show_default=True, metavar="FORMATS",
+              help="Report formats: html (one offline file), pdf (A4, printed by Chromium), or html,pdf.")
 @calling_options
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def classify(sample_dir: Path, out_dir: Path | None, json_to: str | None, sample_name: str | None,
-             plot_formats: str | None, report: bool, genes_bed: Path | None, arms_bed: Path | None,
+             plot_formats: str | None, report: bool, report_formats: str, genes_bed: Path | None, arms_bed: Path | None,
              sex: str | None, purity: float | None, ploidy: float | None, sample_sheet: Path | None,
              allow_other_build: bool, threshold_pairs: tuple[str, ...], quiet: bool) -> None:
     """Call genes and classify the genomic profile of the sample in SAMPLE_DIR.
@@ -195,7 +200,7 @@ def classify(sample_dir: Path, out_dir: Path | None, json_to: str | None, sample
     simple 1-10, complex > 10; GI = A^2/C.
     """
     try:
-        from lms_genomics.report.outputs import parse_formats
+        from lms_genomics.report.outputs import REPORT_FORMATS, parse_formats, write_sample_files
         from lms_genomics.report.summary import format_summary
         from lms_genomics.report.writers import result_json
         from lms_genomics.sample import classify_all
@@ -203,14 +208,16 @@ def classify(sample_dir: Path, out_dir: Path | None, json_to: str | None, sample
         options = _classify_options(genes_bed, arms_bed, sex, purity, ploidy, sample_sheet, allow_other_build,
                                     threshold_pairs)
         formats = parse_formats(plot_formats)
+        rformats = parse_formats(report_formats, REPORT_FORMATS, "report") if report and out_dir is not None else ()
         results = classify_all(sample_dir, samples=[sample_name] if sample_name else None, **options)
         written = []
         target = out_dir if out_dir is not None else (None if json_to == "-" else Path.cwd())
         if target is not None:
-            with _exporter(formats) as exporter:
+            with _exporter(formats, rformats) as exporter:
+                plotly_js = _plotly_js(results, target, formats, rformats)
                 for r in results:
-                    written.extend(_write_sample_files(r, target, formats, report and out_dir is not None,
-                                                       exporter))
+                    written.extend(write_sample_files(r, target, plot_formats=formats, report_formats=rformats,
+                                                      exporter=exporter, plotly_js=plotly_js))
         if json_to == "-":
             if len(results) == 1:
                 click.echo(result_json(results[0]))
@@ -298,9 +305,11 @@ def cohort(cohort_path: Path, out_dir: Path, jobs: int, resume: bool, scheduler:
               help="Comma-separated: html,png,pdf,svg (PNG/PDF/SVG need Chromium).")
 @click.option("--chromosome", default=None, help="Zoom on one chromosome (e.g. 17 or chrX).")
 @click.option("--report", is_flag=True, help="Also write the tumour-board report <sample>.report.html.")
+@click.option("--report-formats", "report_formats", default="html", show_default=True, metavar="FORMATS",
+              help="With --report: html, pdf (A4, printed by Chromium) or html,pdf.")
 @calling_options
-def plot(source: Path, out_dir: Path, plot_formats: str, chromosome: str | None, report: bool, genes_bed: Path | None,
-         arms_bed: Path | None, sex: str | None, purity: float | None, ploidy: float | None,
+def plot(source: Path, out_dir: Path, plot_formats: str, chromosome: str | None, report: bool, report_formats: str,
+         genes_bed: Path | None, arms_bed: Path | None, sex: str | None, purity: float | None, ploidy: float | None,
          sample_sheet: Path | None, allow_other_build: bool, threshold_pairs: tuple[str, ...]) -> None:
     """Draw the genome-profile figure of an existing result (<sample>.json) or of a sample.
 
@@ -310,33 +319,80 @@ def plot(source: Path, out_dir: Path, plot_formats: str, chromosome: str | None,
       lmsgen plot examples/case2 --chromosome 17 --formats html
     """
     try:
-        import json
-
-        from lms_genomics.report.outputs import parse_formats, write_plots, write_sample_report
+        from lms_genomics.report.outputs import (
+            REPORT_FORMATS,
+            parse_formats,
+            sample_figures,
+            write_plots,
+            write_sample_report,
+        )
 
         formats = parse_formats(plot_formats)
-        if source.is_file() and source.suffix.lower() == ".json":
-            from lms_genomics.errors import InputError
-            from lms_genomics.result import SampleResult
-
-            try:
-                results = [SampleResult.from_dict(json.loads(source.read_text(encoding="utf-8")))]
-            except (ValueError, KeyError, TypeError) as exc:
-                raise InputError(source, f"not an lmsgen result JSON ({' '.join(str(exc).split())[:200]})") from None
-        else:
-            from lms_genomics.sample import classify_all
-
-            results = classify_all(source, **_classify_options(genes_bed, arms_bed, sex, purity, ploidy,
-                                                               sample_sheet, allow_other_build, threshold_pairs))
+        rformats = parse_formats(report_formats, REPORT_FORMATS, "report") if report else ()
+        results = _results_of(source, genes_bed, arms_bed, sex, purity, ploidy, sample_sheet, allow_other_build,
+                              threshold_pairs)
         written = []
-        with _exporter(formats) as exporter:
+        with _exporter(formats, rformats) as exporter:
             for r in results:
                 if r.segments is None:
                     click.echo(f"lmsgen: {r.sample}: copy number not assessed, nothing to plot", err=True)
                     continue
-                written += write_plots(r, out_dir, formats, chromosome=chromosome, exporter=exporter)
-                if report:
-                    written.append(write_sample_report(r, out_dir))
+                figs = sample_figures(r)
+                written += write_plots(r, out_dir, formats, chromosome=chromosome, exporter=exporter, figures=figs)
+                if rformats:
+                    paths = write_sample_report(r, out_dir, rformats, figures=figs, exporter=exporter)
+                    written += paths if isinstance(paths, list) else [paths]
+        click.echo("wrote " + ", ".join(str(w) for w in written) if written else "nothing written")
+    except Exception as exc:
+        _fail(exc)
+
+
+def _results_of(source: Path, *calling):
+    """Results from a result JSON (``<sample>.json``) or by classifying a sample folder/file."""
+    if source.is_file() and source.suffix.lower() == ".json":
+        import json
+
+        from lms_genomics.errors import InputError
+        from lms_genomics.result import SampleResult
+
+        try:
+            return [SampleResult.from_dict(json.loads(source.read_text(encoding="utf-8")))]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InputError(source, f"not an lmsgen result JSON ({' '.join(str(exc).split())[:200]})") from None
+    from lms_genomics.sample import classify_all
+
+    return classify_all(source, **_classify_options(*calling))
+
+
+@main.command(epilog=EXIT_CODES)
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Folder for the report files.")
+@click.option("--formats", "report_formats", default="html", show_default=True,
+              help="Comma-separated: html (one offline file), pdf (A4, printed by Chromium).")
+@calling_options
+def report(source: Path, out_dir: Path, report_formats: str, genes_bed: Path | None, arms_bed: Path | None,
+           sex: str | None, purity: float | None, ploidy: float | None, sample_sheet: Path | None,
+           allow_other_build: bool, threshold_pairs: tuple[str, ...]) -> None:
+    """Write the tumour-board report of an existing result (<sample>.json) or of a sample.
+
+    \b
+    Examples:
+      lmsgen report results/case2.json --formats html,pdf --out results/
+      lmsgen report examples/case2 --formats pdf
+    """
+    try:
+        from lms_genomics.report.outputs import REPORT_FORMATS, parse_formats, write_sample_report
+
+        rformats = parse_formats(report_formats, REPORT_FORMATS, "report")
+        results = _results_of(source, genes_bed, arms_bed, sex, purity, ploidy, sample_sheet, allow_other_build,
+                              threshold_pairs)
+        written = []
+        with _exporter((), rformats) as exporter:
+            plotly_js = _plotly_js(results, out_dir, (), rformats)
+            for r in results:
+                paths = write_sample_report(r, out_dir, rformats, exporter=exporter, plotly_js=plotly_js)
+                written += paths if isinstance(paths, list) else [paths]
         click.echo("wrote " + ", ".join(str(w) for w in written) if written else "nothing written")
     except Exception as exc:
         _fail(exc)

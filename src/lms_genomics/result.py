@@ -72,6 +72,8 @@ class SampleResult:
     variants: Any = "not_assessed"
     fusions: Any = "not_assessed"
     warnings: list[str] = field(default_factory=list)
+    #: ISCN aberration list as read from a result JSON (``profile.iscn``); None: computed from the segments.
+    iscn: list[dict[str, Any]] | None = None
 
     @property
     def profile_class(self) -> str:
@@ -151,8 +153,9 @@ class SampleResult:
         if segments is not None and segments.empty:
             segments = pd.DataFrame(columns=SEGMENT_FIELDS)
         prof = doc.get("profile")
-        profile = arm_level = None
+        profile = arm_level = iscn = None
         if isinstance(prof, dict):
+            iscn = prof.get("iscn") if isinstance(prof.get("iscn"), list) else None
             anomalies = pd.DataFrame(prof.get("anomaly_segments", []),
                                      columns=["chrom", "start", "end", "state", "markers", "segment_ids"])
             profile = Profile(prof["class"], prof["anomalies"], prof["chromosomes"], prof["genomic_index"],
@@ -180,7 +183,8 @@ class SampleResult:
         return cls(sample=doc["sample"], profile=profile, genes=genes, evidence=evidence, segments=segments,
                    arm_level=arm_level, provenance=doc.get("provenance", {}), qc=doc.get("qc", {}),
                    biallelic=doc.get("biallelic", {}), variants=doc.get("variants", "not_assessed"),
-                   fusions=doc.get("fusions", "not_assessed"), warnings=list(doc.get("warnings", [])))
+                   fusions=doc.get("fusions", "not_assessed"), warnings=list(doc.get("warnings", [])),
+                   iscn=iscn)
 
     def to_dict(self) -> dict[str, Any]:
         """The full result as plain JSON-ready data (schema ``lmsgen.sample/1``)."""
@@ -188,6 +192,9 @@ class SampleResult:
         if self.profile is not None:
             profile = self.profile.as_dict()
             profile["arm_level"] = self.arm_level
+            from .report.iscn import result_iscn
+
+            profile["iscn"] = result_iscn(self)
             profile["anomaly_segments"] = [
                 {"chrom": r["chrom"], "start": _clean(r["start"]), "end": _clean(r["end"]), "state": r["state"],
                  "markers": _clean(r["markers"]), "segment_ids": list(r["segment_ids"])}

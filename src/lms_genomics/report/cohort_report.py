@@ -1,5 +1,6 @@
 """Cohort summary: ``cohort.tsv`` (one row per sample), the counts the thesis reported, and ``cohort.html``
-(counts per class and altered gene, genome-wide gain/loss frequency, an oncoprint-style grid)."""
+(counts per class and altered gene, genome-wide gain/loss frequency, an oncoprint of the key genes with mutation
+and biallelic marks, every cohort.tsv column in a sortable table), with one ``plotly.min.js`` beside it."""
 
 from __future__ import annotations
 
@@ -19,9 +20,10 @@ TSV_COLUMNS = ["sample", "status", "contribution", "qc_verdict", "qc_reasons", "
                *SCORE_COLUMNS, "RB1", "TP53", "MYOCD", "PTEN", "CDKN2A", "RB1_cn", "TP53_cn", "MYOCD_cn",
                "TP53_mutations", "RB1_mutations", "TP53_biallelic", "RB1_biallelic", "fusions", "error"]
 DELETIONS = ("homozygous_deletion", "heterozygous_deletion")
-_GRID_KEY = ("Grid: dark blue homozygous deletion, light blue heterozygous deletion, pale blue copy-neutral LOH, "
-             "grey neutral, light red gain, dark red amplification, white no data or not assessed; failed samples "
-             "are left out.")
+_GRID_KEY = ("Grid: dark blue homozygous deletion, light blue heterozygous deletion, lilac copy-neutral LOH, "
+             "light grey neutral, light red gain, dark red amplification, white no data or not assessed, mid grey "
+             "non-contributory sample (QC failed); ▼ reportable TP53/RB1 mutation, ★ biallelic inactivation; "
+             "failed samples are left out.")
 
 
 def _mutated(value: object) -> bool:
@@ -74,11 +76,15 @@ class CohortSummary:
         """Write cohort.tsv and cohort.html atomically; returns (table, counts, paths)."""
         table = self.table()
         counts = cohort_counts(table)
+        from .static_export import PLOTLY_JS_NAME, write_plotly_js
+
         out = Path(out_dir)
         write_cohort_tsv(table, str(out / "cohort.tsv"))
+        js = write_plotly_js(out)  # one plotly.js for every HTML file of the cohort folder
         with atomic_write(out / "cohort.html") as fh:
-            fh.write(render_cohort_html(table, counts, self.gain, self.loss, self.n_profiled))
-        return table, counts, [out / "cohort.tsv", out / "cohort.html"]
+            fh.write(render_cohort_html(table, counts, self.gain, self.loss, self.n_profiled,
+                                        plotly_js=PLOTLY_JS_NAME))
+        return table, counts, [out / "cohort.tsv", out / "cohort.html", js]
 
 
 def cohort_counts(table: pd.DataFrame) -> dict[str, Any]:
@@ -132,32 +138,129 @@ def write_cohort_tsv(table: pd.DataFrame, path: str) -> None:
 
 #: Samples drawn in the grid and listed in the HTML table (cohort.tsv always holds every sample).
 HTML_MAX_SAMPLES = 1000
+CLASS_ORDER = {"complex": 0, "simple": 1, "flat": 2, "not_assessed": 3}
+#: Oncoprint cell codes and colours (discrete scale).
+GRID_CODES = {"not_assessed": 0, "no_data": 0, "homozygous_deletion": 1, "heterozygous_deletion": 2,
+              "copy_neutral_loh": 3, "neutral": 4, "gain": 5, "amplification": 6}
+GRID_COLOURS = ["#ffffff", "#1a5276", "#85c1e9", "#c39bd3", "#eeeeee", "#f1948a", "#922b21", "#c8c8c8"]
+NON_CONTRIBUTORY_CODE = 7
+ALTERED = ("homozygous_deletion", "heterozygous_deletion", "amplification")
+_SORT_JS = """
+document.querySelectorAll('table.sortable th').forEach(function(th,i){th.addEventListener('click',function(){
+var t=th.closest('table'),b=t.tBodies[0],rows=Array.from(b.rows),asc=th.dataset.asc!=='1';
+t.querySelectorAll('th').forEach(function(h){h.dataset.asc='';h.classList.remove('asc','desc');});
+th.dataset.asc=asc?'1':'0';th.classList.add(asc?'asc':'desc');
+function v(r){var c=r.cells[i];var x=c.dataset.v!==undefined?c.dataset.v:c.textContent;var n=parseFloat(x);
+return x!==''&&!isNaN(n)&&isFinite(x)?n:x.toLowerCase();}
+rows.sort(function(a,b){var x=v(a),y=v(b);if(x===y)return 0;if(x===''||x===undefined)return 1;
+if(y===''||y===undefined)return -1;return (x<y?-1:1)*(asc?1:-1);});
+rows.forEach(function(r){b.appendChild(r);});});});
+"""
+_CSS = ("body{font-family:Arial,Helvetica,sans-serif;margin:1.5em;color:#222}table{border-collapse:collapse;"
+        "font-size:12px}td,th{border:1px solid #ccc;padding:2px 5px;text-align:left;vertical-align:top}"
+        "th{background:#f2f2f2;cursor:pointer;white-space:nowrap}th.asc:after{content:' \\25B2'}"
+        "th.desc:after{content:' \\25BC'}tr.nc td{color:#888;background:#f4f4f4}tr.failed td{color:#a50f15}"
+        ".wrap{overflow-x:auto}")
+
+
+def _mutated_gene(row: Any, gene: str) -> bool:
+    return _mutated(row.get(f"{gene}_mutations")) if f"{gene}_mutations" in row else False
+
+
+def oncoprint_order(table: pd.DataFrame) -> pd.DataFrame:
+    """Samples in oncoprint order: contributory first, by class (complex, simple, flat), then by alteration of
+    the key genes in their order (altered before not, the classic memo sort), then by name; non-contributory
+    samples last (same rule among them); failed samples after all."""
+    def altered(row: Any) -> tuple[int, ...]:
+        return tuple(0 if (str(row.get(g)) in ALTERED or _mutated_gene(row, g)) else 1 for g in KEY_GENES)
+
+    keys = []
+    for _, row in table.iterrows():
+        group = {"contributory": 0, "non-contributory": 1}.get(str(row.get("contribution")), 2)
+        keys.append((group, CLASS_ORDER.get(str(row.get("class")), 4), altered(row), str(row.get("sample"))))
+    order = sorted(range(len(table)), key=keys.__getitem__)
+    return table.iloc[order].reset_index(drop=True)
+
+
+def _cell(column: str, value: Any) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or (not isinstance(value, str)
+                                                                          and pd.isna(value)):
+        return "<td></td>"
+    if column == "GI":
+        return f'<td data-v="{float(value)}">{float(value):.1f}</td>'
+    if column == "FGA":
+        return f'<td data-v="{float(value)}">{100 * float(value):.0f} %</td>'
+    if column.endswith("_cn"):
+        return f'<td data-v="{float(value)}">{float(value):.1f}</td>'
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value)
+    shown = text.replace("_", " ") if column not in ("sample", "error", "qc_reasons") else text
+    return f"<td>{html.escape(shown)}</td>"
+
+
+def _oncoprint(ok: pd.DataFrame) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Heatmap of the key genes per sample (non-contributory greyed) with mutation ▼ and biallelic ★ marks."""
+    genes = list(KEY_GENES)
+    nc = (ok["contribution"] == "non-contributory").to_numpy()
+    z = [[NON_CONTRIBUTORY_CODE if nc[i] else GRID_CODES.get(str(v), 0) for i, v in enumerate(ok[g])]
+         for g in genes]
+    text = [[html.escape(str(v).replace("_", " ")) + (" (non-contributory)" if nc[i] else "")
+             for i, v in enumerate(ok[g])] for g in genes]
+    n = len(GRID_COLOURS)
+    scale = [stop for k, c in enumerate(GRID_COLOURS) for stop in ([k / n, c], [(k + 1) / n, c])]
+    samples = [html.escape(str(v)) for v in ok["sample"]]
+    data: list[dict[str, Any]] = [{
+        "type": "heatmap", "z": z, "x": list(range(len(ok))), "y": list(range(len(genes))), "text": text,
+        "customdata": [samples] * len(genes), "hovertemplate": "%{customdata}: %{text}<extra></extra>",
+        "zmin": -0.5, "zmax": n - 0.5, "showscale": False, "colorscale": scale, "xgap": 1, "ygap": 1,
+        "xaxis": "x2", "yaxis": "y2"}]
+    for kind, symbol, colour, dy, test in (
+            ("reportable mutation", "triangle-down", "#111111", 0.22,
+             lambda row, g: _mutated_gene(row, g)),
+            ("biallelic inactivation", "star", "#f1c40f", -0.22,
+             lambda row, g: str(row.get(f"{g}_biallelic")) == "yes")):
+        xs, ys = [], []
+        for i, (_, row) in enumerate(ok.iterrows()):
+            for j, g in enumerate(genes):
+                if test(row, g):
+                    xs.append(i)
+                    ys.append(j + dy)
+        data.append({"type": "scatter", "mode": "markers", "x": xs, "y": ys, "name": kind, "hoverinfo": "skip",
+                     "marker": {"symbol": symbol, "size": 9 if symbol == "star" else 7, "color": colour,
+                                "line": {"color": "#111", "width": 0.8}}, "xaxis": "x2", "yaxis": "y2",
+                     "showlegend": True})
+    axes = {"xaxis2": {"domain": [0, 1], "anchor": "y2", "tickvals": list(range(len(ok))), "ticktext": samples,
+                       "tickangle": -60 if len(ok) > 12 else 0, "showgrid": False, "zeroline": False,
+                       "showticklabels": len(ok) <= 120, "range": [-0.5, len(ok) - 0.5]},
+            "yaxis2": {"domain": [0, 0.42], "anchor": "x2", "tickvals": list(range(len(genes))), "ticktext": genes,
+                       "autorange": "reversed", "showgrid": False, "zeroline": False}}
+    return data, axes
 
 
 def render_cohort_html(table: pd.DataFrame, counts: dict[str, Any], gain: np.ndarray, loss: np.ndarray,
-                       n_profiled: int, max_samples: int = HTML_MAX_SAMPLES) -> str:
-    """One self-contained HTML page: counts, gain/loss frequency along the genome, oncoprint grid.
+                       n_profiled: int, max_samples: int = HTML_MAX_SAMPLES, plotly_js: str = "embed") -> str:
+    """One HTML page: counts, gain/loss frequency along the genome, an oncoprint of the key genes (sorted by
+    class and alteration, mutation and biallelic marks, non-contributory samples greyed and last) and every
+    column of cohort.tsv in a table sortable by clicking a header.
 
     Counts and frequencies cover every sample; the grid and the sample table show the first ``max_samples``
-    (by name) and say so: beyond that a browser page is no way to read a cohort, cohort.tsv is."""
+    (by name) and say so. ``plotly_js``: ``"embed"`` or the relative path of a shared ``plotly.min.js``."""
     shown_note = ""
     if len(table) > max_samples:
         shown_note = (f"<p><b>The grid and the table show the first {max_samples:,} of {len(table):,} samples "
                       f"(by name); counts and frequencies cover all of them; cohort.tsv lists every sample.</b></p>")
-        table = table.iloc[:max_samples]
+        table = table.sort_values("sample", kind="stable").iloc[:max_samples]
     import plotly.io as pio
 
     from ..cohort import _AUTOSOMES, _BIN_OFFSETS, FREQUENCY_BIN
 
+    table = oncoprint_order(table)
     x = (np.arange(len(gain)) + 0.5).tolist()
     denom = max(n_profiled, 1)
-    genes = list(KEY_GENES)
-    code = {"homozygous_deletion": -2, "heterozygous_deletion": -1, "copy_neutral_loh": -0.5, "neutral": 0,
-            "gain": 1, "amplification": 2}
-    ok = table[table["status"] != "failed"]
-    z = [[code.get(str(v)) for v in ok[g]] for g in genes]
-    text = [[html.escape(str(v)) for v in ok[g]] for g in genes]
+    ok = table[table["status"] != "failed"].reset_index(drop=True)
     mids = [(_BIN_OFFSETS[i] + _BIN_OFFSETS[i + 1]) / 2 for i in range(len(_AUTOSOMES))]
+    grid, axes = _oncoprint(ok)
     # The figure as plain plotly JSON (two stacked panels), rendered without graph-object validation: the
     # same page as make_subplots + go traces, ~10x faster to build.
     data = [
@@ -165,38 +268,40 @@ def render_cohort_html(table: pd.DataFrame, counts: dict[str, Any], gain: np.nda
          "marker": {"color": "#c0392b", "line": {"width": 0}}, "xaxis": "x", "yaxis": "y"},
         {"type": "bar", "x": x, "y": (-100 * loss / denom).tolist(), "name": "loss", "width": 1.0,
          "marker": {"color": "#2e86c1", "line": {"width": 0}}, "xaxis": "x", "yaxis": "y"},
-        {"type": "heatmap", "z": z, "x": [html.escape(str(v)) for v in ok["sample"]], "y": genes, "text": text,
-         "hovertemplate": "%{x} %{y}: %{text}<extra></extra>", "zmin": -2, "zmax": 2, "showscale": False,
-         "colorscale": [[0, "#1a5276"], [0.25, "#85c1e9"], [0.5, "#eeeeee"], [0.75, "#f1948a"], [1, "#922b21"]],
-         "xgap": 1, "ygap": 1, "xaxis": "x2", "yaxis": "y2"},
+        *grid,
     ]
     title_1 = f"Gain / loss frequency ({n_profiled} profiled samples, 1 Mb bins)"
     layout = {
-        "height": 760, "template": pio.templates["plotly_white"].to_plotly_json(), "barmode": "relative", "bargap": 0,
+        "height": 800, "template": pio.templates["plotly_white"].to_plotly_json(), "barmode": "relative", "bargap": 0,
         "title": {"text": f"lmsgen cohort: {counts['samples']} samples"},
-        "legend": {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.04, "yanchor": "bottom"},
+        "legend": {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.06, "yanchor": "bottom"},
+        "margin": {"b": 120},
         "xaxis": {"domain": [0, 1], "anchor": "y", "range": [0, float(_BIN_OFFSETS[-1])],
                   "tickvals": mids, "ticktext": [c[3:] for c in _AUTOSOMES]},
         "yaxis": {"domain": [0.58, 1], "anchor": "x", "title": {"text": "% samples"}, "range": [-100, 100]},
-        "xaxis2": {"domain": [0, 1], "anchor": "y2"},
-        "yaxis2": {"domain": [0, 0.46], "anchor": "x2"},
+        **axes,
         "annotations": [
             {"text": title_1, "x": 0.5, "y": 1, "xref": "paper", "yref": "paper", "xanchor": "center",
              "yanchor": "bottom", "showarrow": False, "font": {"size": 16}},
-            {"text": "Key genes per sample", "x": 0.5, "y": 0.46, "xref": "paper", "yref": "paper",
-             "xanchor": "center", "yanchor": "bottom", "showarrow": False, "font": {"size": 16}}],
+            {"text": "Key genes per sample (sorted by class and alteration; non-contributory greyed, last)",
+             "x": 0.5, "y": 0.46, "xref": "paper", "yref": "paper", "xanchor": "center", "yanchor": "bottom",
+             "showarrow": False, "font": {"size": 15}}],
         "shapes": [{"type": "line", "xref": "x", "yref": "y domain", "x0": float(b), "x1": float(b), "y0": 0,
                     "y1": 1, "line": {"width": 0.5, "color": "#999"}} for b in _BIN_OFFSETS[:len(_AUTOSOMES)]],
     }
-    plot = pio.to_html({"data": data, "layout": layout}, full_html=False, include_plotlyjs=True, validate=False,
+    include: Any = True if plotly_js == "embed" else plotly_js
+    plot = pio.to_html({"data": data, "layout": layout}, full_html=False, include_plotlyjs=include, validate=False,
                        config={"displaylogo": False})
     rows = "".join(f"<tr><td>{html.escape(k.replace('_', ' '))}</td><td>{v}</td></tr>" for k, v in counts.items())
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in TSV_COLUMNS[:16])
-    body = "".join("<tr>" + "".join(f"<td>{html.escape('' if pd.isna(v) else str(v))}</td>"
-                                    for v in r[:16]) + "</tr>" for r in table.itertuples(index=False))
-    return (f"<!doctype html><html><head><meta charset='utf-8'><title>lmsgen cohort</title><style>"
-            f"body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse;font-size:12px}}"
-            f"td,th{{border:1px solid #ccc;padding:3px 6px}}</style></head><body><h1>lmsgen cohort summary</h1>"
-            f"<h2>Counts</h2><table>{rows}</table><h2>Profiles</h2>{shown_note}{plot}<p>{_GRID_KEY}</p><h2>Samples</h2><table><tr>{head}</tr>"
-            f"{body}</table><p>Bins: {FREQUENCY_BIN // 1_000_000} Mb, autosomes, profile anomalies "
-            f"(after cleaning).</p></body></html>")
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in TSV_COLUMNS)
+    body = []
+    for r in table.to_dict("records"):
+        cls = {"non-contributory": ' class="nc"', "failed": ' class="failed"'}.get(str(r.get("contribution")), "")
+        body.append(f"<tr{cls}>" + "".join(_cell(c, r.get(c)) for c in TSV_COLUMNS) + "</tr>")
+    return (f"<!doctype html><html><head><meta charset='utf-8'><title>lmsgen cohort</title><style>{_CSS}</style>"
+            f"</head><body><h1>lmsgen cohort summary</h1>"
+            f"<h2>Counts</h2><table>{rows}</table><h2>Profiles</h2>{shown_note}{plot}<p>{_GRID_KEY}</p>"
+            f"<h2>Samples</h2><p>Every column of cohort.tsv; click a header to sort. Non-contributory samples are "
+            f"greyed.</p><div class='wrap'><table class='sortable'><thead><tr>{head}</tr></thead><tbody>"
+            f"{''.join(body)}</tbody></table></div><p>Bins: {FREQUENCY_BIN // 1_000_000} Mb, autosomes, profile "
+            f"anomalies (after cleaning).</p><script>{_SORT_JS}</script></body></html>")

@@ -1,7 +1,13 @@
-"""Per-sample figure and report files: ``<sample>.genome.{html,png,pdf,svg}`` and ``<sample>.report.html``."""
+"""Per-sample figure and report files: ``<sample>.genome.{html,png,pdf,svg}`` and ``<sample>.report.{html,pdf}``.
+
+The figures of a sample are built once (:class:`~lms_genomics.report.figures.SampleFigures`) and shared by the
+plot files and the report. A report is one self-contained offline HTML file; when a run writes several samples'
+HTML into one folder, ``plotly_js="plotly.min.js"`` makes them share one copy of plotly.js written beside them.
+"""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,25 +18,27 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ..result import SampleResult
+    from .figures import SampleFigures
     from .static_export import FigureExporter
 
 PLOT_FORMATS = ("html", "png", "pdf", "svg")
+REPORT_FORMATS = ("html", "pdf")
 
 
-def parse_formats(text: str | None) -> tuple[str, ...]:
+def parse_formats(text: str | None, allowed: tuple[str, ...] = PLOT_FORMATS, what: str = "plot") -> tuple[str, ...]:
     """``"html,png"`` → ``("html", "png")``; unknown formats raise :class:`UsageError`."""
     if not text:
         return ()
     formats = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
-    bad = [f for f in formats if f not in PLOT_FORMATS]
+    bad = [f for f in formats if f not in allowed]
     if bad:
-        raise UsageError(f"unknown plot format {bad[0]!r} (use {', '.join(PLOT_FORMATS)})")
+        raise UsageError(f"unknown {what} format {bad[0]!r} (use {', '.join(allowed)})")
     return formats
 
 
-def needs_browser(formats: tuple[str, ...]) -> bool:
-    """Whether any format is a static image (PNG/PDF/SVG need Chromium)."""
-    return any(f != "html" for f in formats)
+def needs_browser(formats: tuple[str, ...], report_formats: tuple[str, ...] = ()) -> bool:
+    """Whether any output needs Chromium: a static figure (PNG/PDF/SVG) or a PDF report."""
+    return any(f != "html" for f in formats) or "pdf" in report_formats
 
 
 def probes_of(result: SampleResult) -> pd.DataFrame | None:
@@ -43,22 +51,34 @@ def probes_of(result: SampleResult) -> pd.DataFrame | None:
     return None
 
 
+def sample_figures(result: SampleResult, probes: Any = None, doc: dict[str, Any] | None = None) -> SampleFigures:
+    """The figures of one sample (each built at most once), with its probe-level data when it has some."""
+    from .figures import SampleFigures
+
+    return SampleFigures(result, probes=probes if probes is not None else probes_of(result), doc=doc)
+
+
 def write_plots(result: SampleResult, out_dir: str | Path, formats: tuple[str, ...], *,
                 chromosome: str | None = None, exporter: FigureExporter | None = None,
-                probes: Any = None) -> list[Path]:
-    """Draw the genome (or one chromosome's) figure once and write it in each format; returns the paths."""
+                probes: Any = None, figures: SampleFigures | None = None, plotly_js: str = "embed") -> list[Path]:
+    """Write the genome (or one chromosome's) figure in each format; the genome figure comes from ``figures``
+    when given (built once, shared with the report). Returns the paths."""
     if not formats or result.segments is None:
         return []
     from .plots import genome_figure
     from .static_export import write_html
 
-    fig = genome_figure(result, probes=probes if probes is not None else probes_of(result), chromosome=chromosome)
+    if chromosome is None:
+        figs = figures if figures is not None else sample_figures(result, probes)
+        fig = figs.genome
+    else:
+        fig = genome_figure(result, probes=probes if probes is not None else probes_of(result), chromosome=chromosome)
     stem = safe_file_stem(result.sample) + (f".chr{str(chromosome).removeprefix('chr')}" if chromosome else "")
     written = []
     for fmt in formats:
         path = Path(out_dir) / f"{stem}.genome.{fmt}"
         if fmt == "html":
-            written.append(write_html(fig, path))
+            written.append(write_html(fig, path, plotly_js=plotly_js))
         else:
             if exporter is None:
                 raise UsageError("PNG/PDF/SVG export needs a FigureExporter")
@@ -66,9 +86,46 @@ def write_plots(result: SampleResult, out_dir: str | Path, formats: tuple[str, .
     return written
 
 
-def write_sample_report(result: SampleResult, out_dir: str | Path) -> Path:
-    """The self-contained tumour-board report ``<sample>.report.html``."""
-    from .html_report import write_report
+def write_sample_report(result: SampleResult, out_dir: str | Path, formats: tuple[str, ...] = ("html",), *,
+                        figures: SampleFigures | None = None, exporter: FigureExporter | None = None,
+                        plotly_js: str = "embed", doc: dict[str, Any] | None = None) -> list[Path] | Path:
+    """The tumour-board report ``<sample>.report.html`` (and ``.pdf``: the A4 print of the same report, through
+    the exporter's Chromium). Returns the path (one format) or the paths."""
+    from .html_report import render_report, write_report
+    from .static_export import print_pdf
 
-    return write_report(result, Path(out_dir) / f"{safe_file_stem(result.sample)}.report.html",
-                        probes=probes_of(result))
+    figs = figures if figures is not None else sample_figures(result, doc=doc)
+    doc = doc if doc is not None else figs.doc
+    stem = Path(out_dir) / safe_file_stem(result.sample)
+    written = []
+    if "html" in formats:
+        written.append(write_report(result, stem.with_name(stem.name + ".report.html"), figure=figs.genome,
+                                    zoom_figures=figs.zooms, doc=doc, plotly_js=plotly_js))
+    if "pdf" in formats:
+        text = render_report(result, doc=doc, figure=figs.genome_for_print(), zoom_figures=figs.zooms_for_print(),
+                             for_print=True)
+        with tempfile.TemporaryDirectory(prefix="lmsgen-report-") as tmp:
+            page = Path(tmp) / "report.html"
+            page.write_text(text, encoding="utf-8")
+            written.append(print_pdf(page, stem.with_name(stem.name + ".report.pdf"),
+                                     browser_path=exporter.browser_path if exporter is not None else None))
+    return written[0] if formats == ("html",) else written
+
+
+def write_sample_files(result: SampleResult, out_dir: str | Path, *, plot_formats: tuple[str, ...] = (),
+                       report_formats: tuple[str, ...] = ("html",), exporter: FigureExporter | None = None,
+                       plotly_js: str = "embed") -> list[Path]:
+    """Everything one sample writes: ``<sample>.json``, the TSVs, the plots and the report, with each figure
+    built once. Returns the paths."""
+    from .writers import write_outputs
+
+    doc = result.to_dict()
+    written = write_outputs(result, out_dir, doc=doc)
+    figs = sample_figures(result, doc=doc) if (plot_formats or report_formats) and result.segments is not None \
+        else None
+    written += write_plots(result, out_dir, plot_formats, exporter=exporter, figures=figs, plotly_js=plotly_js)
+    if report_formats:
+        paths = write_sample_report(result, out_dir, tuple(report_formats), figures=figs, exporter=exporter,
+                                    plotly_js=plotly_js, doc=doc)
+        written += paths if isinstance(paths, list) else [paths]
+    return written

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import html
 import math
+import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -153,18 +155,20 @@ def _title(result: SampleResult, chrom: str | None) -> str:
         parts.append(f"A = {p.anomalies}, C = {p.chromosomes}, GI = {p.genomic_index:.1f}, FGA = {p.fga:.0%}")
     if result.qc.get("verdict") not in (None, "pass"):
         parts.append(f"QC {esc(result.qc.get('verdict'))}")
-    if chrom is not None:
-        parts.append(esc(chrom))
+    if chrom is not None:  # a zoom: the profile is in the genome figure's title
+        return "  ·  ".join([parts[0], esc(chrom)] + [p for p in parts if p.startswith("QC ")])
     return "  ·  ".join(parts)
 
 
 def genome_figure(result: SampleResult, probes: pd.DataFrame | None = None,
                   genes: tuple[str, ...] | list[str] = DEFAULT_GENES, chromosome: str | None = None,
-                  max_points: int = MAX_PROBE_POINTS) -> go.Figure:
+                  max_points: int = MAX_PROBE_POINTS, width: int | None = None, height: int = 900) -> go.Figure:
     """Whole-genome (hg19) copy-number figure of a sample, or one chromosome with ``chromosome="17"``.
 
     ``probes``: the table of :func:`lms_genomics.io.probes.read_probes` (optional). ``genes``: genes to mark
-    with their call and copy number (those absent from the result are skipped). Returns a plotly Figure.
+    with their call, copy number, reportable mutation (▼) and biallelic inactivation (★); those absent from the
+    result are skipped. Labels are laid out so that they neither overlap nor leave the plot at ``width`` px (None:
+    a responsive figure, laid out for its narrowest supported width, 800 px). Returns a plotly Figure.
     """
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
@@ -309,7 +313,7 @@ def genome_figure(result: SampleResult, probes: pd.DataFrame | None = None,
         ticks = [offsets[c] + CHROM_SIZES[c] / 2 for c in chroms]
         labels = [c[3:] for c in chroms]
         fig.update_xaxes(range=[0, total], showgrid=False, zeroline=False, showticklabels=False, ticks="")
-        fig.update_xaxes(tickvals=ticks, ticktext=labels, showticklabels=True, tickfont={"size": 12},
+        fig.update_xaxes(tickvals=ticks, ticktext=labels, showticklabels=True, tickfont={"size": 10}, tickangle=0,
                          title_text="chromosome (hg19)", row=last_row, col=1)
     else:
         fig.update_xaxes(range=[0, total], showgrid=True, gridcolor="#eeeeee", zeroline=False)
@@ -338,69 +342,166 @@ def genome_figure(result: SampleResult, probes: pd.DataFrame | None = None,
                          row=row_of["baf"], col=1)
 
     # --- genes of interest -------------------------------------------------------------------------------------
-    # Gene labels sit in free bands: above the profile for gains/neutral, below CN 0 for losses. Neighbours
-    # closer than 7 % of the axis are staggered over three levels, in pixels; the copy-number axis is then
-    # extended (fixed point on the pixels-per-unit scale) so every label fits inside the plot.
-    labels: list[tuple[float, float, str, int, str, str]] = []
-    gdf = result.genes
-    if gdf is not None and len(gdf):
-        wanted = list(dict.fromkeys(genes))
-        sel = gdf[gdf["gene"].isin(wanted) & gdf["chrom"].isin(chroms)].copy()
-        sel["_order"] = sel["chrom"].map(CHROM_ORDER) * 1e10 + sel["start"]
-        sel = sel.sort_values("_order")
-        last_x = {"up": -math.inf, "down": -math.inf}
-        level = {"up": 0, "down": 0}
-        for _, g in sel.iterrows():
-            x = offsets[g["chrom"]] + (float(g["start"]) + float(g["end"])) / 2
-            cnv = g.get("copy_number")
-            y = float(cnv) if cnv is not None and not pd.isna(cnv) else 2.0
-            call = str(g.get("call"))
-            label = f"<b>{esc(g['gene'])}</b><br>{esc(CALL_LABELS.get(call, call))}"
-            if call != "no_data":
-                label += f", CN {_fmt_cn(cnv)}"
-            extras = []
-            if bool(g.get("loh")) and call != "copy_neutral_loh":
-                extras.append("LOH")
-            if bool(g.get("partial")):
-                extras.append(f"partial {float(g.get('covered_fraction', 0)):.0%}")
-            if extras:
-                label += f" ({', '.join(extras)})"
-            side = "down" if y < 2 or call in ("homozygous_deletion", "heterozygous_deletion") else "up"
-            level[side] = level[side] + 1 if x - last_x[side] < total * 0.07 else 0
-            last_x[side] = x
-            labels.append((x, min(y, y_top), side, level[side] % 3, label, call))
-    height = 900
-    usable = height - 80 - 60
+    labels = gene_labels(result, genes, chroms, offsets, y_top)
+    plot_px = (width or LABEL_LAYOUT_WIDTH) - MARGIN["l"] - MARGIN["r"]
+    usable = height - MARGIN["t"] - MARGIN["b"]
     row_px = usable * (1 - 0.025 * (len(rows) - 1)) * float(heights[0] / heights.sum())
-    lo, hi = -0.4, y_top + 0.9
-    offset_px = [48.0, 104.0, 160.0]
-    half_box = 24.0
-    for _ in range(8):
+    placed = place_labels(labels, total, plot_px)
+    lo, hi = -0.4, y_top + 0.6
+    for _ in range(8):  # fixed point: the pixels per CN unit depend on the range the labels need
         ppu = row_px / (hi - lo)
-        lo = min([-0.4] + [ya - (offset_px[k] + half_box) / ppu for _, ya, side, k, _, _ in labels if side == "down"])
-        hi = max([y_top + 0.9] + [ya + (offset_px[k] + half_box) / ppu for _, ya, side, k, _, _ in labels
-                                  if side == "up"])
+        lo = min([-0.4] + [-(p.offset_px + p.height_px + 6) / ppu for p in placed if p.side == "down"])
+        hi = max([y_top + 0.6] + [y_top + (p.offset_px + p.height_px + 6) / ppu for p in placed if p.side == "up"])
     ppu = row_px / (hi - lo)
-    for x, ya, side, k, label, call in labels:
-        label_y = ya + offset_px[k] / ppu if side == "up" else ya - offset_px[k] / ppu
-        color = CALL_COLORS.get(call, "#333")
-        # Staggered labels also step sideways so an arrow never runs through a neighbour's box.
-        label_x = x + k * 0.05 * total
-        fig.add_annotation(x=x, y=ya, xref="x", yref="y", ax=label_x, ay=label_y, axref="x", ayref="y",
-                           text=label, showarrow=True, arrowhead=2, arrowsize=1.1, arrowwidth=1.5,
-                           arrowcolor=color, standoff=2, font={"size": 12, "color": color},
-                           bgcolor="rgba(255,255,255,0.9)", bordercolor=color, borderwidth=1, borderpad=3,
+    for p in placed:
+        centre = (p.offset_px + p.height_px / 2) / ppu
+        label_y = y_top + 0.15 + centre if p.side == "up" else -0.15 - centre
+        fig.add_annotation(x=p.x, y=p.y, xref="x", yref="y", ax=p.label_x, ay=label_y, axref="x", ayref="y",
+                           text=p.text, showarrow=True, arrowhead=2, arrowsize=1.0, arrowwidth=1.3,
+                           arrowcolor=p.color, standoff=3, font={"size": LABEL_FONT, "color": p.color},
+                           bgcolor="rgba(255,255,255,0.92)", bordercolor=p.color, borderwidth=1, borderpad=2,
                            align="center", row=row_of["cn"], col=1)
+    marks = [(p.x, p.y, "mutation") for p in placed if p.mutated] + [(p.x, p.y, "biallelic") for p in placed
+                                                                     if p.biallelic]
+    for kind, symbol, colour, name in (("mutation", "triangle-down", "#111111", "reportable mutation"),
+                                       ("biallelic", "star", "#f1c40f", "biallelic inactivation")):
+        pts = [(x, y) for x, y, k in marks if k == kind]
+        if pts:
+            dy = 0.8 if kind == "mutation" else 0.4  # both above the segment, pointing at it
+            fig.add_trace(go.Scatter(x=[x for x, _ in pts], y=[y + dy for _, y in pts],
+                                     mode="markers", name=name, legendrank=300,
+                                     marker={"symbol": symbol, "size": 13 if kind == "biallelic" else 11,
+                                             "color": colour, "line": {"color": "#111", "width": 1}},
+                                     hoverinfo="skip"), row=row_of["cn"], col=1)
     fig.update_yaxes(title_text="copy number", range=[lo, hi], tickvals=cn_ticks, ticktext=cn_text,
                      gridcolor="#dddddd", zeroline=False, row=row_of["cn"], col=1)
     fig.update_layout(
-        title={"text": _title(result, chrom), "x": 0.01, "xanchor": "left", "font": {"size": 20}},
-        template="plotly_white", font={"family": FONT, "size": 13, "color": "#222"},
-        height=height, margin={"l": 80, "r": 30, "t": 80, "b": 60},
-        legend={"orientation": "h", "x": 1.0, "xanchor": "right", "y": 1.0, "yanchor": "bottom",
-                "font": {"size": 12}, "bgcolor": "rgba(255,255,255,0)"},
+        title={"text": _title(result, chrom), "x": 0.01, "xanchor": "left", "y": 0.985, "yanchor": "top",
+               "font": {"size": 16}},
+        template="plotly_white", font={"family": FONT, "size": 12, "color": "#222"},
+        height=height, width=width, margin=MARGIN,
+        legend={"orientation": "h", "x": 0.0, "xanchor": "left", "y": -66 / usable, "yanchor": "top",
+                "font": {"size": 11}, "bgcolor": "rgba(255,255,255,0)", "itemwidth": 30},
         hovermode="closest", plot_bgcolor="white",
         meta={"lmsgen_sample": esc(result.sample), "probes_drawn": n_probes_drawn,
-              "chromosome": chrom or "genome"},
+              "chromosome": chrom or "genome", "label_boxes": [p.box() for p in placed]},
     )
     return fig
+
+
+#: Gene labels are laid out for this figure width (px) and stay apart at any larger width.
+LABEL_LAYOUT_WIDTH = 800
+LABEL_FONT = 11
+#: Average glyph width at LABEL_FONT px (Arial; bold a little wider): used to size label boxes.
+CHAR_PX = 6.4
+LINE_PX = 14.0
+MARGIN = {"l": 70, "r": 20, "t": 50, "b": 120}
+
+
+@dataclass
+class GeneLabel:
+    """One gene mark: where it points (x, y in axis units), its text, side and the box it needs (px)."""
+
+    gene: str
+    x: float
+    y: float
+    text: str
+    side: str  # "up" (above the profile) or "down" (below CN 0)
+    color: str
+    width_px: float
+    height_px: float
+    mutated: bool = False
+    biallelic: bool = False
+    label_x: float = 0.0
+    offset_px: float = 0.0  # distance of the box from its band's edge
+
+    def box(self) -> dict[str, Any]:
+        return {"gene": self.gene, "side": self.side, "label_x": self.label_x, "offset_px": self.offset_px,
+                "width_px": self.width_px, "height_px": self.height_px}
+
+
+def gene_labels(result: SampleResult, genes: tuple[str, ...] | list[str], chroms: list[str],
+                offsets: dict[str, int], y_top: float) -> list[GeneLabel]:
+    """The labels of the wanted genes on the plotted chromosomes: call, copy number, reportable mutation (▼) and
+    biallelic inactivation (★)."""
+    from .facts import fmt_cn, fmt_vaf, is_biallelic
+
+    gdf = result.genes
+    if gdf is None or not len(gdf):
+        return []
+    wanted = list(dict.fromkeys(genes))
+    sel = gdf[gdf["gene"].isin(wanted) & gdf["chrom"].isin(chroms)].copy()
+    sel["_order"] = sel["chrom"].map(CHROM_ORDER) * 1e10 + sel["start"]
+    variants = result.variants if isinstance(result.variants, list) else []
+    out = []
+    for _, g in sel.sort_values("_order").iterrows():
+        x = offsets[g["chrom"]] + (float(g["start"]) + float(g["end"])) / 2
+        cnv = g.get("copy_number")
+        y = float(cnv) if cnv is not None and not pd.isna(cnv) else 2.0
+        call = str(g.get("call"))
+        first = f"<b>{esc(g['gene'])}</b>" + (f" CN {fmt_cn(cnv)}" if call != "no_data" else "")
+        lines = [first, esc(CALL_LABELS.get(call, call))]
+        extras = []
+        if bool(g.get("loh")) and call != "copy_neutral_loh":
+            extras.append("LOH")
+        if bool(g.get("partial")):
+            extras.append(f"partial {float(g.get('covered_fraction', 0)):.0%}")
+        if extras:
+            lines[1] += f" ({', '.join(extras)})"
+        muts = sorted([v for v in variants if v.get("gene") == g["gene"] and v.get("reportable")],
+                      key=lambda v: -(v.get("vaf") or 0))
+        for v in muts[:2]:
+            change = v.get("hgvs_p") or v.get("hgvs_c") or f"{v.get('ref')}>{v.get('alt')}"
+            lines.append(f"▼ {esc(change)} {fmt_vaf(v.get('vaf'))}")
+        bi = is_biallelic((result.biallelic or {}).get(g["gene"]))
+        if bi:
+            lines.append("★ biallelic")
+        plain = [re.sub(r"<[^>]+>", "", html.unescape(t)) for t in lines]
+        width_px = max(len(t) for t in plain) * CHAR_PX + 12
+        side = "down" if y < 2 or call in ("homozygous_deletion", "heterozygous_deletion") else "up"
+        out.append(GeneLabel(str(g["gene"]), x, min(y, y_top), "<br>".join(lines), side,
+                             CALL_COLORS.get(call, "#333"), width_px, LINE_PX * len(lines) + 8,
+                             mutated=bool(muts), biallelic=bi))
+    return out
+
+
+def spread(centres: list[float], widths: list[float], span: float, gap: float = 6.0) -> list[float] | None:
+    """Box centres (px) as close as possible to ``centres`` without overlapping, inside ``[0, span]``; None when
+    the boxes do not fit side by side. ``centres`` must be sorted."""
+    if sum(widths) + gap * (len(widths) - 1) > span:
+        return None
+    pos = []
+    for c, w in zip(centres, widths, strict=True):  # left to right: push right past the previous box
+        lo = w / 2 if not pos else pos[-1] + widths[len(pos) - 1] / 2 + gap + w / 2
+        pos.append(max(c, lo, w / 2))
+    for i in range(len(pos) - 1, -1, -1):  # right to left: pull back inside the span and off the next box
+        hi = span - widths[i] / 2 if i == len(pos) - 1 else pos[i + 1] - widths[i + 1] / 2 - gap - widths[i] / 2
+        pos[i] = min(pos[i], hi)
+    return pos
+
+
+def place_labels(labels: list[GeneLabel], total: float, plot_px: float) -> list[GeneLabel]:
+    """Lay the labels of each band (above / below the profile) side by side, as near their gene as they can be,
+    inside the plot at ``plot_px`` pixels of axis; when a band's boxes do not fit in one row they are stacked in
+    rows (leader lines join each box to its gene). Sets ``label_x`` and ``offset_px``."""
+    for side in ("up", "down"):
+        band = sorted((lab for lab in labels if lab.side == side), key=lambda lab: lab.x)
+        if not band:
+            continue
+        n_rows = 1
+        while True:
+            rows = [band[r::n_rows] for r in range(n_rows)]
+            placed = [spread([lab.x / total * plot_px for lab in row], [lab.width_px for lab in row], plot_px)
+                      for row in rows]
+            if all(p is not None for p in placed) or n_rows >= len(band):
+                break
+            n_rows += 1
+        offset = 0.0
+        for row, pos in zip(rows, placed, strict=True):
+            if pos is None:  # a single box wider than the plot: centre it
+                pos = [plot_px / 2] * len(row)
+            for lab, px in zip(row, pos, strict=True):
+                lab.label_x = px / plot_px * total
+                lab.offset_px = offset
+            offset += max(lab.height_px for lab in row) + 8
+    return labels

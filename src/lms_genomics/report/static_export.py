@@ -68,6 +68,37 @@ def find_browser(path: str | os.PathLike[str] | None = None) -> str:
     raise BrowserNotFoundError("no chromium, chromium-browser or google-chrome on PATH")
 
 
+def check_browser(path: str | os.PathLike[str] | None = None, timeout: float = 60.0) -> str:
+    """The browser of :func:`find_browser`, checked to run (``--version``); raises in one line when it does not."""
+    import subprocess
+
+    browser = find_browser(path)
+    try:
+        proc = subprocess.run([browser, "--headless", "--no-sandbox", "--version"], capture_output=True, text=True,
+                              timeout=timeout, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise StaticExportError(f"cannot run {browser}: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
+                                ) from None
+    if proc.returncode != 0:
+        detail = " ".join((proc.stderr or proc.stdout or "").split())[-200:]
+        raise StaticExportError(f"cannot run {browser} (exit {proc.returncode}" + (f": {detail})" if detail else ")"))
+    return browser
+
+
+class BrowserCheck:
+    """What PDF reports need when no figure is exported: a Chromium that runs, checked up front (a context
+    manager like :class:`FigureExporter`, without starting kaleido)."""
+
+    def __init__(self, browser_path: str | os.PathLike[str] | None = None) -> None:
+        self.browser_path = check_browser(browser_path)
+
+    def __enter__(self) -> BrowserCheck:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
 def _format_of(path: Path, fmt: str | None) -> str:
     f = (fmt or path.suffix.lstrip(".")).lower()
     if f == "jpg":
@@ -99,7 +130,11 @@ class FigureExporter:
         """Start the browser (done by ``with``; idempotent)."""
         if self._kaleido is not None:
             return self
-        import kaleido
+        try:
+            import kaleido
+        except ImportError as exc:  # an install without lmsgen's dependencies
+            raise StaticExportError(f"PNG/PDF/SVG export needs the kaleido package ({exc}): pip install kaleido, "
+                                    f"or reinstall lmsgen") from None
 
         loop = asyncio.new_event_loop()
         thread = threading.Thread(target=loop.run_forever, name="lmsgen-kaleido", daemon=True)
@@ -195,21 +230,72 @@ def write_images(jobs: Iterable[tuple[go.Figure, str | Path]], width: int = DEFA
         return [ex.write(fig, path, width=width, height=height, scale=scale) for fig, path in jobs]
 
 
-def figure_html(fig: go.Figure, div_id: str = "genome-plot", full_html: bool = True) -> str:
-    """The figure as HTML with plotly.js embedded (works offline); ``full_html=False`` gives a ``<div>``."""
-    return fig.to_html(full_html=full_html, include_plotlyjs=True, div_id=div_id,
-                       config={"displaylogo": False, "responsive": True,
-                               "toImageButtonOptions": {"format": "png", "width": DEFAULT_WIDTH,
-                                                        "height": DEFAULT_HEIGHT}})
+PLOT_CONFIG = {"displaylogo": False, "responsive": True,
+               "toImageButtonOptions": {"format": "png", "width": DEFAULT_WIDTH, "height": DEFAULT_HEIGHT}}
+#: File name of the shared plotly.js in a folder holding several HTML outputs (cohort, multi-sample classify).
+PLOTLY_JS_NAME = "plotly.min.js"
 
 
-def write_html(fig: go.Figure, path: str | Path) -> Path:
-    """Write the figure as one self-contained offline HTML file (plotly.js embedded), atomically."""
-    p = Path(path)
-    text = figure_html(fig)
+def figure_html(fig: go.Figure, div_id: str = "genome-plot", full_html: bool = True,
+                plotly_js: str = "embed") -> str:
+    """The figure as HTML with plotly.js embedded (works offline; ``plotly_js="embed"``) or loaded from a shared
+    file beside it (``plotly_js="plotly.min.js"``); ``full_html=False`` gives a ``<div>``."""
+    include: Any = True if plotly_js == "embed" else plotly_js
+    return fig.to_html(full_html=full_html, include_plotlyjs=include, div_id=div_id, config=PLOT_CONFIG)
+
+
+def write_plotly_js(out_dir: str | Path) -> Path:
+    """Write plotly.js once into ``out_dir`` (``plotly.min.js``) for the HTML files there to share; an existing
+    copy of the same bytes is left alone. Returns its path."""
+    from plotly.offline import get_plotlyjs
+
+    p = Path(out_dir) / PLOTLY_JS_NAME
+    text = get_plotlyjs()
+    if p.is_file() and p.stat().st_size == len(text.encode("utf-8")) and p.read_text(encoding="utf-8") == text:
+        return p
     with atomic_write(p) as fh:
         fh.write(text)
     return p
+
+
+def write_html(fig: go.Figure, path: str | Path, plotly_js: str = "embed") -> Path:
+    """Write the figure as an offline HTML file (plotly.js embedded, or the shared file), atomically."""
+    p = Path(path)
+    text = figure_html(fig, plotly_js=plotly_js)
+    with atomic_write(p) as fh:
+        fh.write(text)
+    return p
+
+
+def print_pdf(html_path: str | Path, pdf_path: str | Path, browser_path: str | os.PathLike[str] | None = None,
+              timeout: float = 180.0) -> Path:
+    """Print an HTML page to PDF with headless Chromium (the page's own ``@page`` size and print stylesheet),
+    atomically. Raises :class:`BrowserNotFoundError` or :class:`StaticExportError` in one line."""
+    import subprocess
+    import tempfile
+
+    browser = find_browser(browser_path)
+    target = Path(pdf_path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="lmsgen-pdf-") as tmp:
+        out = Path(tmp) / "report.pdf"
+        cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+               "--hide-scrollbars", "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw",
+               "--virtual-time-budget=30000", f"--user-data-dir={Path(tmp) / 'profile'}",
+               "--window-size=794,1123", f"--print-to-pdf={out}", Path(html_path).resolve().as_uri()]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise StaticExportError(f"PDF export failed: {browser}: {type(exc).__name__}: "
+                                    f"{' '.join(str(exc).split())[:200]}") from None
+        if proc.returncode != 0 or not out.is_file() or out.read_bytes()[:5] != b"%PDF-":
+            detail = " ".join((proc.stderr or "").split())[-300:]
+            raise StaticExportError(f"PDF export failed: {browser} exited with {proc.returncode}"
+                                    + (f": {detail}" if detail else ""))
+        with atomic_write(target, "wb") as fh:
+            fh.write(out.read_bytes())
+    return target
 
 
 def write_figure(fig: go.Figure, path: str | Path, exporter: FigureExporter | None = None, **kwargs: Any) -> Path:

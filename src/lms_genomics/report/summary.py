@@ -1,73 +1,57 @@
-"""A short human summary of a result (the CLI prints it; the library only formats it)."""
+"""A short human summary of a result, in the order a tumour board reads it (the CLI prints it; the library only
+formats it): NON-CONTRIBUTORY on the first line when the copy-number assay (or the sample) failed QC, the
+assays with their QC verdicts, profile, ploidy/sex, key genes with biallelic status, findings worth discussing,
+arm-level events, warnings."""
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import Any
 
 from ..genome import KEY_GENES
 from ..result import SampleResult
+from . import facts
 
 
-def _missing(value: object) -> bool:
-    return value is None or bool(pd.isna(value))
-
-
-def _cn(value: object) -> str:
-    return "" if _missing(value) else f"CN {float(value):g}"
-
-
-def format_summary(result: SampleResult, genes: tuple[str, ...] = KEY_GENES) -> str:
-    """Multi-line text: profile class with A, C, GI, FGA; key gene calls with evidence; arm-level; warnings."""
-    p = result.profile
-    if p is None:
-        lines = [f"{result.sample}: copy number not assessed (no ChAS export or log2 segments)"]
-    else:
-        lines = [f"{result.sample}: {p.profile_class} profile (A={p.anomalies} anomalies on C={p.chromosomes} "
-                 f"chromosomes, GI={p.genomic_index:.1f}, FGA={p.fga:.3f})"]
-    g = result.genes.set_index("gene") if result.genes is not None else pd.DataFrame()
-    for name in genes:
-        if name not in g.index:
-            continue
-        r = g.loc[name]
-        call = str(r["call"]).replace("_", " ")
-        extra = []
-        if not _missing(r["deciding_start"]):
-            size = (float(r["deciding_end"]) - float(r["deciding_start"])) / 1e6
-            seg = f"{r['chrom']}:{int(r['deciding_start']) + 1:,}-{int(r['deciding_end']):,} ({size:.2f} Mb"
-            if not _missing(r["deciding_markers"]):
-                seg += f", {int(r['deciding_markers'])} markers"
-            extra.append(seg + ")")
-        if r["loh"] is True and r["call"] != "copy_neutral_loh":
-            extra.append("with LOH")
-        if r["partial"]:
-            extra.append(f"partial ({r['covered_fraction']:.0%} of gene)")
-        lines.append(f"  {name:<7} {call:<22} {_cn(r['copy_number']):<8} {'; '.join(extra)}".rstrip())
-    arms = result.arm_level or {}
-    parts = [f"{k} {','.join(arms[k])}" for k in ("AMP", "GAIN", "LOSS", "LOH")
-             if isinstance(arms.get(k), list) and arms[k]]
-    if arms.get("LOH") == "not_assessed":
-        parts.append("LOH not assessed")
-    if p is not None:
-        lines.append("  arm-level: " + ("; ".join(parts) if parts else "none"))
-    if isinstance(result.variants, list):
-        shown = [v for v in result.variants if v.get("reportable")]
-        lines.append(f"  variants: {len(shown)} reportable" + ("" if shown else " (none)"))
-        for v in shown:
-            lines.append(f"    {v.get('gene') or '?':<7} {v.get('hgvs_c') or ''} {v.get('hgvs_p') or ''} "
-                         f"VAF {v['vaf']:.2f} ({v.get('vaf_source')}, depth {v.get('depth')})")
+def format_summary(result: SampleResult, genes: tuple[str, ...] = KEY_GENES, doc: dict[str, Any] | None = None
+                   ) -> str:
+    """Multi-line text; ``doc``: the result's JSON document when already computed."""
+    doc = doc if doc is not None else result.to_dict()
+    bad, why = facts.non_contributory(doc)
+    p = doc.get("profile")
+    head = f"{doc.get('sample')}: "
+    if bad:
+        head += f"NON-CONTRIBUTORY ({why}); "
+    head += (facts.profile_text(doc) if isinstance(p, dict)
+             else "copy number not assessed (no ChAS export or log2 segments)")
+    lines = [head]
+    lines.append("  assays: " + "; ".join(a.text for a in facts.assays(doc)))
+    ploidy = facts.ploidy_text(doc)
+    if ploidy:
+        lines.append(f"  {ploidy}")
+    for k in facts.key_genes(doc, genes):
+        extra = f"; {', '.join(k.mutations)}" if k.mutations else ""
+        bi = f"  [{k.biallelic}]" if k.biallelic != "—" else ""
+        lines.append(f"  {k.gene:<7} {k.call_text}{extra}{bi}")
+    f = facts.findings(doc)
+    if f.amplifications:
+        lines.append("  amplified: " + ", ".join(f"{g.gene} CN {g.copy_number} ({g.band})" for g in f.amplifications))
+    if f.homozygous_deletions:
+        lines.append("  homozygous deletion: " + ", ".join(f"{g.gene} ({g.band})" for g in f.homozygous_deletions))
+    for h in f.hints:
+        lines.append(f"  hint (not a diagnosis): {h.text}")
+    if isinstance(doc.get("variants"), list):
+        lines.append("  variants: " + ("; ".join(f.variants) if f.variants else "no reportable variant"))
     else:
         lines.append("  variants: not assessed")
-    if isinstance(result.fusions, list):
-        rep = [f for f in result.fusions if f["reported"]]
-        lines.append("  fusions: " + (", ".join(f"{f['gene5']}::{f['gene3']}" + (
-            f" [{f['known_fusion_hint']}]" if f.get("known_fusion_hint") else "") for f in rep)
-            if rep else "none detected") + (f" ({len(result.fusions) - len(rep)} below reporting thresholds)"
-                                            if len(result.fusions) > len(rep) else ""))
-    else:
-        lines.append("  fusions: not assessed")
-    for gene, b in result.biallelic.items():
-        if b.get("biallelic"):
-            lines.append(f"  biallelic {gene}: " + "; ".join(b.get("evidence", [])))
-    for w in result.warnings:
+    fusions = doc.get("fusions")
+    below = (len(fusions) - len(f.fusions)) if isinstance(fusions, list) else 0
+    lines.append("  fusions: " + ("; ".join(f.fusions) if f.fusions else f.fusions_status)
+                 + (f" ({below} below reporting thresholds)" if below > 0 else ""))
+    if isinstance(p, dict):
+        lines.append(f"  arm-level: {facts.arm_level_text(doc)}")
+        iscn = p.get("iscn")
+        if isinstance(iscn, list):
+            lines.append(f"  ISCN: {len(iscn)} aberration(s) listed in the JSON (profile.iscn) and the report")
+    for w in doc.get("warnings") or []:
         lines.append(f"  warning: {w}")
     return "\n".join(lines)

@@ -1,4 +1,5 @@
-"""Atomic writers for the per-sample outputs (``<sample>.json``, ``<sample>.genes.tsv``)."""
+"""Atomic writers for the per-sample outputs (``<sample>.json``, ``<sample>.genes.tsv``,
+``<sample>.variants.tsv``)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,12 @@ GENE_TSV_COLUMNS = ["gene", "chrom", "start", "end", "call", "copy_number", "min
                     "max_copy_number", "loh", "loh_fraction", "partial", "covered_fraction",
                     "deciding_segment_id", "deciding_start", "deciding_end", "deciding_markers",
                     "deciding_source_line", "deciding_in_profile"]
+#: Decimals of the float columns of genes.tsv (full precision stays in the JSON).
+GENE_TSV_DECIMALS = {"copy_number": 2, "min_copy_number": 2, "max_copy_number": 2, "loh_fraction": 3,
+                     "covered_fraction": 3}
+VARIANT_TSV_COLUMNS = ["gene", "chrom", "pos", "ref", "alt", "hgvs_c", "hgvs_p", "transcript", "consequence", "exon",
+                       "classification", "effect", "vaf", "vaf_source", "depth", "alt_reads", "genotype", "filter",
+                       "pop_af", "polymorphism", "damaging", "reportable", "exclusion_reasons", "source_line"]
 
 
 def safe_file_stem(sample: str) -> str:
@@ -63,25 +70,40 @@ def result_json(result: SampleResult, indent: int | None = 2, doc: dict[str, Any
 def genes_tsv(result: SampleResult) -> str:
     """The gene table as TSV text (one row per gene; empty cells for missing values)."""
     df = result.genes
-    columns = [[_tsv_cell(v) for v in df[c].tolist()] if c in df.columns else [""] * len(df)
-               for c in GENE_TSV_COLUMNS]
+    columns = [[_tsv_cell(v, GENE_TSV_DECIMALS.get(c)) for v in df[c].tolist()] if c in df.columns
+               else [""] * len(df) for c in GENE_TSV_COLUMNS]
     sample = _tsv_cell(result.sample)
     lines = ["\t".join(["sample", *GENE_TSV_COLUMNS])]
     lines += ["\t".join((sample, *row)) for row in zip(*columns, strict=True)]
     return "\n".join(lines) + "\n"
 
 
-def _tsv_cell(value: Any) -> str:
+def _tsv_cell(value: Any, decimals: int | None = None) -> str:
     value = _clean(value)
     if value is None:
         return ""
+    if isinstance(value, float) and decimals is not None:
+        return f"{round(value, decimals):g}"
+    if isinstance(value, (list, tuple)):
+        return "; ".join(" ".join(str(v).split()) for v in value)
     return " ".join(str(value).split()) if isinstance(value, str) else str(value)
+
+
+def variants_tsv(result: SampleResult) -> str:
+    """The variant records as TSV text (one row per allele, reportable or not, with the reasons)."""
+    variants = result.variants if isinstance(result.variants, list) else []
+    sample = _tsv_cell(result.sample)
+    lines = ["\t".join(["sample", *VARIANT_TSV_COLUMNS])]
+    for v in variants:
+        lines.append("\t".join([sample, *(_tsv_cell(v.get(c), 4 if c in ("vaf", "pop_af") else None)
+                                          for c in VARIANT_TSV_COLUMNS)]))
+    return "\n".join(lines) + "\n"
 
 
 def write_outputs(result: SampleResult, out_dir: str | Path, write_json: bool = True,
                   doc: dict[str, Any] | None = None, indent: int | None = 2) -> list[Path]:
-    """Write ``<sample>.json`` (unless ``write_json`` is False) and ``<sample>.genes.tsv`` (when copy number
-    was assessed); returns the paths.
+    """Write ``<sample>.json`` (unless ``write_json`` is False), ``<sample>.genes.tsv`` (when copy number was
+    assessed) and ``<sample>.variants.tsv`` (when a VCF was read); returns the paths.
 
     Each file is complete or absent: the text is rendered first, then written atomically. ``indent=None``
     writes compact JSON (C encoder, several times faster: what ``lmsgen cohort`` uses).
@@ -93,6 +115,8 @@ def write_outputs(result: SampleResult, out_dir: str | Path, write_json: bool = 
         rendered.append((out / f"{stem}.json", result_json(result, indent=indent, doc=doc) + "\n"))
     if result.genes is not None:
         rendered.append((out / f"{stem}.genes.tsv", genes_tsv(result)))
+    if isinstance(result.variants, list):
+        rendered.append((out / f"{stem}.variants.tsv", variants_tsv(result)))
     written = []
     for path, text in rendered:
         with atomic_write(path) as fh:

@@ -1,0 +1,423 @@
+"""What a tumour board reads first, extracted once from a result's JSON document for every reader-facing output
+(the HTML report, the terminal summary, the cohort page): assays and their QC, the non-contributory verdict,
+profile, ploidy/sex, key genes with biallelic status, findings worth discussing, and the wording and rounding
+readers see (copy number to 0.1, FGA in %, GI to 0.1; no internal keys). Full precision stays in the JSON.
+
+Keys added by later schema revisions (``qc.copy_number``, ``profile.ploidy``, ``biallelic.<G>.status``,
+``variants[].classification``, ``fusions == "not_assessable"``, …) are used when present and skipped otherwise.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..genome import KEY_GENES
+from .hints import HintRule, differential_hints
+from .iscn import band_at
+
+CALL_TEXT = {"homozygous_deletion": "homozygous deletion", "heterozygous_deletion": "heterozygous deletion",
+             "copy_neutral_loh": "copy-neutral LOH", "gain": "gain", "amplification": "amplification",
+             "neutral": "no change", "no_data": "no data", "not_assessed": "not assessed"}
+SHORT_CALL_TEXT = {"homozygous_deletion": "hom. deletion", "heterozygous_deletion": "het. deletion",
+                   "copy_neutral_loh": "cn-LOH", "gain": "gain", "amplification": "amplification",
+                   "neutral": "no change", "no_data": "no data"}
+VERDICT_TEXT = {"pass": "pass", "fail": "FAIL", "not_assessed": "not assessed", "not_assessable": "not assessable"}
+BIALLELIC_TEXT = {"confirmed": "biallelic (confirmed)", "probable": "biallelic (probable)",
+                  "not_biallelic": "not biallelic", "not_assessable": "cannot be judged"}
+INPUT_TEXT = {"chas_segments": "OncoScan ChAS segment export", "log2_seg": "log2-ratio segments (.seg)",
+              "seg": "log2-ratio segments (.seg)", "cnvkit_cns": "CNVkit segments (.cns)",
+              "vcf": "Ion Torrent VCF", "probes": "ChAS probe-level export", "archer_full_results":
+              "Archer full_results", "archer_json": "Archer isoform JSON", "archer_table": "Archer fusion table",
+              "archer_vcf": "Archer fusion VCF", "fusion_vcf": "Archer fusion VCF"}
+COPY_NUMBER_FORMATS = ("chas_segments", "log2_seg", "seg", "cnvkit_cns")
+LOG2_FORMATS = ("log2_seg", "seg", "cnvkit_cns")
+
+
+# --- numbers as readers see them --------------------------------------------------------------------------------
+
+def _num(value: Any) -> float | None:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(v) else v
+
+
+def fmt_cn(value: Any) -> str:
+    """Copy number to 0.1 (``8``, ``1.3``, ``1.0`` for 0.95: an integer is printed bare only when it is one, so a
+    homozygous deletion at CN 0.95 never reads "CN 1"); ``—`` when missing."""
+    v = _num(value)
+    if v is None:
+        return "—"
+    return f"{round(v):.0f}" if abs(v - round(v)) < 0.005 else f"{v:.1f}"
+
+
+def fmt_pct(value: Any, digits: int = 0) -> str:
+    """A fraction as a percentage (``0.234`` → ``23 %``)."""
+    v = _num(value)
+    return "—" if v is None else f"{100 * v:.{digits}f} %"
+
+
+def fmt_vaf(value: Any) -> str:
+    """VAF in % (one decimal below 10 %: the floor is 2 %)."""
+    v = _num(value)
+    if v is None:
+        return "—"
+    return f"{100 * v:.1f} %" if v < 0.1 else f"{100 * v:.0f} %"
+
+
+def fmt_gi(value: Any) -> str:
+    v = _num(value)
+    return "—" if v is None else f"{v:.1f}"
+
+
+_INTERNAL_WORDS = {"copy_number": "copy number", "not_assessed": "not assessed", "not_assessable": "not assessable",
+                   "copy_neutral_loh": "copy-neutral LOH", "homozygous_deletion": "homozygous deletion",
+                   "heterozygous_deletion": "heterozygous deletion", "no_data": "no data",
+                   "not_biallelic": "not biallelic"}
+
+
+def wordify(text: str) -> str:
+    """Internal keys inside a sentence written for readers replaced by words."""
+    for key, words in _INTERNAL_WORDS.items():
+        text = text.replace(key, words)
+    return text
+
+
+def readable(value: Any) -> str:
+    """An internal key (``not_assessed``, ``copy_neutral_loh``) as words."""
+    if value is None:
+        return "—"
+    text = str(value)
+    if text in CALL_TEXT:
+        return CALL_TEXT[text]
+    if text in BIALLELIC_TEXT:
+        return BIALLELIC_TEXT[text]
+    return text.replace("_", " ") if " " not in text else text
+
+
+# --- assays and QC ----------------------------------------------------------------------------------------------
+
+@dataclass
+class Assay:
+    """One assay of the sample: whether it was read, from what, and its QC verdict."""
+
+    name: str  # "copy number", "variants", "fusions"
+    read: bool
+    source: str  # what was read, or why it was not
+    verdict: str  # pass / fail / not_assessed / not_assessable
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        if not self.read:
+            return f"{self.name}: {self.source}"
+        reasons = f" ({'; '.join(self.reasons)})" if self.reasons else ""
+        return f"{self.name}: {self.source}, QC {VERDICT_TEXT.get(self.verdict, readable(self.verdict))}{reasons}"
+
+
+def _inputs(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    return [i for i in (doc.get("provenance") or {}).get("inputs") or [] if isinstance(i, dict)]
+
+
+def input_formats(doc: dict[str, Any]) -> list[str]:
+    return [str(i.get("format")) for i in _inputs(doc)]
+
+
+def _legacy_verdict(qc: dict[str, Any], checks: tuple[str, ...]) -> str:
+    states = [str((qc.get("checks") or {}).get(c, "not_assessed")) for c in checks]
+    if "fail" in states:
+        return "fail"
+    return "pass" if "pass" in states else "not_assessed"
+
+
+def _legacy_reasons(qc: dict[str, Any], words: tuple[str, ...]) -> list[str]:
+    return [str(r) for r in qc.get("reasons") or [] if any(w in str(r) for w in words)]
+
+
+def assays(doc: dict[str, Any]) -> list[Assay]:
+    """Copy number, variants and fusions: read or not, and their QC verdicts (per-assay ``qc`` blocks when the
+    result has them, else derived from ``qc.checks``)."""
+    qc = doc.get("qc") or {}
+    fmts = input_formats(doc)
+    out = []
+    cn_fmt = next((f for f in fmts if f in COPY_NUMBER_FORMATS), None)
+    block = qc.get("copy_number") if isinstance(qc.get("copy_number"), dict) else None
+    if cn_fmt is None and not isinstance(doc.get("segments"), list):
+        out.append(Assay("copy number", False, "not assessed (no ChAS export or log2 segments)", "not_assessed"))
+    else:
+        src = INPUT_TEXT.get(cn_fmt or "", "copy-number segments")
+        if "probes" in fmts:
+            src += " + probe-level data"
+        if block:
+            out.append(Assay("copy number", True, src, str(block.get("verdict", "not_assessed")),
+                             [wordify(str(r)) for r in block.get("reasons") or []]))
+        else:
+            out.append(Assay("copy number", True, src, _legacy_verdict(qc, ("mapd", "segmentation")),
+                             _legacy_reasons(qc, ("MAPD", "segments"))))
+    block = qc.get("variants") if isinstance(qc.get("variants"), dict) else None
+    if not isinstance(doc.get("variants"), list):
+        out.append(Assay("variants", False, "not assessed (no Ion Torrent VCF)", "not_assessed"))
+    elif block:
+        out.append(Assay("variants", True, INPUT_TEXT["vcf"], str(block.get("verdict", "not_assessed")),
+                         [str(r) for r in block.get("reasons") or []]))
+    else:
+        out.append(Assay("variants", True, INPUT_TEXT["vcf"], _legacy_verdict(qc, ("sequencing_depth",)),
+                         _legacy_reasons(qc, ("sequencing depth",))))
+    fusions = doc.get("fusions")
+    block = qc.get("fusions") if isinstance(qc.get("fusions"), dict) else None
+    fus_fmt = next((f for f in fmts if f.startswith("archer") or f == "fusion_vcf"), None)
+    src = INPUT_TEXT.get(fus_fmt or "", "Archer FusionPlex output")
+    if fusions == "not_assessable":
+        reasons = [str(r) for r in (block or {}).get("reasons") or []] or ["Archer RNA QC failed"]
+        out.append(Assay("fusions", True, src, "not_assessable", reasons))
+    elif not isinstance(fusions, list):
+        out.append(Assay("fusions", False, "not assessed (no Archer output)", "not_assessed"))
+    elif block:
+        out.append(Assay("fusions", True, src, str(block.get("verdict", "not_assessed")),
+                         [str(r) for r in block.get("reasons") or []]))
+    else:
+        out.append(Assay("fusions", True, src, "not_assessed"))
+    return out
+
+
+def non_contributory(doc: dict[str, Any]) -> tuple[bool, str]:
+    """(True, why) when the copy-number assay or the whole sample failed QC: the sample is non-contributory."""
+    qc = doc.get("qc") or {}
+    cn = next((a for a in assays(doc) if a.name == "copy number"), None)
+    if cn is not None and cn.read and cn.verdict == "fail":
+        return True, "copy-number QC failed" + (f": {'; '.join(cn.reasons)}" if cn.reasons else "")
+    if qc.get("verdict") == "fail":
+        reasons = "; ".join(str(r) for r in qc.get("reasons") or [])
+        return True, "sample QC failed" + (f": {reasons}" if reasons else "")
+    return False, ""
+
+
+# --- profile, ploidy, sex ---------------------------------------------------------------------------------------
+
+def profile_text(doc: dict[str, Any]) -> str:
+    """``complex profile — A = 14 anomalies on C = 10 chromosomes, GI = 19.6 (GI > 10), FGA 23 %``."""
+    p = doc.get("profile")
+    if not isinstance(p, dict):
+        return "copy number not assessed"
+    a = p.get("anomalies")
+    text = (f"{p.get('class')} profile — A = {a} {'anomaly' if a == 1 else 'anomalies'} on C = {p.get('chromosomes')} "
+            f"{'chromosome' if p.get('chromosomes') == 1 else 'chromosomes'}, GI = {fmt_gi(p.get('genomic_index'))}")
+    if p.get("gi_class"):
+        text += f" ({p['gi_class']})"
+    fga = _num(p.get("fga")) or 0.0
+    text += f", FGA {fmt_pct(fga, 1 if 0 < fga < 0.01 else 0)}"
+    counts = p.get("anomaly_counts")
+    if isinstance(counts, dict):
+        parts = [f"{k.replace('_', '-')} {counts[k]}" for k in ("whole_chromosome", "arm", "sub_arm") if k in counts]
+        if parts:
+            text += f" (of which {', '.join(parts)})"
+    return text
+
+
+def sex_of(doc: dict[str, Any]) -> tuple[str, str]:
+    """(sex, where it came from); the provenance holds a plain string or ``{"value", "source"}``."""
+    sex = (doc.get("provenance") or {}).get("sex")
+    if isinstance(sex, dict):
+        return str(sex.get("value") or "unknown"), str(sex.get("source") or "")
+    return str(sex or "unknown"), ""
+
+
+def ploidy_text(doc: dict[str, Any]) -> str:
+    """``ploidy 3.1 (ASCAT), whole-genome doubling; sex female (sample sheet)``, only what is known."""
+    parts = []
+    p = doc.get("profile")
+    ploidy = p.get("ploidy") if isinstance(p, dict) else None
+    if isinstance(ploidy, dict) and _num(ploidy.get("value")) is not None:
+        text = f"ploidy {float(ploidy['value']):.1f}"
+        if ploidy.get("source"):
+            text += f" ({ploidy['source']})"
+        if ploidy.get("wgd") is True:
+            text += ", whole-genome doubling"
+        elif ploidy.get("wgd") is False:
+            text += ", no whole-genome doubling"
+        parts.append(text)
+    sex, source = sex_of(doc)
+    if sex in ("female", "male"):
+        parts.append(f"sex {sex}" + (f" ({source})" if source else ""))
+    return "; ".join(parts)
+
+
+# --- key genes and findings -------------------------------------------------------------------------------------
+
+def gene_call_text(g: dict[str, Any], short: bool = False) -> str:
+    """``amplification (CN 8)``, ``heterozygous deletion (CN 1), LOH``, with partial coverage and flags."""
+    call = str(g.get("call"))
+    text = (SHORT_CALL_TEXT if short else CALL_TEXT).get(call, readable(call))
+    if call not in ("no_data", "not_assessed") and _num(g.get("copy_number")) is not None:
+        text += f" (CN {fmt_cn(g.get('copy_number'))})"
+    if g.get("loh") is True and call != "copy_neutral_loh":
+        text += ", LOH"
+    if g.get("partial"):
+        text += f", partial ({fmt_pct(g.get('covered_fraction'))} covered)"
+    if g.get("focal") is True:
+        text += ", focal"
+    if g.get("subclonal_or_mixed") is True:
+        text += ", subclonal or mixed"
+    return text
+
+
+def reportable_variants(doc: dict[str, Any], gene: str | None = None) -> list[dict[str, Any]]:
+    variants = doc.get("variants")
+    if not isinstance(variants, list):
+        return []
+    out = [v for v in variants if v.get("reportable") and (gene is None or v.get("gene") == gene)]
+    return sorted(out, key=lambda v: -(_num(v.get("vaf")) or 0))
+
+
+def variant_text(v: dict[str, Any], with_gene: bool = True) -> str:
+    """``TP53 c.736A>G p.Met246Val, VAF 38 % (depth 2,000), damaging``."""
+    change = " ".join(x for x in (v.get("hgvs_c"), v.get("hgvs_p")) if x) or \
+        f"{v.get('chrom')}:{v.get('pos')} {v.get('ref')}>{v.get('alt')}"
+    depth = _num(v.get("depth"))
+    text = (f"{v.get('gene') or '?'} " if with_gene else "") + change + f", VAF {fmt_vaf(v.get('vaf'))}"
+    if depth is not None:
+        text += f" (depth {depth:,.0f})"
+    if v.get("classification"):
+        text += f", {readable(v['classification'])}"
+    elif v.get("damaging"):
+        text += ", damaging"
+    if v.get("consequence"):
+        text += f", {readable(v['consequence'])}"
+    return text
+
+
+def biallelic_text(b: dict[str, Any] | None) -> str:
+    """``biallelic (confirmed): homozygous deletion`` / ``not biallelic`` / ``cannot be judged: …``."""
+    if not isinstance(b, dict):
+        return "—"
+    status = b.get("status")
+    if status:
+        text = BIALLELIC_TEXT.get(str(status), readable(status))
+    else:
+        value = b.get("biallelic")
+        text = "biallelic" if value is True else ("not biallelic" if value is False else "cannot be judged")
+    why = b.get("reason") or b.get("basis")
+    if why:
+        why = {"copy_number": "homozygous deletion"}.get(str(why), wordify(readable(why)))
+        text += f": {why}"
+    return text
+
+
+def is_biallelic(b: dict[str, Any] | None) -> bool:
+    if not isinstance(b, dict):
+        return False
+    if b.get("status"):
+        return b["status"] in ("confirmed", "probable")
+    return b.get("biallelic") is True
+
+
+@dataclass
+class KeyGene:
+    gene: str
+    call: str
+    call_text: str
+    mutations: list[str]
+    biallelic: str
+    biallelic_yes: bool
+    role: str | None = None
+
+
+def key_genes(doc: dict[str, Any], genes: tuple[str, ...] = KEY_GENES) -> list[KeyGene]:
+    """RB1, TP53, MYOCD, PTEN, CDKN2A: call, mutations, biallelic status (in that order)."""
+    gmap = doc.get("genes") if isinstance(doc.get("genes"), dict) else {}
+    bmap = doc.get("biallelic") if isinstance(doc.get("biallelic"), dict) else {}
+    out = []
+    for name in genes:
+        g = gmap.get(name)
+        muts = [variant_text(v, with_gene=False) for v in reportable_variants(doc, name)]
+        if g is None and not muts and name not in bmap:
+            continue
+        call = str(g.get("call")) if g else "not_assessed"
+        out.append(KeyGene(name, call, gene_call_text(g) if g else "copy number not assessed", muts,
+                           biallelic_text(bmap.get(name)) if name in bmap else "—", is_biallelic(bmap.get(name)),
+                           (g or {}).get("role")))
+    return out
+
+
+@dataclass
+class GeneFinding:
+    gene: str
+    band: str
+    copy_number: str
+    text: str
+
+
+@dataclass
+class Findings:
+    """Findings worth discussing: high-level amplifications and homozygous deletions of any gene, the hints
+    they raise, reportable variants and fusions."""
+
+    amplifications: list[GeneFinding]
+    homozygous_deletions: list[GeneFinding]
+    hints: list[HintRule]
+    variants: list[str]
+    fusions: list[str]
+    fusions_status: str  # "listed", "none detected", "not assessed", "not assessable"
+
+
+def _gene_findings(gmap: dict[str, Any], call: str) -> list[GeneFinding]:
+    out = []
+    for name, g in gmap.items():
+        if g.get("call") != call:
+            continue
+        band = ""
+        if g.get("chrom") and g.get("start") is not None and g.get("end") is not None:
+            mid = (int(g["start"]) + int(g["end"])) // 2
+            band = str(g["chrom"]).removeprefix("chr") + band_at(str(g["chrom"]), mid)
+        out.append(GeneFinding(name, band, fmt_cn(g.get("copy_number")), gene_call_text(g)))
+    key = {"amplification": lambda f: -(_num(f.copy_number) or 0), "homozygous_deletion": lambda f: 0}[call]
+    return sorted(out, key=lambda f: (key(f), f.band, f.gene))
+
+
+def fusion_lines(doc: dict[str, Any]) -> tuple[list[str], str]:
+    fusions = doc.get("fusions")
+    if fusions == "not_assessable":
+        return [], "not assessable (Archer RNA QC failed)"
+    if not isinstance(fusions, list):
+        return [], "not assessed"
+    rep = [f for f in fusions if f.get("reported")]
+    lines = []
+    for f in rep:
+        name = f.get("fusion") or f"{f.get('gene5')}::{f.get('gene3')}"
+        extra = []
+        if _num(f.get("unique_start_sites")) is not None:
+            extra.append(f"{int(f['unique_start_sites'])} unique start sites")
+        if _num(f.get("reads")) is not None:
+            extra.append(f"{int(f['reads'])} reads")
+        text = name + (f" ({', '.join(extra)})" if extra else "")
+        if f.get("known_fusion_hint"):
+            text += f" — {f['known_fusion_hint']}"
+        lines.append(text)
+    return lines, ("listed" if lines else "none detected")
+
+
+def findings(doc: dict[str, Any]) -> Findings:
+    gmap = doc.get("genes") if isinstance(doc.get("genes"), dict) else {}
+    amps = _gene_findings(gmap, "amplification")
+    homdels = _gene_findings(gmap, "homozygous_deletion")
+    hints = differential_hints({n: str(g.get("call")) for n, g in gmap.items()})
+    fus, status = fusion_lines(doc)
+    return Findings(amps, homdels, hints, [variant_text(v) for v in reportable_variants(doc)], fus, status)
+
+
+def arm_level_text(doc: dict[str, Any]) -> str:
+    """``gain 1q, 8q; loss 13q, 16q; LOH 6p`` (or ``none``); ``LOH not assessed`` when it was not."""
+    p = doc.get("profile")
+    arms = p.get("arm_level") if isinstance(p, dict) else None
+    if not isinstance(arms, dict):
+        return "not assessed"
+    words = {"AMP": "amplification", "GAIN": "gain", "LOSS": "loss", "LOH": "copy-neutral LOH"}
+    parts = [f"{words[k]} {', '.join(arms[k])}" for k in ("AMP", "GAIN", "LOSS", "LOH")
+             if isinstance(arms.get(k), list) and arms[k]]
+    text = "; ".join(parts) if parts else "none"
+    if arms.get("LOH") == "not_assessed":
+        text += " (LOH not assessed)"
+    return text
