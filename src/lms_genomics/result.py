@@ -72,6 +72,7 @@ class SampleResult:
     variants: Any = "not_assessed"
     fusions: Any = "not_assessed"
     warnings: list[str] = field(default_factory=list)
+    sequenced_territory: Any = "not_assessed"  # gene -> covered fraction of the coding sequence (panel BED)
 
     @property
     def profile_class(self) -> str:
@@ -179,7 +180,8 @@ class SampleResult:
         return cls(sample=doc["sample"], profile=profile, genes=genes, evidence=evidence, segments=segments,
                    arm_level=arm_level, provenance=doc.get("provenance", {}), qc=doc.get("qc", {}),
                    biallelic=doc.get("biallelic", {}), variants=doc.get("variants", "not_assessed"),
-                   fusions=doc.get("fusions", "not_assessed"), warnings=list(doc.get("warnings", [])))
+                   fusions=doc.get("fusions", "not_assessed"), warnings=list(doc.get("warnings", [])),
+                   sequenced_territory=doc.get("sequenced_territory", "not_assessed"))
 
     def to_dict(self) -> dict[str, Any]:
         """The full result as plain JSON-ready data (schema ``lmsgen.sample/1``)."""
@@ -202,6 +204,7 @@ class SampleResult:
             "variants": self.variants,
             "fusions": self.fusions,
             "biallelic": self.biallelic,
+            "sequenced_territory": self.sequenced_territory,
             "qc": self.qc,
             "warnings": list(self.warnings),
         }
