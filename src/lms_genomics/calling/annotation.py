@@ -553,8 +553,9 @@ def annotate_allele(ts: TranscriptSet, chrom: str, pos: int, ref: str, alt: str,
         if (tr.accession, num) in KNOWN_MRNA_GENOME_DIFFERENCES:
             ann.notes.append(f"the RefSeq mRNA carries {rb} at c.{cp} where GRCh37 has {r}: REF taken from the VCF")
         else:
-            ann.notes.append(f"VCF REF {r} differs from the reference ({rb}) at c.{cp}: REF taken from the VCF "
-                             "(check the reference build)")
+            plus = (lambda b: b) if tr.plus else (lambda b: b.translate(_COMPLEMENT))
+            ann.notes.append(f"VCF REF {plus(r)} differs from the reference ({plus(rb)}, plus strand) at "
+                             f"{tr.chrom}:{ctx.g(u) + 1} (c.{cp}): REF taken from the VCF (check the reference build)")
     kind = "sub" if ref and alt else ("del" if ref else "ins")
     if kind in ("del", "ins"):
         a0 = a

@@ -81,6 +81,8 @@ def describe_variant(v: pd.Series) -> str:
             text += f" ({src})"
     if v.get("annotation_source") and str(v.get("annotation_source")).startswith("lmsgen"):
         text += f" [{v['annotation_source']}]"
+    if v.get("ffpe_artefact") is True:
+        text += " [C:G>T:A at low VAF: possible FFPE artefact, confirm]"
     return text
 
 

@@ -85,11 +85,12 @@ class Polymorphism:
     frequency_source: str
 
     def describe_source(self) -> str:
-        """``rs1042522 (gnomAD exomes ALT 0.7163; ClinVar ...)`` or with 'frequency not verified'."""
+        """``known polymorphism rs1042522 (lmsgen table; gnomAD exomes ALT frequency 0.7163)``; the full source of
+        the figure is the table's ``frequency_source`` column."""
         if self.population_af is not None:
-            return f"lmsgen polymorphism table: {self.rsid}, {self.frequency_population} {self.population_af:g} " \
-                   f"({self.frequency_source})"
-        return f"lmsgen polymorphism table: {self.rsid} (population frequency {self.frequency_source})"
+            pop = self.frequency_population.split(" (")[0]
+            return f"known polymorphism {self.rsid} (lmsgen table; {pop} ALT frequency {self.population_af:g})"
+        return f"known polymorphism {self.rsid} (lmsgen table; population frequency not verified from a stored source)"
 
 
 @dataclass
