@@ -9,8 +9,9 @@ import shutil
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES, shared_path, write_chas
+from conftest import FIXTURES, shared_path
 from lms_genomics.cli.main import main
+from test_sample_integration import folder
 from test_variants import table, variant
 
 from lms_genomics import classify
@@ -26,18 +27,6 @@ LOSS_13Q = ("13", 40_000_000, 60_000_000, "Loss", 1)
 
 def calls(*rows: tuple) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["gene", "chrom", "start", "call", "copy_number", "loh"])
-
-
-def folder(tmp_path, *files, chas_rows=None, name="S1", sheet: str | None = None):
-    d = tmp_path / name
-    d.mkdir()
-    for f in files:
-        shutil.copy(f, d / f.name)
-    if chas_rows is not None:
-        write_chas(d / "segments.txt", chas_rows, sample=name)
-    if sheet is not None:
-        (d / "sample.tsv").write_text(sheet)
-    return d
 
 
 # ------------------------------------------------------------------------------------------ the rule
@@ -130,8 +119,8 @@ def test_rb1_hetdel_without_rb1_calls_and_a_partial_panel_is_not_fully_sequenced
 
 
 def test_panel_bed_from_the_sample_sheet(tmp_path):
-    sheet = "sample\tpurity\tpanel_bed\nS1\t40\tpanel.bed\n"
-    d = folder(tmp_path, VAR / "raw_tvc_m246v_r251x.vcf", chas_rows=[CNLOH_17P, LOSS_13Q], sheet=sheet)
+    d = folder(tmp_path, VAR / "raw_tvc_m246v_r251x.vcf", chas_rows=[CNLOH_17P, LOSS_13Q])
+    (d / "sample.tsv").write_text("sample\tpurity\tpanel_bed\nS1\t40\tpanel.bed\n")
     shutil.copy(VAR / "panel_tp53_rb1_full.bed", d / "panel.bed")
     r = classify(d)
     assert r.sequenced_territory["RB1"] == 1.0

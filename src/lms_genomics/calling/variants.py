@@ -134,11 +134,8 @@ def _fmt(x: float | None) -> str:
 
 
 def _num(x: Any) -> float | None:
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(v) else v
+    v = pd.to_numeric(x, errors="coerce") if x is not None else None
+    return None if v is None or pd.isna(v) else float(v)
 
 
 def _text(x: Any) -> str | None:
