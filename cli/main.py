@@ -116,15 +116,28 @@ def calling_options(func):
                      help="Drop segments beyond hg19 chromosome ends instead of stopping (data on another build)."),
         click.option("--threshold", "-t", "threshold_pairs", multiple=True, metavar="NAME=VALUE",
                      help="Override a threshold, e.g. -t amp_min_cn=6 -t min_anomaly_size=500000 (repeatable)."),
+        click.option("--panel-bed", "panel_bed", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="The sequencing panel's designed BED (sequenced territory; default: the sample sheet's "
+                          "panel_bed column). Without it 'no mutation' is not assessable."),
+        click.option("--ffpe", is_flag=True,
+                     help="FFPE tissue: at least 10 alt reads per reportable variant instead of 5."),
+        click.option("--transcripts", "transcripts_dir", type=click.Path(file_okay=False, path_type=Path),
+                     default=None, help="Transcript-model folder for lmsgen's own HGVS annotation (default: bundled "
+                                        "hg19 RefSeq models)."),
     ]
     for opt in reversed(opts):
         func = opt(func)
     return func
 
 
-def _classify_options(genes_bed, arms_bed, sex, purity, ploidy, sample_sheet, allow_other_build, threshold_pairs):
-    return {"thresholds": _parse_thresholds(threshold_pairs), "genes": genes_bed, "arms": arms_bed, "sex": sex,
-            "purity": purity, "ploidy": ploidy, "sample_sheet": sample_sheet, "check_build": not allow_other_build}
+def _classify_options(genes_bed, arms_bed, sex, purity, ploidy, sample_sheet, allow_other_build, threshold_pairs,
+                      panel_bed=None, ffpe=False, transcripts_dir=None):
+    thresholds = _parse_thresholds(threshold_pairs)
+    if ffpe:
+        thresholds = thresholds.with_overrides(variant_ffpe=True)
+    return {"thresholds": thresholds, "genes": genes_bed, "arms": arms_bed, "sex": sex, "purity": purity,
+            "ploidy": ploidy, "sample_sheet": sample_sheet, "check_build": not allow_other_build,
+            "panel_bed": panel_bed, "transcripts": transcripts_dir}
 
 
 class _Null:
@@ -177,7 +190,8 @@ def _plotly_js(results, out_dir: Path, formats: tuple[str, ...], report_formats:
 def classify(sample_dir: Path, out_dir: Path | None, json_to: str | None, sample_name: str | None,
              plot_formats: str | None, report: bool, report_formats: str, genes_bed: Path | None, arms_bed: Path | None,
              sex: str | None, purity: float | None, ploidy: float | None, sample_sheet: Path | None,
-             allow_other_build: bool, threshold_pairs: tuple[str, ...], quiet: bool) -> None:
+             allow_other_build: bool, threshold_pairs: tuple[str, ...], panel_bed: Path | None, ffpe: bool,
+             transcripts_dir: Path | None, quiet: bool) -> None:
     """Call genes and classify the genomic profile of the sample in SAMPLE_DIR.
 
     \b
@@ -206,7 +220,7 @@ def classify(sample_dir: Path, out_dir: Path | None, json_to: str | None, sample
         from lms_genomics.sample import classify_all
 
         options = _classify_options(genes_bed, arms_bed, sex, purity, ploidy, sample_sheet, allow_other_build,
-                                    threshold_pairs)
+                                    threshold_pairs, panel_bed, ffpe, transcripts_dir)
         formats = parse_formats(plot_formats)
         rformats = parse_formats(report_formats, REPORT_FORMATS, "report") if report and out_dir is not None else ()
         results = classify_all(sample_dir, samples=[sample_name] if sample_name else None, **options)
@@ -246,7 +260,8 @@ def classify(sample_dir: Path, out_dir: Path | None, json_to: str | None, sample
 @click.option("--quiet", "-q", is_flag=True, help="No progress, only the summary and errors.")
 def cohort(cohort_path: Path, out_dir: Path, jobs: int, resume: bool, scheduler: str | None, genes_bed: Path | None,
            arms_bed: Path | None, sex: str | None, purity: float | None, ploidy: float | None,
-           sample_sheet: Path | None, allow_other_build: bool, threshold_pairs: tuple[str, ...], quiet: bool) -> None:
+           sample_sheet: Path | None, allow_other_build: bool, threshold_pairs: tuple[str, ...], panel_bed: Path | None,
+           ffpe: bool, transcripts_dir: Path | None, quiet: bool) -> None:
     """Classify every sample below COHORT_PATH and summarise the cohort.
 
     \b
@@ -265,7 +280,7 @@ def cohort(cohort_path: Path, out_dir: Path, jobs: int, resume: bool, scheduler:
         from lms_genomics.report.cohort_report import CohortSummary, format_counts
 
         options = _classify_options(genes_bed, arms_bed, sex, purity, ploidy, sample_sheet, allow_other_build,
-                                    threshold_pairs)
+                                    threshold_pairs, panel_bed, ffpe, transcripts_dir)
         units = discover(cohort_path, out_dir=out_dir, jobs=jobs)
         if not units:
             from lms_genomics.errors import NoInputError
@@ -310,7 +325,8 @@ def cohort(cohort_path: Path, out_dir: Path, jobs: int, resume: bool, scheduler:
 @calling_options
 def plot(source: Path, out_dir: Path, plot_formats: str, chromosome: str | None, report: bool, report_formats: str,
          genes_bed: Path | None, arms_bed: Path | None, sex: str | None, purity: float | None, ploidy: float | None,
-         sample_sheet: Path | None, allow_other_build: bool, threshold_pairs: tuple[str, ...]) -> None:
+         sample_sheet: Path | None, allow_other_build: bool, threshold_pairs: tuple[str, ...], panel_bed: Path | None,
+         ffpe: bool, transcripts_dir: Path | None) -> None:
     """Draw the genome-profile figure of an existing result (<sample>.json) or of a sample.
 
     \b
@@ -330,7 +346,7 @@ def plot(source: Path, out_dir: Path, plot_formats: str, chromosome: str | None,
         formats = parse_formats(plot_formats)
         rformats = parse_formats(report_formats, REPORT_FORMATS, "report") if report else ()
         results = _results_of(source, genes_bed, arms_bed, sex, purity, ploidy, sample_sheet, allow_other_build,
-                              threshold_pairs)
+                              threshold_pairs, panel_bed, ffpe, transcripts_dir)
         written = []
         with _exporter(formats, rformats) as exporter:
             for r in results:
@@ -373,7 +389,8 @@ def _results_of(source: Path, *calling):
 @calling_options
 def report(source: Path, out_dir: Path, report_formats: str, genes_bed: Path | None, arms_bed: Path | None,
            sex: str | None, purity: float | None, ploidy: float | None, sample_sheet: Path | None,
-           allow_other_build: bool, threshold_pairs: tuple[str, ...]) -> None:
+           allow_other_build: bool, threshold_pairs: tuple[str, ...], panel_bed: Path | None, ffpe: bool,
+           transcripts_dir: Path | None) -> None:
     """Write the tumour-board report of an existing result (<sample>.json) or of a sample.
 
     \b
@@ -386,7 +403,7 @@ def report(source: Path, out_dir: Path, report_formats: str, genes_bed: Path | N
 
         rformats = parse_formats(report_formats, REPORT_FORMATS, "report")
         results = _results_of(source, genes_bed, arms_bed, sex, purity, ploidy, sample_sheet, allow_other_build,
-                              threshold_pairs)
+                              threshold_pairs, panel_bed, ffpe, transcripts_dir)
         written = []
         with _exporter((), rformats) as exporter:
             plotly_js = _plotly_js(results, out_dir, (), rformats)

@@ -16,7 +16,7 @@ from lms_genomics.cli.main import main
 from lms_genomics import __version__
 
 REQUIRED_KEYS = {"schema", "sample", "segments", "provenance", "profile", "genes", "variants", "fusions",
-                 "biallelic", "qc", "warnings"}
+                 "biallelic", "sequenced_territory", "qc", "warnings"}
 
 
 def run(*args: str):

@@ -35,8 +35,8 @@ def test_thesis_cohort_prints_the_thesis_counts(tmp_path):
     assert "MAPD" in table.loc["case08", "qc_reasons"]
     assert "depth" in table.loc["case11", "qc_reasons"]
     assert "segments" in table.loc["case13", "qc_reasons"]
-    assert table.loc["case01", "TP53_mutations"] == "p.Met246Val VAF 0.38"
-    assert table.loc["case09", "TP53_mutations"] == "p.Ser241Phe VAF 0.06"
+    assert table.loc["case01", "TP53_mutations"] == "p.Met246Val VAF 0.38 (damaging)"
+    assert table.loc["case09", "TP53_mutations"] == "p.Ser241Phe VAF 0.06 (damaging)"
     assert table.loc["case01", "TP53_biallelic"] == "yes"
     html = (tmp_path / "cohort.html").read_text()
     assert "loss frequency" in html and "<script src=\"http" not in html

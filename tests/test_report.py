@@ -68,7 +68,7 @@ def test_report_content(full_sample):
     html = render_report(full_sample)
     for text in ("complex", "A = 14", "GI = 19.6", "amplification (CN 8)", "homozygous deletion (CN 0)",
                  "SS18::SSX2", "synovial sarcoma (hint, not a diagnosis)", "p.Met246Val", "Biallelic inactivation",
-                 "biallelic: damaging mutation and loss of the other allele",
+                 "biallelic (probable): damaging mutation and deletion of the other allele",
                  "Methods", "Provenance", "sha256", "FAO/FDP"):
         assert text in html, text
     th = full_sample.provenance["thresholds"]

@@ -8,9 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from lms_genomics.calling.annotation import TranscriptSet
 from lms_genomics.calling.biallelic import biallelic_status
 from lms_genomics.calling.variants import annotate_variants, effect_of
 from lms_genomics.io.vcf import VARIANT_COLUMNS, read_vcf
+from lms_genomics.thresholds import Thresholds
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "vcf"
 GENES = pd.DataFrame({"gene": ["TP53", "RB1"], "chrom": ["chr17", "chr13"],
@@ -39,6 +41,8 @@ def calls(*rows: tuple) -> pd.DataFrame:
 TP53_CNLOH = ("TP53", "chr17", 7571719, "copy_neutral_loh", 2.0, True)
 TP53_NEUTRAL = ("TP53", "chr17", 7571719, "neutral", 2.0, False)
 RB1_NEUTRAL = ("RB1", "chr13", 48877882, "neutral", 2.0, False)
+#: Both genes' coding sequences fully sequenced (what a negative result needs; see test_biallelic.py).
+FULL = {"TP53": 1.0, "RB1": 1.0}
 
 
 # ------------------------------------------------------------------------------------------ annotate
@@ -67,7 +71,8 @@ def test_defaults_keep_a_6_percent_tp53_missense():
     assert s241f["vaf"] == pytest.approx(0.06)
     assert s241f["reportable"] and s241f["damaging"] and not s241f["below_vaf_floor"]
     # a high floor would lose it, and says why
-    strict = annotate_variants(read_vcf(FIX / "case09_ir_export.vcf").variants, GENES, min_vaf=0.10)
+    strict = annotate_variants(read_vcf(FIX / "case09_ir_export.vcf").variants, GENES,
+                               Thresholds().with_overrides(variant_min_vaf=0.10))
     row = strict[strict["hgvs_p"] == "p.Ser241Phe"].iloc[0]
     assert not row["reportable"] and row["exclusion_reasons"] == ["VAF 0.06 below floor 0.1"]
 
@@ -132,7 +137,12 @@ def test_mutation_plus_copy_neutral_loh_is_biallelic():
     assert "TP53 c.736A>G p.Met246Val (missense), VAF 0.38 (FAO/FDP 760/2000)" in tp53["evidence"]
     assert any("17p LOH over TP53 (copy-neutral" in e for e in tp53["evidence"])
     assert tp53["flags"] == []
-    assert res["RB1"]["biallelic"] is False
+    # RB1 (neutral, no LOH, no mutation): without a panel BED the negative is not assessable (was False before
+    # issue 12); with the coding sequence fully sequenced it is False.
+    assert res["RB1"]["biallelic"] is None and res["RB1"]["status"] == "not_assessable"
+    assert "sequenced territory is unknown" in res["RB1"]["reason"]
+    full = biallelic_status(calls(TP53_CNLOH, RB1_NEUTRAL), _annot(variant()), territory=FULL)
+    assert full["RB1"]["biallelic"] is False and full["RB1"]["status"] == "not_biallelic"
 
 
 def test_mutation_plus_heterozygous_deletion_is_biallelic():
@@ -143,9 +153,13 @@ def test_mutation_plus_heterozygous_deletion_is_biallelic():
 
 
 def test_mutation_plus_neutral_is_not_biallelic():
-    res = biallelic_status(calls(TP53_NEUTRAL), _annot(variant()))
-    assert res["TP53"]["biallelic"] is False
+    # One hit, no LOH, no deletion: False only when a second mutation could have been seen (issue 12; was False
+    # without a panel BED before).
+    res = biallelic_status(calls(TP53_NEUTRAL), _annot(variant()), territory=FULL)
+    assert res["TP53"]["biallelic"] is False and res["TP53"]["status"] == "not_biallelic"
     assert any("p.Met246Val" in e for e in res["TP53"]["evidence"])
+    unknown = biallelic_status(calls(TP53_NEUTRAL), _annot(variant()))
+    assert unknown["TP53"]["biallelic"] is None and "second mutation cannot be excluded" in unknown["TP53"]["reason"]
 
 
 def test_homozygous_deletion_is_biallelic_with_or_without_variants():
@@ -178,9 +192,10 @@ def test_no_copy_number_gives_none_and_says_so():
 def test_polymorphism_and_nocall_do_not_count_as_hits():
     v = _annot(variant(hgvs_c="c.215C>G", hgvs_p="p.Pro72Arg", pop_af=0.45),
                variant(filter="NOCALL", called=False, genotype="./."))
-    res = biallelic_status(calls(TP53_CNLOH), v)
-    assert res["TP53"]["biallelic"] is False
+    res = biallelic_status(calls(TP53_CNLOH), v, territory=FULL)
+    assert res["TP53"]["biallelic"] is False  # one hit (LOH) only: the polymorphism and the NOCALL do not count
     assert sum(e.startswith("not counted:") for e in res["TP53"]["evidence"]) == 2
+    assert v.loc[0, "classification"] == "polymorphism"  # by the population AF in the file
 
 
 def test_variants_not_assessed_keeps_copy_number_only_behaviour():
@@ -198,8 +213,10 @@ def test_raw_read_vcf_table_is_annotated_on_the_fly():
 
 
 def test_unannotated_reportable_variant_gives_unknown_not_false():
-    v = _annot(variant(chrom="chr13", pos=48955000, norm_pos=48955001, gene=None, hgvs_c=None, hgvs_p=None,
-                       function=None, location=None, vaf=0.41, alt_reads=410.0, depth=1000.0))
+    # Without transcript models (lmsgen would otherwise annotate this RB1 intron 16 insertion itself).
+    v = annotate_variants(table(variant(chrom="chr13", pos=48955000, norm_pos=48955001, gene=None, hgvs_c=None,
+                                        hgvs_p=None, function=None, location=None, vaf=0.41, alt_reads=410.0,
+                                        depth=1000.0)), GENES, transcripts=TranscriptSet({}, {}))
     assert v.loc[0, "gene"] == "RB1" and v.loc[0, "effect"] == "unknown" and v.loc[0, "reportable"]
     res = biallelic_status(calls(("RB1", "chr13", 48877882, "heterozygous_deletion", 1.0, True)), v)
     assert res["RB1"]["biallelic"] is None and res["RB1"]["flags"] == ["unannotated_variants"]

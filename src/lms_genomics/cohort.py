@@ -116,6 +116,35 @@ def _file_units(path: Path, kind: str | None, jobs: int, names: list[str] | None
     return [WorkUnit(str(path), tuple(names[i:i + size])) for i in range(0, len(names), size)]
 
 
+#: Label of each allele class in the cohort's mutation columns, in listing order.
+MUTATION_LABELS = {"damaging": "damaging", "vus": "VUS", "unknown": "unannotated", "polymorphism": "polymorphism"}
+
+
+def mutation_summary(variants: list[dict[str, Any]], gene: str) -> str:
+    """``p.(Met246Val) VAF 0.38 (damaging), p.(Pro72Arg) VAF 0.99 (polymorphism)`` for one gene, or ``none``.
+
+    Lists the gene's alleles with reads that are reportable hits (damaging), reportable alleles of uncertain
+    significance or without annotation, and known polymorphisms, each labelled; benign changes (synonymous, UTR)
+    and filtered calls are left out. A damaging allele is written ``(damaging)``: count those for "mutated"."""
+    rows = []
+    for v in variants:
+        if v.get("gene") != gene or not (v.get("alt_reads") or 0) > 0:
+            continue
+        cls = v.get("classification") or ("damaging" if v.get("damaging") else "unknown")
+        if cls == "polymorphism" or (v.get("polymorphism") and cls != "damaging"):
+            cls = "polymorphism"
+        elif not v.get("reportable") or cls not in MUTATION_LABELS:
+            continue
+        name = v.get("hgvs_p") or v.get("hgvs_c") or f"{v.get('chrom')}:{v.get('pos')} {v.get('ref')}>{v.get('alt')}"
+        if v.get("hgvs_p") in ("p.?", None) and v.get("hgvs_c"):
+            name = v["hgvs_c"]
+        vaf = v.get("vaf")
+        rows.append((list(MUTATION_LABELS).index(cls),
+                     f"{name} VAF {vaf:.2f} ({MUTATION_LABELS[cls]})" if vaf is not None else
+                     f"{name} ({MUTATION_LABELS[cls]})"))
+    return ", ".join(text for _, text in sorted(rows, key=lambda x: x[0])) or "none"
+
+
 def summary_row(doc: dict[str, Any]) -> dict[str, Any]:
     """One cohort.tsv row from a sample's JSON document."""
     qc = doc.get("qc", {})
@@ -141,9 +170,7 @@ def summary_row(doc: dict[str, Any]) -> dict[str, Any]:
     variants = doc.get("variants")
     for g in ("TP53", "RB1"):
         if isinstance(variants, list):
-            hits = [v for v in variants if v.get("gene") == g and v.get("reportable") and v.get("damaging")]
-            row[f"{g}_mutations"] = ", ".join(f"{v.get('hgvs_p') or v.get('hgvs_c') or v['pos']} VAF {v['vaf']:.2f}"
-                                              for v in hits) or "none"
+            row[f"{g}_mutations"] = mutation_summary(variants, g)
         else:
             row[f"{g}_mutations"] = "not_assessed"
         b = doc.get("biallelic", {}).get(g, {})

@@ -74,6 +74,7 @@ class SampleResult:
     warnings: list[str] = field(default_factory=list)
     #: ISCN aberration list as read from a result JSON (``profile.iscn``); None: computed from the segments.
     iscn: list[dict[str, Any]] | None = None
+    sequenced_territory: Any = "not_assessed"  # gene -> covered fraction of the coding sequence (panel BED)
 
     @property
     def profile_class(self) -> str:
@@ -184,7 +185,7 @@ class SampleResult:
                    arm_level=arm_level, provenance=doc.get("provenance", {}), qc=doc.get("qc", {}),
                    biallelic=doc.get("biallelic", {}), variants=doc.get("variants", "not_assessed"),
                    fusions=doc.get("fusions", "not_assessed"), warnings=list(doc.get("warnings", [])),
-                   iscn=iscn)
+                   iscn=iscn, sequenced_territory=doc.get("sequenced_territory", "not_assessed"))
 
     def to_dict(self) -> dict[str, Any]:
         """The full result as plain JSON-ready data (schema ``lmsgen.sample/1``)."""
@@ -210,6 +211,7 @@ class SampleResult:
             "variants": self.variants,
             "fusions": self.fusions,
             "biallelic": self.biallelic,
+            "sequenced_territory": self.sequenced_territory,
             "qc": self.qc,
             "warnings": list(self.warnings),
         }

@@ -19,22 +19,26 @@ from typing import Any
 import pandas as pd
 
 from ._version import __version__
+from .calling.annotation import TranscriptSet, load_transcripts
 from .calling.arms import arm_level_from_clean, clean_sample_segments
 from .calling.biallelic import biallelic_status
 from .calling.cleaning import KitCoverage, load_kit
 from .calling.fusions import report_fusions
 from .calling.genes import call_genes, gene_evidence
+from .calling.knowledge import load_knowledge
 from .calling.log2 import check_purity_ploidy, log2_to_copy_number
 from .calling.profile import clean_anomalies, compute_profile, in_profile_flags
 from .calling.qc import qc_verdict
 from .calling.scores import scores_from_clean
 from .calling.states import SEXES, segment_states
+from .calling.territory import cds_coverage
 from .calling.variants import annotate_variants
 from .errors import InputError, NoInputError, UsageError
 from .genome import BUILD, GeneReference, load_arms, load_genes, reference_path, sha256_file
 from .io.archer import ArcherResult, read_archer
 from .io.chas import read_chas
 from .io.detect import detect_file
+from .io.panel import PanelBed, read_panel_bed
 from .io.samplesheet import SampleSheet, read_sample_sheet
 from .io.seg import read_seg
 from .io.vcf import VcfResult, read_vcf
@@ -45,10 +49,13 @@ from .thresholds import DEFAULT_THRESHOLDS, Thresholds
 _OUTPUT_SUFFIXES = (".json", ".genes.tsv", ".seg.tsv", ".html", ".png", ".pdf", ".svg")
 COPY_NUMBER_KINDS = ("chas_segments", "seg")
 FUSION_KINDS = ("archer", "fusion_vcf")
-VARIANT_COLUMNS_OUT = ["gene", "chrom", "pos", "ref", "alt", "hgvs_c", "hgvs_p", "transcript", "function", "effect",
-                       "vaf", "vaf_source", "depth", "alt_reads", "genotype", "filter", "filter_reasons",
-                       "hotspot_id", "pop_af", "clinvar", "polymorphism", "low_depth", "below_vaf_floor", "damaging",
-                       "reportable", "exclusion_reasons", "source_line"]
+VARIANT_COLUMNS_OUT = ["gene", "chrom", "pos", "ref", "alt", "id", "hgvs_c", "hgvs_p", "transcript", "function",
+                       "effect", "consequence", "exon", "intron", "annotation_source", "annotation_disagreement",
+                       "classification", "classification_reason", "vaf", "vaf_source", "depth", "alt_reads",
+                       "limit_of_detection", "genotype", "filter", "filter_reasons", "hotspot_id", "pop_af", "clinvar",
+                       "polymorphism", "rsid", "polymorphism_source", "germline_hint", "ffpe_artefact", "low_depth",
+                       "below_vaf_floor", "few_alt_reads", "damaging", "reportable", "exclusion_reasons", "notes",
+                       "source_line"]
 
 
 @dataclass
@@ -195,8 +202,14 @@ def _variant_records(table: pd.DataFrame) -> list[dict[str, Any]]:
 
     shown = table[table["alt_reads"].fillna(0) > 0] if "alt_reads" in table else table
     cols = [c for c in VARIANT_COLUMNS_OUT if c in shown.columns]
-    return [{k: (_clean(v) if not isinstance(v, list) else v) for k, v in rec.items()}
-            for rec in shown[cols].to_dict("records")]
+    out = []
+    for rec in shown[cols].to_dict("records"):
+        clean = {k: (_clean(v) if not isinstance(v, list) else v) for k, v in rec.items()}
+        for k in ("exon", "intron"):
+            if clean.get(k) is not None:
+                clean[k] = int(clean[k])
+        out.append(clean)
+    return out
 
 
 @dataclass
@@ -272,9 +285,13 @@ def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thres
                  arms: pd.DataFrame, arms_path: Path, sex: str | None, inputs: SampleInputs,
                  sheet: SampleSheet | None, vcf: VcfResult | None = None, archer: ArcherResult | None = None,
                  probes: tuple[Path, str, float] | None = None,
-                 extra_warnings: list[str] | None = None, kit: KitCoverage | None = None) -> SampleResult:
+                 extra_warnings: list[str] | None = None, kit: KitCoverage | None = None,
+                 panel: PanelBed | None = None, transcripts: TranscriptSet | None = None,
+                 purity: float | None = None) -> SampleResult:
     """Calls, profile, arm-level events, genome-wide scores, variants, fusions and biallelic status for one
-    sample. ``kit``: the coverage the scores are relative to (default: the bundled OncoScan coverage)."""
+    sample. ``kit``: the coverage the scores are relative to (default: the bundled OncoScan coverage);
+    ``panel``: the lab's designed BED (sequenced territory); ``transcripts``: transcript models for lmsgen's own
+    annotation (default bundled); ``purity``: tumour cell fraction for the biallelic wild-type-copies rule."""
     kit = kit if kit is not None else load_kit()
     warnings: list[str] = []
     input_records: list[dict[str, Any]] = []
@@ -294,11 +311,17 @@ def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thres
     variants: Any = "not_assessed"
     variant_table = None
     if vcf is not None:
-        variant_table = annotate_variants(vcf.variants, genes.genes, min_depth=thresholds.variant_min_depth,
-                                          min_vaf=thresholds.variant_min_vaf,
-                                          max_pop_af=thresholds.variant_max_pop_af)
+        transcripts = transcripts or load_transcripts()
+        variant_table = annotate_variants(vcf.variants, genes.genes, thresholds, transcripts=transcripts)
         variants = _variant_records(variant_table)
         warnings += vcf.warnings
+        if vcf.deamination_metric is not None:
+            warnings.append(f"TVC deamination metric {vcf.deamination_metric:g} (share of C>T/G>A among read "
+                            "mismatches; formalin damage raises it): C:G>T:A calls at low VAF are flagged for "
+                            "confirmation")
+        if panel is None:
+            warnings.append("no panel BED (--panel-bed or a panel_bed sample-sheet column): the sequenced territory "
+                            "is unknown, so 'no mutation' in a gene is not assessable")
         qc["variant_records"] = int(len(vcf.variants))
         qc["variants_reportable"] = int(variant_table["reportable"].sum()) if len(variant_table) else 0
         depth = pd.to_numeric(variant_table.get("depth"), errors="coerce") if len(variant_table) else None
@@ -314,6 +337,11 @@ def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thres
         qc["fusions_reported"] = sum(1 for f in fusions if f["reported"])
         input_records.append({"path": str(archer.path), "sha256": archer.sha256, "format": f"archer_{archer.format}",
                               "sample_in_file": archer.sample})
+    territory_detail = None
+    if panel is not None:
+        transcripts = transcripts or load_transcripts()
+        territory_detail = cds_coverage(panel, transcripts)
+        input_records.append({"path": panel.path, "sha256": panel.sha256, "format": "panel_bed"})
     if probes is not None:
         qc["mapd"] = round(probes[2], 4)
         qc["probe_level_data"] = True
@@ -335,10 +363,16 @@ def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thres
                          else None),
         "ignored_files": [str(p) for p in inputs.ignored],
     }
-    biallelic = biallelic_status(calls, variant_table if variant_table is not None else "not_assessed")
+    if vcf is not None or panel is not None:
+        provenance["transcripts"] = (transcripts or load_transcripts()).files
+        provenance["variant_knowledge"] = load_knowledge().files
+    biallelic = biallelic_status(calls, variant_table if variant_table is not None else "not_assessed",
+                                 territory=territory_detail, purity=purity, thresholds=thresholds)
     return SampleResult(
         sample=sample, profile=profile, genes=calls, evidence=evidence, segments=seg, arm_level=arm_events,
         provenance=provenance, qc=qc, biallelic=biallelic, variants=variants, fusions=fusions, warnings=warnings,
+        sequenced_territory=({g: c["fraction"] for g, c in territory_detail.items()} if territory_detail is not None
+                             else "not_assessed"),
     )
 
 
@@ -359,7 +393,8 @@ def iter_classify(path: str | Path, *, thresholds: Thresholds | None = None,
                  genes: str | Path | GeneReference | None = None, arms: str | Path | None = None,
                  sex: str | None = None, purity: float | None = None, ploidy: float | None = None,
                  sample_sheet: str | Path | None = None, check_build: bool = True,
-                 samples: list[str] | None = None, skip_missing_samples: bool = False) -> Iterator[SampleResult]:
+                 samples: list[str] | None = None, skip_missing_samples: bool = False,
+                 panel_bed: str | Path | None = None, transcripts: str | Path | None = None) -> Iterator[SampleResult]:
     """Classify every sample found at ``path`` (a sample folder, a ChAS export or a log2 segment file),
     yielding results one at a time (inputs are read and checked before the first one).
 
@@ -370,7 +405,9 @@ def iter_classify(path: str | Path, *, thresholds: Thresholds | None = None,
     to log2 inputs and override the sample sheet (``sample_sheet``, or ``sample.tsv``/``sample.toml`` in the
     folder). ``check_build=False`` drops segments beyond hg19 chromosome ends instead of stopping.
     ``samples`` restricts a multi-sample file to those samples (only their rows are read); a name the file
-    does not hold is a :class:`UsageError`, or is skipped with ``skip_missing_samples``.
+    does not hold is a :class:`UsageError`, or is skipped with ``skip_missing_samples``. ``panel_bed`` is the
+    lab's designed BED (default: the sample sheet's ``panel_bed`` column, else none: territory unknown);
+    ``transcripts`` a transcript folder for lmsgen's own annotation (default: the bundled hg19 RefSeq models).
     Raises :class:`InputError`, :class:`NoInputError` or :class:`UsageError` with a one-line reason.
     """
     if sex is not None and sex not in SEXES:
@@ -396,6 +433,8 @@ def iter_classify(path: str | Path, *, thresholds: Thresholds | None = None,
     folder_name = Path(path).name if Path(path).is_dir() else None
     sheet = read_sample_sheet(sheets[0], default_sample=folder_name) if sheets else None
     gene_ref = genes if isinstance(genes, GeneReference) else load_genes(genes)
+    transcript_set = load_transcripts(transcripts) if (transcripts is not None or vcf_file is not None) else None
+    panel = read_panel_bed(panel_bed) if panel_bed is not None else None
     arms_path = Path(arms) if arms is not None else reference_path("hg19_arms.bed")
     arm_table = load_arms(arms_path)
     kit = load_kit(arms_path if arms is not None else None)  # the scores' coverage: the user's table, else OncoScan
@@ -428,18 +467,29 @@ def iter_classify(path: str | Path, *, thresholds: Thresholds | None = None,
         if other_kind not in (*COPY_NUMBER_KINDS, *FUSION_KINDS, "vcf", "sample_sheet", "probes"):
             extra.append(f"{', '.join(f.name for f in files)}: recognised as {other_kind}, not used by this "
                          f"version of classify")
+    if panel is None and sheet is not None:  # read every sheet panel BED now: a bad one fails before any output
+        for info in sheet.rows.values():
+            if info.panel_bed:
+                read_panel_bed(info.panel_bed)
     return _results(cn_samples, folder_name or Path(path).stem, thresholds=thresholds, genes=gene_ref,
                     arms=arm_table, arms_path=arms_path, sex=sex, inputs=inputs, sheet=sheet, vcf=vcf, archer=archer,
-                    probes=probes, extra_warnings=extra, kit=kit)
+                    probes=probes, extra_warnings=extra, kit=kit, panel=panel, transcripts=transcript_set,
+                    purity=purity)
 
 
 def _results(cn_samples: Iterator[CopyNumberSample | None], default_name: str, *, sex: str | None,
-             sheet: SampleSheet | None, **kw: Any) -> Iterator[SampleResult]:
+             sheet: SampleSheet | None, panel: PanelBed | None, purity: float | None,
+             **kw: Any) -> Iterator[SampleResult]:
     for cns in cn_samples:
         name = cns.sample if cns is not None else default_name
         info = sheet.lookup(name) if sheet is not None else None
         sample_sex = sex or (info.sex if info is not None else None)
-        yield build_result(cns, sample=name, sex=sample_sex, sheet=sheet, **kw)
+        sample_panel = panel
+        if sample_panel is None and info is not None and info.panel_bed:
+            sample_panel = read_panel_bed(info.panel_bed)
+        sample_purity = purity if purity is not None else (info.purity if info is not None else None)
+        yield build_result(cns, sample=name, sex=sample_sex, sheet=sheet, panel=sample_panel, purity=sample_purity,
+                           **kw)
 
 
 def classify(path: str | Path, *, sample: str | None = None, **options: Any) -> SampleResult:

@@ -109,6 +109,40 @@ class Thresholds:
     """Variants: a population minor-allele frequency at or above this marks a polymorphism (excluded from
     calls), applied only when the file carries the frequency."""
 
+    variant_min_alt_reads: int = 5
+    """Variants: minimum reads carrying the allele (FAO, else AO) for a reportable allele. Five reads is the usual
+    amplicon-panel floor below which a call cannot be told from polymerase and deamination errors; the per-variant
+    limit of detection is this number divided by the depth (``limit_of_detection``)."""
+
+    variant_ffpe: bool = False
+    """Variants: FFPE mode (``--ffpe``): ``variant_ffpe_min_alt_reads`` replaces ``variant_min_alt_reads``, because
+    formalin deamination makes low-read C:G>T:A changes common in archival tissue."""
+
+    variant_ffpe_min_alt_reads: int = 10
+    """Variants: minimum alt reads in FFPE mode (twice the default floor)."""
+
+    variant_ffpe_artefact_max_vaf: float = 0.10
+    """Variants: a C:G>T:A SNV below this allele fraction is flagged as a possible FFPE deamination artefact and a
+    confirmation is recommended (never dropped: the thesis' 6 % TP53 p.Ser241Phe is such a change and is real)."""
+
+    variant_germline_het_min_vaf: float = 0.40
+    """Variants: at a dbSNP site (rs ID without a COSMIC ID) or a known polymorphism, an allele fraction between this
+    and ``variant_germline_het_max_vaf`` hints a heterozygous germline variant (VAF ≈ 0.5)."""
+
+    variant_germline_het_max_vaf: float = 0.60
+    """Variants: upper bound of the heterozygous germline hint (see ``variant_germline_het_min_vaf``)."""
+
+    variant_germline_hom_min_vaf: float = 0.95
+    """Variants: at a dbSNP site, an allele fraction at or above this hints a homozygous germline variant (or LOH)."""
+
+    cds_min_covered_fraction: float = 0.90
+    """Sequenced territory: a gene whose coding sequence (bundled transcript model) is covered by the panel BED below
+    this fraction is 'not fully sequenced': no mutation there means 'not assessable', never 'wild type'."""
+
+    biallelic_max_wildtype_copies: float = 0.5
+    """Biallelic status (PURPLE's rule): with purity and copy number, wild-type copies = CN × (1 − purity-adjusted
+    VAF); below this the hit is on every remaining copy ('confirmed'), otherwise 'probable' with the reason."""
+
     fusion_min_unique_start_sites: int = 3
     """Fusions: minimum unique start sites (or unique molecules) to report a fusion (lmsgen's own floor; Archer's
     strong-evidence criteria are not public). See :func:`lms_genomics.calling.fusions.report_fusions`."""

@@ -2,7 +2,8 @@
 
 Columns are found by name: id (``id``, ``sample``, ``sample_id``, ``barcode``...), purity (``purity``,
 ``tumour_cell_content``, ``tumor_cell_content``, ``cellularity``, ``tcc``; a value above 1 is read as a
-percentage), ``ploidy``, ``sex``/``gender``. A TOML sheet is either one table (``purity = 0.6``) for the
+percentage), ``ploidy``, ``sex``/``gender``, ``panel_bed`` (the lab's designed BED of the sequencing panel; a
+relative path is read from the sheet's folder). A TOML sheet is either one table (``purity = 0.6``) for the
 sample of its folder or ``[samples.<id>]`` tables.
 """
 
@@ -22,6 +23,7 @@ _ID = {"id", "sample", "sample id", "sampleid", "sample name", "barcode", "tcga 
 _PURITY = {"purity", "tumour cell content", "tumor cell content", "cellularity", "tcc", "tumour content",
            "tumor content", "tumour purity", "tumor purity"}
 _SEX = {"sex", "gender"}
+_PANEL = {"panel bed", "panel", "designed bed", "panel designed bed", "target bed", "targets bed"}
 _SEX_VALUES = {"f": "female", "female": "female", "woman": "female", "m": "male", "male": "male", "man": "male"}
 
 
@@ -34,6 +36,7 @@ class SampleInfo:
     ploidy: float | None = None
     sex: str | None = None
     source: str | None = None
+    panel_bed: str | None = None  # path of the lab's designed BED for this sample
 
 
 @dataclass
@@ -62,7 +65,20 @@ def _number(value: object, path: Path, line: int | None, what: str) -> float | N
         raise InputError(path, f"{what} {value!r} is not a number", line) from None
 
 
-def _info(sample: str, purity: object, ploidy: object, sex: object, path: Path, line: int | None) -> SampleInfo:
+def _panel(value: object, path: Path, line: int | None) -> str | None:
+    text = str(value).strip() if value is not None else ""
+    if text in ("", "NA", "nan", "None", "."):
+        return None
+    bed = Path(text)
+    if not bed.is_absolute():
+        bed = path.parent / bed
+    if not bed.is_file():
+        raise InputError(path, f"panel_bed {text!r} not found (a relative path is read from the sheet's folder)", line)
+    return str(bed)
+
+
+def _info(sample: str, purity: object, ploidy: object, sex: object, path: Path, line: int | None,
+          panel: object = None) -> SampleInfo:
     p = _number(purity, path, line, "purity") if purity is not None else None
     if p is not None:
         if p > 1.0:
@@ -77,7 +93,7 @@ def _info(sample: str, purity: object, ploidy: object, sex: object, path: Path, 
         sx = _SEX_VALUES.get(str(sex).strip().lower())
         if sx is None:
             raise InputError(path, f"sex {sex!r} not understood (female/male/F/M)", line)
-    return SampleInfo(sample, p, pl, sx, str(path))
+    return SampleInfo(sample, p, pl, sx, str(path), _panel(panel, path, line))
 
 
 def read_sample_sheet(path: str | Path, default_sample: str | None = None) -> SampleSheet:
@@ -99,7 +115,8 @@ def read_sample_sheet(path: str | Path, default_sample: str | None = None) -> Sa
             keys = {normalize_column(k): v for k, v in t.items()}
             purity = next((keys[k] for k in keys if k in _PURITY), None)
             sex = next((keys[k] for k in keys if k in _SEX), None)
-            rows[str(sid)] = _info(str(sid), purity, keys.get("ploidy"), sex, p, None)
+            panel = next((keys[k] for k in keys if k in _PANEL), None)
+            rows[str(sid)] = _info(str(sid), purity, keys.get("ploidy"), sex, p, None, panel)
         return SampleSheet(p, rows)
     table = read_table(p)
     keys = [normalize_column(h) for h in table.header]
@@ -108,8 +125,9 @@ def read_sample_sheet(path: str | Path, default_sample: str | None = None) -> Sa
     purity_col = next((idx[k] for k in keys if k in _PURITY), None)
     sex_col = next((idx[k] for k in keys if k in _SEX), None)
     ploidy_col = idx.get("ploidy")
-    if purity_col is None and ploidy_col is None and sex_col is None:
-        raise InputError(p, "sample sheet without a purity, ploidy or sex column", table.header_line)
+    panel_col = next((idx[k] for k in keys if k in _PANEL), None)
+    if purity_col is None and ploidy_col is None and sex_col is None and panel_col is None:
+        raise InputError(p, "sample sheet without a purity, ploidy, sex or panel_bed column", table.header_line)
     rows = {}
     first_line: dict[str, int] = {}
 
@@ -123,7 +141,8 @@ def read_sample_sheet(path: str | Path, default_sample: str | None = None) -> Sa
         if sid in rows:
             raise InputError(p, f"sample {sid!r} listed twice (lines {first_line[sid]} and {n})", n)
         first_line[sid] = n
-        rows[sid] = _info(sid, get(fields_, purity_col), get(fields_, ploidy_col), get(fields_, sex_col), p, n)
+        rows[sid] = _info(sid, get(fields_, purity_col), get(fields_, ploidy_col), get(fields_, sex_col), p, n,
+                          get(fields_, panel_col))
     return SampleSheet(p, rows)
 
 

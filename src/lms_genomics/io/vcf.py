@@ -52,7 +52,7 @@ from ..genome import CHROM_SIZES, normalize_chromosomes, sha256_file
 VARIANT_COLUMNS = [
     "chrom", "pos", "ref", "alt", "norm_pos", "norm_ref", "norm_alt", "gene", "transcript", "hgvs_c",
     "hgvs_p", "function", "location", "clinvar", "vaf", "vaf_source", "depth", "alt_reads", "genotype",
-    "filter", "filter_reasons", "hotspot_id", "pop_af", "source_line", "called",
+    "filter", "filter_reasons", "hotspot_id", "pop_af", "source_line", "called", "id",
 ]
 #: FILTER values that do not fail a record (Ion Reporter exports write ``.``).
 PASSING_FILTERS = frozenset({"PASS", ".", ""})
@@ -84,6 +84,7 @@ class VcfResult:
     samples: list[str] = field(default_factory=list)
     records: int = 0  # data lines seen
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> number of records skipped
+    deamination_metric: float | None = None  # ##deamination_metric (tvcutils): share of C>T/G>A among mismatches
 
 
 # --------------------------------------------------------------------------------------------------- reading
@@ -342,7 +343,7 @@ def _build_from_contigs(contigs: list[str], df: pd.DataFrame) -> str | None:
 
 def _record_rows(path: Path, n: int, fields: list[str], hdr: _Header, skipped: Counter, notes: dict[str, list],
                  maf_is_molecular: bool) -> list[dict[str, Any]]:
-    chrom, pos_s, _vid, ref, alt_s, _qual, filt, info_s = fields[:8]
+    chrom, pos_s, vid, ref, alt_s, _qual, filt, info_s = fields[:8]
     try:
         pos = int(pos_s)
     except ValueError:
@@ -452,6 +453,7 @@ def _record_rows(path: Path, n: int, fields: list[str], hdr: _Header, skipped: C
             "depth": depth, "alt_reads": alt_reads, "genotype": gt, "filter": filt or ".",
             "filter_reasons": filter_reasons, "hotspot_id": ",".join(dict.fromkeys(ids)) or None,
             "pop_af": _pop_af(info, d, i, n_alt, maf_is_molecular), "source_line": n, "called": bool(called),
+            "id": vid if vid not in ("", ".") else None,
         })
     return rows
 
@@ -507,7 +509,7 @@ def read_vcf(path: str | Path) -> VcfResult:
             warnings.append(f"chromosome names kept as written (not a human chromosome): {', '.join(unknown[:10])}")
         df["chrom"] = ucsc.fillna(df["chrom"].astype("string")).astype(str)
     for col in ("gene", "transcript", "hgvs_c", "hgvs_p", "function", "location", "clinvar", "vaf_source",
-                "filter_reasons", "hotspot_id"):
+                "filter_reasons", "hotspot_id", "id"):
         df[col] = df[col].astype(object).where(df[col].notna(), None)
     df = df.astype({"pos": "int64", "norm_pos": "int64", "source_line": "int64", "called": bool,
                     "vaf": "float64", "depth": "float64", "alt_reads": "float64", "pop_af": "float64"})
@@ -537,7 +539,7 @@ def read_vcf(path: str | Path) -> VcfResult:
     return VcfResult(path=str(p), sha256=sha256_file(p), source=source, sample=samples[0] if samples else None,
                      variants=df, warnings=warnings, caller=caller, reference=reference, reference_build=build,
                      sample_gender=gender, cellularity=cell, samples=list(samples), records=n_records,
-                     skipped=dict(skipped))
+                     skipped=dict(skipped), deamination_metric=_num((hdr.meta.get("deamination_metric") or [None])[0]))
 
 
 def is_small_variant_vcf(path: str | Path) -> bool:
