@@ -149,3 +149,13 @@ def test_summary_counts_everything_but_the_html_lists_at_most_its_cap(tmp_path):
     assert len(pd.read_csv(tmp_path / "cohort.tsv", sep="\t")) == 30
     page = render_cohort_html(table, counts, summary.gain, summary.loss, summary.n_profiled, max_samples=10)
     assert "first 10 of 30 samples" in page and "<td>S09</td>" in page and "<td>S10</td>" not in page
+
+
+def test_polymorphism_only_mutation_cell_is_not_counted_as_mutated():
+    """Regression: a TP53 cell listing only p.(Pro72Arg) (polymorphism) counted the sample as TP53-mutated."""
+    from lms_genomics.report.cohort_report import _mutated
+
+    assert not _mutated("p.(Pro72Arg) VAF 0.99 (polymorphism)")
+    assert not _mutated("c.375+5G>A VAF 0.20 (VUS)") and not _mutated("c.1A>G VAF 0.20 (unannotated)")
+    assert not _mutated("none") and not _mutated("not_assessed") and not _mutated(None)
+    assert _mutated("p.(Met246Val) VAF 0.38 (damaging), p.(Pro72Arg) VAF 0.52 (polymorphism)")

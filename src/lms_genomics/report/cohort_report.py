@@ -27,7 +27,9 @@ _GRID_KEY = ("Grid: dark blue homozygous deletion, light blue heterozygous delet
 
 
 def _mutated(value: object) -> bool:
-    return isinstance(value, str) and value not in ("", "none", "not_assessed")
+    """A TP53/RB1 mutation cell counts as mutated only when it lists a damaging allele (polymorphisms, VUS and
+    unannotated alleles are listed with their own labels and do not count)."""
+    return isinstance(value, str) and "(damaging)" in value
 
 
 def cohort_table(rows: list[dict[str, Any]] | list[tuple[Any, ...]]) -> pd.DataFrame:
