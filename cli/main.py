@@ -90,6 +90,7 @@ def main() -> None:
     \b
     Then:
       lmsgen cohort SERIES_DIR --out results/ -j 2    every sample, cohort.tsv and cohort.html
+      lmsgen summarize results/                        cohort.tsv and cohort.html of existing results
       lmsgen plot results/<sample>.json --formats png  the genome figure of an existing result
     """
 
@@ -144,15 +145,34 @@ def _exporter(formats: tuple[str, ...]):
     return FigureExporter()
 
 
-def _write_sample_files(result, out_dir: Path, formats: tuple[str, ...], report: bool, exporter) -> list[Path]:
-    from lms_genomics.report.outputs import write_plots, write_sample_report
-    from lms_genomics.report.writers import write_outputs
+def _write_sample_files(result, out_dir: Path, formats: tuple[str, ...], report: bool, exporter,
+                        name: str | None = None) -> list[Path]:
+    """Write a result's files named after its sample, or after ``name`` (``--name``): then they are written
+    in a private folder inside ``out_dir`` and moved into place, the JSON last (its presence means all are)."""
+    import tempfile
 
-    written = write_outputs(result, out_dir)
-    written += write_plots(result, out_dir, formats, exporter=exporter)
-    if report:
-        written.append(write_sample_report(result, out_dir))
-    return written
+    from lms_genomics.report.outputs import write_plots, write_sample_report
+    from lms_genomics.report.writers import safe_file_stem, write_outputs
+
+    def write(folder: Path) -> list[Path]:
+        written = write_outputs(result, folder)
+        written += write_plots(result, folder, formats, exporter=exporter)
+        if report:
+            written.append(write_sample_report(result, folder))
+        return written
+
+    if name is None:
+        return write(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = safe_file_stem(result.sample)
+    with tempfile.TemporaryDirectory(prefix=".lmsgen-", dir=out_dir) as staging:
+        staged = sorted(write(Path(staging)), key=lambda f: f.suffix == ".json")
+        moved = []
+        for f in staged:
+            target = out_dir / (name + f.name[len(stem):])
+            Path(f).replace(target)
+            moved.append(target)
+    return sorted(moved, key=lambda f: f.suffix != ".json")
 
 
 @main.command(epilog=EXIT_CODES)
@@ -166,12 +186,16 @@ def _write_sample_files(result, out_dir: Path, formats: tuple[str, ...], report:
               help="Genome plot formats, comma-separated: html,png,pdf,svg (PNG/PDF/SVG need Chromium).")
 @click.option("--report/--no-report", default=True, show_default=True,
               help="Write the tumour-board report <sample>.report.html (with --out).")
+@click.option("--name", "output_name", default=None, metavar="NAME",
+              help="Name the files NAME.json, NAME.genes.tsv, NAME.report.html, ... instead of after the sample "
+                   "(one sample only; the JSON's \"sample\" stays the name in the file). Letters, digits, . _ + -")
 @calling_options
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def classify(sample_dir: Path, out_dir: Path | None, json_to: str | None, sample_name: str | None,
-             plot_formats: str | None, report: bool, genes_bed: Path | None, arms_bed: Path | None,
-             sex: str | None, purity: float | None, ploidy: float | None, sample_sheet: Path | None,
-             allow_other_build: bool, threshold_pairs: tuple[str, ...], quiet: bool) -> None:
+             plot_formats: str | None, report: bool, output_name: str | None, genes_bed: Path | None,
+             arms_bed: Path | None, sex: str | None, purity: float | None, ploidy: float | None,
+             sample_sheet: Path | None, allow_other_build: bool, threshold_pairs: tuple[str, ...],
+             quiet: bool) -> None:
     """Call genes and classify the genomic profile of the sample in SAMPLE_DIR.
 
     \b
@@ -202,14 +226,21 @@ def classify(sample_dir: Path, out_dir: Path | None, json_to: str | None, sample
         options = _classify_options(genes_bed, arms_bed, sex, purity, ploidy, sample_sheet, allow_other_build,
                                     threshold_pairs)
         formats = parse_formats(plot_formats)
+        _check_output_name(output_name)
         results = classify_all(sample_dir, samples=[sample_name] if sample_name else None, **options)
+        if output_name is not None and len(results) > 1:
+            from lms_genomics.errors import UsageError
+
+            raise UsageError(f"--name names the files of one sample, but {sample_dir} holds {len(results)} "
+                             f"({', '.join(r.sample for r in results[:5])}{', ...' if len(results) > 5 else ''}); "
+                             f"choose one with --sample")
         written = []
         target = out_dir if out_dir is not None else (None if json_to == "-" else Path.cwd())
         if target is not None:
             with _exporter(formats) as exporter:
                 for r in results:
                     written.extend(_write_sample_files(r, target, formats, report and out_dir is not None,
-                                                       exporter))
+                                                       exporter, name=output_name))
         if json_to == "-":
             if len(results) == 1:
                 click.echo(result_json(results[0]))
@@ -222,6 +253,14 @@ def classify(sample_dir: Path, out_dir: Path | None, json_to: str | None, sample
                 click.echo("wrote " + ", ".join(str(w) for w in written))
     except Exception as exc:  # one line on stderr, no traceback, documented exit code
         _fail(exc)
+
+
+def _check_output_name(name: str | None) -> None:
+    from lms_genomics.errors import UsageError
+    from lms_genomics.report.writers import safe_file_stem
+
+    if name is not None and safe_file_stem(name) != name:
+        raise UsageError(f"--name {name!r}: use letters, digits and . _ + - only (e.g. {safe_file_stem(name)!r})")
 
 
 @main.command(epilog=EXIT_CODES + "\n  9  cohort finished, but some samples failed (listed in cohort.tsv)")
@@ -285,6 +324,43 @@ def cohort(cohort_path: Path, out_dir: Path, jobs: int, resume: bool, scheduler:
             for r in failed.itertuples(index=False):
                 click.echo(f"lmsgen: failed: {r.sample}: {r.error}", err=True)
             sys.exit(9)
+    except Exception as exc:
+        _fail(exc)
+
+
+@main.command(epilog=EXIT_CODES)
+@click.argument("results", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for cohort.tsv and cohort.html (default: RESULTS when it is one folder).")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors and warnings.")
+def summarize(results: tuple[Path, ...], out_dir: Path | None, quiet: bool) -> None:
+    """Write cohort.tsv and cohort.html from per-sample results already written, without classifying again.
+
+    \b
+    RESULTS are <sample>.json files of lmsgen classify or cohort, or folders of them (other JSON files there
+    are passed over). The rows and counts are those lmsgen cohort writes for the same results. It is the
+    gather step of workflows/Snakefile, and a cheap way to re-summarise a subset of a cohort. A sample found
+    in several results, or results made with different versions or thresholds, are reported on stderr.
+    \b
+    Examples:
+      lmsgen summarize results/
+      lmsgen summarize results/case2.json results/case6.json --out board/
+    """
+    try:
+        from lms_genomics.cohort import summarize_results
+        from lms_genomics.errors import UsageError
+        from lms_genomics.report.cohort_report import format_counts
+
+        if out_dir is None:
+            if len(results) != 1 or not results[0].is_dir():
+                raise UsageError("--out is needed unless RESULTS is one folder")
+            out_dir = results[0]
+        _table, counts, written, notes = summarize_results(results, out_dir)
+        for note in notes:
+            click.echo(f"lmsgen: warning: {note}", err=True)
+        if not quiet:
+            click.echo(format_counts(counts))
+            click.echo("wrote " + ", ".join(str(w) for w in written))
     except Exception as exc:
         _fail(exc)
 
