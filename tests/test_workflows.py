@@ -188,7 +188,7 @@ def test_workflow_with_folders_named_unlike_their_samples(tmp_path):
     run = snakemake(tmp_path, "--cores", "2", "--config", f"samples_dir={series}", "out=results")
     assert run.returncode == 0, run.stderr[-3000:]
     results = tmp_path / "results"
-    names = sorted(p.name.removesuffix(".json") for p in results.glob("*.json"))
+    names = sorted(p.name.removesuffix(".json") for p in results.glob("*.json") if not p.name.startswith("."))
     assert names == sorted([*RENAMED, "BATCH-7.S1", "BATCH-7.S2"])
     assert lmsgen("cohort", series, "--out", tmp_path / "cohort", "-j", "1", "-q").exit_code == 0
     for name in names:
@@ -209,6 +209,13 @@ def test_workflow_with_folders_named_unlike_their_samples(tmp_path):
     assert job_counts(again.stdout + again.stderr) == {"all": 1, "classify": 1, "cohort": 1}
     table = pd.read_csv(results / "cohort.tsv", sep="\t").set_index("sample")
     assert table.loc["case6", "RB1"] == "homozygous_deletion"
+    # A threshold changed in the config re-runs every sample with it.
+    (tmp_path / "config.yaml").write_text(f"samples_dir: {series}\nout: results\nthresholds:\n  amp_min_cn: 9\n")
+    again = snakemake(tmp_path, "--cores", "2", "--configfile", tmp_path / "config.yaml")
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert job_counts(again.stdout + again.stderr) == {"all": 1, "classify": 8, "cohort": 1}
+    doc = read_json(results / "ACC-2024-0153.json")
+    assert doc["provenance"]["thresholds"]["amp_min_cn"] == 9 and doc["genes"]["MYOCD"]["call"] == "gain"
 
 
 @needs_snakemake
@@ -220,6 +227,26 @@ def test_workflow_refuses_two_folders_with_one_output_name_before_any_job(tmp_pa
     assert not (tmp_path / "results").exists()
     run = snakemake(tmp_path, "--cores", "1", "--config", f"samples_dir={tmp_path / 'nowhere'}")
     assert run.returncode != 0 and "nowhere: no such folder" in run.stderr
+
+
+@needs_snakemake
+def test_cluster_job_uses_the_plan_of_the_main_process(tmp_path):
+    """A job that Snakemake runs on a compute node parses the Snakefile again: it takes the samples from the
+    plan the main process saved (results/.lmsgen-jobs.json) instead of walking the whole series per job."""
+    series = series_of(tmp_path, {"ACC-1": EXAMPLES / "case2", "ACC-2": EXAMPLES / "case6"})
+    run = snakemake(tmp_path, "--cores", "2", "--config", f"samples_dir={series}", "out=results")
+    assert run.returncode == 0, run.stderr[-3000:]
+    plan = read_json(tmp_path / "results" / ".lmsgen-jobs.json")
+    assert sorted(plan["jobs"]) == ["ACC-1", "ACC-2"] and plan["samples_dir"] == str(series.resolve())
+    (tmp_path / "results" / "ACC-2.json").unlink()
+    for clash in ("X 1", "X_1"):  # a walk of the series would now stop on this clash
+        shutil.copytree(EXAMPLES / "case2", series / clash)
+    job = snakemake(tmp_path, "--mode", "remote", "--target-jobs", "classify:name=ACC-2", "--cores", "1",
+                    "--config", f"samples_dir={series}", "out=results")
+    assert job.returncode == 0, job.stderr[-3000:]
+    assert read_json(tmp_path / "results" / "ACC-2.json")["sample"] == "case6"
+    main_again = snakemake(tmp_path, "-n", "--cores", "1", "--config", f"samples_dir={series}", "out=results")
+    assert main_again.returncode != 0 and "would both write" in main_again.stdout + main_again.stderr
 
 
 @needs_snakemake
