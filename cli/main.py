@@ -90,6 +90,7 @@ def main() -> None:
     \b
     Then:
       lmsgen cohort SERIES_DIR --out results/ -j 2    every sample, cohort.tsv and cohort.html
+      lmsgen summarize results/                        cohort.tsv and cohort.html of existing results
       lmsgen plot results/<sample>.json --formats png  the genome figure of an existing result
       lmsgen report results/<sample>.json --formats pdf the A4 report of an existing result
     """
@@ -185,13 +186,17 @@ def _plotly_js(results, out_dir: Path, formats: tuple[str, ...], report_formats:
               help="Write the tumour-board report <sample>.report.html (with --out).")
 @click.option("--report-formats", "report_formats", default="html", show_default=True, metavar="FORMATS",
               help="Report formats: html (one offline file), pdf (A4, printed by Chromium), or html,pdf.")
+@click.option("--name", "output_name", default=None, metavar="NAME",
+              help="Name the files NAME.json, NAME.genes.tsv, NAME.report.html, ... instead of after the sample "
+                   "(one sample only; the JSON's \"sample\" stays the name in the file). Letters, digits, . _ + -")
 @calling_options
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def classify(sample_dir: Path, out_dir: Path | None, json_to: str | None, sample_name: str | None,
-             plot_formats: str | None, report: bool, report_formats: str, genes_bed: Path | None, arms_bed: Path | None,
-             sex: str | None, purity: float | None, ploidy: float | None, sample_sheet: Path | None,
-             allow_other_build: bool, threshold_pairs: tuple[str, ...], panel_bed: Path | None, ffpe: bool,
-             transcripts_dir: Path | None, quiet: bool) -> None:
+             plot_formats: str | None, report: bool, report_formats: str, output_name: str | None,
+             genes_bed: Path | None, arms_bed: Path | None, sex: str | None, purity: float | None,
+             ploidy: float | None, sample_sheet: Path | None, allow_other_build: bool,
+             threshold_pairs: tuple[str, ...], panel_bed: Path | None, ffpe: bool, transcripts_dir: Path | None,
+             quiet: bool) -> None:
     """Call genes and classify the genomic profile of the sample in SAMPLE_DIR.
 
     \b
@@ -223,7 +228,14 @@ def classify(sample_dir: Path, out_dir: Path | None, json_to: str | None, sample
                                     threshold_pairs, panel_bed, ffpe, transcripts_dir)
         formats = parse_formats(plot_formats)
         rformats = parse_formats(report_formats, REPORT_FORMATS, "report") if report and out_dir is not None else ()
+        _check_output_name(output_name)
         results = classify_all(sample_dir, samples=[sample_name] if sample_name else None, **options)
+        if output_name is not None and len(results) > 1:
+            from lms_genomics.errors import UsageError
+
+            raise UsageError(f"--name names the files of one sample, but {sample_dir} holds {len(results)} "
+                             f"({', '.join(r.sample for r in results[:5])}{', ...' if len(results) > 5 else ''}); "
+                             f"choose one with --sample")
         written = []
         target = out_dir if out_dir is not None else (None if json_to == "-" else Path.cwd())
         if target is not None:
@@ -231,7 +243,7 @@ def classify(sample_dir: Path, out_dir: Path | None, json_to: str | None, sample
                 plotly_js = _plotly_js(results, target, formats, rformats)
                 for r in results:
                     written.extend(write_sample_files(r, target, plot_formats=formats, report_formats=rformats,
-                                                      exporter=exporter, plotly_js=plotly_js))
+                                                      exporter=exporter, plotly_js=plotly_js, stem=output_name))
         if json_to == "-":
             if len(results) == 1:
                 click.echo(result_json(results[0]))
@@ -244,6 +256,14 @@ def classify(sample_dir: Path, out_dir: Path | None, json_to: str | None, sample
                 click.echo("wrote " + ", ".join(str(w) for w in written))
     except Exception as exc:  # one line on stderr, no traceback, documented exit code
         _fail(exc)
+
+
+def _check_output_name(name: str | None) -> None:
+    from lms_genomics.errors import UsageError
+    from lms_genomics.report.writers import safe_file_stem
+
+    if name is not None and safe_file_stem(name) != name:
+        raise UsageError(f"--name {name!r}: use letters, digits and . _ + - only (e.g. {safe_file_stem(name)!r})")
 
 
 @main.command(epilog=EXIT_CODES + "\n  9  cohort finished, but some samples failed (listed in cohort.tsv)")
@@ -308,6 +328,43 @@ def cohort(cohort_path: Path, out_dir: Path, jobs: int, resume: bool, scheduler:
             for r in failed.itertuples(index=False):
                 click.echo(f"lmsgen: failed: {r.sample}: {r.error}", err=True)
             sys.exit(9)
+    except Exception as exc:
+        _fail(exc)
+
+
+@main.command(epilog=EXIT_CODES)
+@click.argument("results", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for cohort.tsv and cohort.html (default: RESULTS when it is one folder).")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors and warnings.")
+def summarize(results: tuple[Path, ...], out_dir: Path | None, quiet: bool) -> None:
+    """Write cohort.tsv and cohort.html from per-sample results already written, without classifying again.
+
+    \b
+    RESULTS are <sample>.json files of lmsgen classify or cohort, or folders of them (other JSON files there
+    are passed over). The rows and counts are those lmsgen cohort writes for the same results. It is the
+    gather step of workflows/Snakefile, and a cheap way to re-summarise a subset of a cohort. A sample found
+    in several results, or results made with different versions or thresholds, are reported on stderr.
+    \b
+    Examples:
+      lmsgen summarize results/
+      lmsgen summarize results/case2.json results/case6.json --out board/
+    """
+    try:
+        from lms_genomics.cohort import summarize_results
+        from lms_genomics.errors import UsageError
+        from lms_genomics.report.cohort_report import format_counts
+
+        if out_dir is None:
+            if len(results) != 1 or not results[0].is_dir():
+                raise UsageError("--out is needed unless RESULTS is one folder")
+            out_dir = results[0]
+        _table, counts, written, notes = summarize_results(results, out_dir)
+        for note in notes:
+            click.echo(f"lmsgen: warning: {note}", err=True)
+        if not quiet:
+            click.echo(format_counts(counts))
+            click.echo("wrote " + ", ".join(str(w) for w in written))
     except Exception as exc:
         _fail(exc)
 

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ._version import __version__
-from .errors import LmsgenError, UsageError
+from .errors import InputError, LmsgenError, NoInputError, UsageError
 from .genome import CHROM_SIZES, CHROMOSOMES, KEY_GENES, sha256_file
 
 #: Bin size of the genome-wide gain/loss frequency (1 Mb).
@@ -198,6 +198,76 @@ def _bins(doc_segments: list[dict[str, Any]]) -> np.ndarray:
     return v
 
 
+def _doc_bins(doc: dict[str, Any]) -> np.ndarray:
+    """The gain/loss bins of a sample's JSON document (all 0 without a copy-number profile)."""
+    prof = doc.get("profile")
+    return _bins(prof.get("anomaly_segments", []) if isinstance(prof, dict) else [])
+
+
+def summarize_results(paths: Iterable[str | Path], out_dir: str | Path) -> tuple[Any, dict[str, Any], list[Path],
+                                                                                 list[str]]:
+    """Write ``cohort.tsv`` and ``cohort.html`` from per-sample result JSONs already written, without classifying
+    again (the gather step of a workflow that ran ``lmsgen classify`` per sample, or a cheap re-summary).
+
+    ``paths``: result JSON files, or folders whose ``*.json`` files are read (those that are not lmsgen results,
+    schema ``lmsgen.sample/1``, are passed over; a named file must be one). Rows and gain/loss frequencies are
+    those ``lmsgen cohort`` writes for the same documents. Returns (table, counts, written paths, notes); the
+    notes say when a sample name occurs in several results or the results were made with different lmsgen
+    versions or thresholds (their calls are then not comparable). Raises :class:`InputError` for an unreadable
+    or malformed result and :class:`NoInputError` when there is none.
+    """
+    from .report.cohort_report import CohortSummary
+    from .result import SCHEMA
+
+    paths = list(paths)
+    summary = CohortSummary()
+    files_of: dict[str, list[str]] = {}
+    made_with: dict[tuple[Any, str], int] = {}
+    for path, named in _result_candidates(paths):
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+        except ValueError as exc:
+            raise InputError(path, f"not valid JSON ({' '.join(str(exc).split())})") from None
+        if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
+            if named:
+                raise InputError(path, f"not an lmsgen result (schema {SCHEMA} expected)")
+            continue
+        try:
+            outcome = SampleOutcome(doc["sample"], "ok", summary_row(doc), outputs=[str(path)], bins=_doc_bins(doc))
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+            raise InputError(path, f"malformed lmsgen result ({type(exc).__name__}: {exc})") from None
+        summary.add(outcome)
+        files_of.setdefault(str(doc["sample"]), []).append(path.name)
+        prov = doc.get("provenance") or {}
+        key = (prov.get("lmsgen_version"), json.dumps(prov.get("thresholds"), sort_keys=True))
+        made_with[key] = made_with.get(key, 0) + 1
+    if not files_of:
+        raise NoInputError(f"{', '.join(str(p) for p in paths)}: no lmsgen result JSON found")
+    notes = [f"sample {name!r} occurs in {len(files)} results ({', '.join(files)}): counted {len(files)} times"
+             for name, files in sorted(files_of.items()) if len(files) > 1]
+    if len(made_with) > 1:
+        versions = sorted({str(v) for v, _ in made_with})
+        notes.append(f"the results were made with {len(made_with)} different combinations of lmsgen version "
+                     f"({', '.join(versions)}) and thresholds: their calls are not comparable; re-run them together")
+    table, counts, written = summary.write(out_dir)
+    return table, counts, written, notes
+
+
+def _result_candidates(paths: Iterable[str | Path]) -> Iterator[tuple[Path, bool]]:
+    """(file, named explicitly) for each JSON to read: named files as given, folders' ``*.json`` by name."""
+    for p in map(Path, paths):
+        if p.is_dir():
+            for f in sorted(p.glob("*.json")):
+                if f.is_file() and not f.name.startswith("."):
+                    yield f, False
+        elif p.is_file():
+            yield p, True
+        else:
+            raise UsageError(f"{p}: no such file or folder")
+
+
 def _input_digest(unit: WorkUnit) -> dict[str, str]:
     from .sample import find_inputs
 
@@ -235,9 +305,7 @@ def process_unit(unit: WorkUnit, out_dir: str, options: dict[str, Any], resume: 
             docs = [_up_to_date(Path(out_dir) / f"{safe_file_stem(n)}.json", digest, thresholds.as_dict())
                     for n in names]
             if all(d is not None for d in docs):
-                return [SampleOutcome(d["sample"], "skipped", summary_row(d),
-                                      bins=_bins((d.get("profile") or {}).get("anomaly_segments", [])
-                                                 if isinstance(d.get("profile"), dict) else []))
+                return [SampleOutcome(d["sample"], "skipped", summary_row(d), bins=_doc_bins(d))
                         for d in docs if d is not None]
         results = iter_classify(unit.path, samples=list(unit.samples) if unit.samples else None,
                                 skip_missing_samples=True, **options)
@@ -245,9 +313,8 @@ def process_unit(unit: WorkUnit, out_dir: str, options: dict[str, Any], resume: 
         for r in results:
             doc = r.to_dict()
             written = write_outputs(r, out_dir, doc=doc, indent=None)
-            prof = doc.get("profile")
             outcomes.append(SampleOutcome(r.sample, "ok", summary_row(doc), outputs=[str(w) for w in written],
-                                          bins=_bins(prof["anomaly_segments"] if isinstance(prof, dict) else [])))
+                                          bins=_doc_bins(doc)))
         done = {o.sample for o in outcomes}
         for n in unit.samples or ():
             if n not in done:  # every row of this sample was dropped (unplaced contigs, no log2 value)
@@ -296,6 +363,14 @@ def _local_run(units: list[WorkUnit], out_dir: str, options: dict[str, Any], job
                     pending.add(pool.submit(process_unit, nxt, out_dir, options, resume))
 
 
+#: Times Dask runs a task again after it raised. ``process_unit`` turns every error of a sample into a failed
+#: outcome, so what raises is the task itself failing on its worker (e.g. a worker that cannot import lmsgen);
+#: another worker may succeed. A worker that dies mid-task (killed, out of memory) is a different case: the
+#: scheduler re-runs the task on another worker by itself, up to ``distributed.scheduler.allowed-failures``
+#: (default 3) deaths, after which the unit's samples are recorded as failed and the cohort goes on.
+DASK_RETRIES = 2
+
+
 def _dask_run(units: list[WorkUnit], out_dir: str, options: dict[str, Any], scheduler: str,
               resume: bool) -> Iterator[SampleOutcome]:
     try:
@@ -313,13 +388,34 @@ def _dask_run(units: list[WorkUnit], out_dir: str, options: dict[str, Any], sche
     except OSError as exc:
         raise UsageError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
     try:
-        futures = client.map(process_unit, units, out_dir=out_dir, options=options, resume=resume, pure=False)
-        for fut in as_completed(futures):
-            yield from fut.result()
+        futures = client.map(process_unit, units, out_dir=out_dir, options=options, resume=resume, pure=False,
+                             retries=DASK_RETRIES)
+        unit_of = {fut.key: unit for fut, unit in zip(futures, units, strict=True)}
+        pending = as_completed(futures)
+        del futures  # each result is let go once read: a worker lost later does not make Dask compute it again
+        for fut in pending:
+            try:
+                outcomes = fut.result()
+            except Exception as exc:  # the task never returned: its worker kept dying, or it cannot run there
+                outcomes = _dask_failed(unit_of[fut.key], exc)
+            fut.release()
+            yield from outcomes
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _dask_failed(unit: WorkUnit, exc: Exception) -> list[SampleOutcome]:
+    """Failed outcomes for every sample of a unit whose Dask task did not return."""
+    if type(exc).__name__ == "KilledWorker":
+        reason = (f"the Dask worker running it died {getattr(exc, 'allowed_failures', 0) + 1} time(s) "
+                  f"(out of memory or killed?); not classified")
+    else:
+        detail = " ".join(str(exc).split())
+        reason = f"the Dask task failed after {DASK_RETRIES} retries: {type(exc).__name__}: {detail}"
+    names = list(unit.samples) if unit.samples else [Path(unit.path).name]
+    return [_failed(n, f"{unit.path}: {reason}") for n in names]
 
 
 def run_cohort(units: Iterable[WorkUnit], out_dir: str | Path, *, jobs: int = 1, scheduler: str | None = None,

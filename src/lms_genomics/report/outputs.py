@@ -60,9 +60,11 @@ def sample_figures(result: SampleResult, probes: Any = None, doc: dict[str, Any]
 
 def write_plots(result: SampleResult, out_dir: str | Path, formats: tuple[str, ...], *,
                 chromosome: str | None = None, exporter: FigureExporter | None = None,
-                probes: Any = None, figures: SampleFigures | None = None, plotly_js: str = "embed") -> list[Path]:
+                probes: Any = None, figures: SampleFigures | None = None, plotly_js: str = "embed",
+                stem: str | None = None) -> list[Path]:
     """Write the genome (or one chromosome's) figure in each format; the genome figure comes from ``figures``
-    when given (built once, shared with the report). Returns the paths."""
+    when given (built once, shared with the report). ``stem`` names the files (default: the sample).
+    Returns the paths."""
     if not formats or result.segments is None:
         return []
     from .plots import genome_figure
@@ -73,7 +75,8 @@ def write_plots(result: SampleResult, out_dir: str | Path, formats: tuple[str, .
         fig = figs.genome
     else:
         fig = genome_figure(result, probes=probes if probes is not None else probes_of(result), chromosome=chromosome)
-    stem = safe_file_stem(result.sample) + (f".chr{str(chromosome).removeprefix('chr')}" if chromosome else "")
+    stem = (stem or safe_file_stem(result.sample)) + (f".chr{str(chromosome).removeprefix('chr')}" if chromosome
+                                                      else "")
     written = []
     for fmt in formats:
         path = Path(out_dir) / f"{stem}.genome.{fmt}"
@@ -88,15 +91,16 @@ def write_plots(result: SampleResult, out_dir: str | Path, formats: tuple[str, .
 
 def write_sample_report(result: SampleResult, out_dir: str | Path, formats: tuple[str, ...] = ("html",), *,
                         figures: SampleFigures | None = None, exporter: FigureExporter | None = None,
-                        plotly_js: str = "embed", doc: dict[str, Any] | None = None) -> list[Path] | Path:
-    """The tumour-board report ``<sample>.report.html`` (and ``.pdf``: the A4 print of the same report, through
-    the exporter's Chromium). Returns the path (one format) or the paths."""
+                        plotly_js: str = "embed", doc: dict[str, Any] | None = None,
+                        stem: str | None = None) -> list[Path] | Path:
+    """The tumour-board report ``<stem>.report.html`` (and ``.pdf``: the A4 print of the same report, through
+    the exporter's Chromium); ``stem`` defaults to the sample. Returns the path (one format) or the paths."""
     from .html_report import render_report, write_report
     from .static_export import print_pdf
 
     figs = figures if figures is not None else sample_figures(result, doc=doc)
     doc = doc if doc is not None else figs.doc
-    stem = Path(out_dir) / safe_file_stem(result.sample)
+    stem = Path(out_dir) / (stem or safe_file_stem(result.sample))
     written = []
     if "html" in formats:
         written.append(write_report(result, stem.with_name(stem.name + ".report.html"), figure=figs.genome,
@@ -114,18 +118,21 @@ def write_sample_report(result: SampleResult, out_dir: str | Path, formats: tupl
 
 def write_sample_files(result: SampleResult, out_dir: str | Path, *, plot_formats: tuple[str, ...] = (),
                        report_formats: tuple[str, ...] = ("html",), exporter: FigureExporter | None = None,
-                       plotly_js: str = "embed") -> list[Path]:
-    """Everything one sample writes: ``<sample>.json``, the TSVs, the plots and the report, with each figure
-    built once. Returns the paths."""
+                       plotly_js: str = "embed", stem: str | None = None) -> list[Path]:
+    """Everything one sample writes: the TSVs, the plots, the report and, last, ``<stem>.json`` (its presence
+    means the others are complete), with each figure built once. ``stem`` names the files (default: the sample;
+    ``classify --name``). Returns the paths, the JSON first."""
     from .writers import write_outputs
 
     doc = result.to_dict()
-    written = write_outputs(result, out_dir, doc=doc)
+    written = write_outputs(result, out_dir, doc=doc, write_json=False, stem=stem)
     figs = sample_figures(result, doc=doc) if (plot_formats or report_formats) and result.segments is not None \
         else None
-    written += write_plots(result, out_dir, plot_formats, exporter=exporter, figures=figs, plotly_js=plotly_js)
+    written += write_plots(result, out_dir, plot_formats, exporter=exporter, figures=figs, plotly_js=plotly_js,
+                           stem=stem)
     if report_formats:
         paths = write_sample_report(result, out_dir, tuple(report_formats), figures=figs, exporter=exporter,
-                                    plotly_js=plotly_js, doc=doc)
+                                    plotly_js=plotly_js, doc=doc, stem=stem)
         written += paths if isinstance(paths, list) else [paths]
-    return written
+    json_path = write_outputs(result, out_dir, doc=doc, stem=stem)[-1]
+    return [json_path, *written]

@@ -101,22 +101,24 @@ def variants_tsv(result: SampleResult) -> str:
 
 
 def write_outputs(result: SampleResult, out_dir: str | Path, write_json: bool = True,
-                  doc: dict[str, Any] | None = None, indent: int | None = 2) -> list[Path]:
-    """Write ``<sample>.json`` (unless ``write_json`` is False), ``<sample>.genes.tsv`` (when copy number was
-    assessed) and ``<sample>.variants.tsv`` (when a VCF was read); returns the paths.
+                  doc: dict[str, Any] | None = None, indent: int | None = 2, stem: str | None = None) -> list[Path]:
+    """Write ``<stem>.genes.tsv`` (when copy number was assessed), ``<stem>.variants.tsv`` (when a VCF was read)
+    and, last, ``<stem>.json`` (unless ``write_json`` is False); returns the paths. ``stem`` defaults to the
+    file-safe sample name (``classify --name`` gives another).
 
-    Each file is complete or absent: the text is rendered first, then written atomically. ``indent=None``
-    writes compact JSON (C encoder, several times faster: what ``lmsgen cohort`` uses).
+    Each file is complete or absent: the text is rendered first, then written atomically; the JSON is written
+    last, so its presence means the others are complete. ``indent=None`` writes compact JSON (C encoder, several
+    times faster: what ``lmsgen cohort`` uses).
     """
     out = Path(out_dir)
-    stem = safe_file_stem(result.sample)
+    stem = stem or safe_file_stem(result.sample)
     rendered: list[tuple[Path, str]] = []
-    if write_json:
-        rendered.append((out / f"{stem}.json", result_json(result, indent=indent, doc=doc) + "\n"))
     if result.genes is not None:
         rendered.append((out / f"{stem}.genes.tsv", genes_tsv(result)))
     if isinstance(result.variants, list):
         rendered.append((out / f"{stem}.variants.tsv", variants_tsv(result)))
+    if write_json:
+        rendered.append((out / f"{stem}.json", result_json(result, indent=indent, doc=doc) + "\n"))
     written = []
     for path, text in rendered:
         with atomic_write(path) as fh:
