@@ -110,6 +110,9 @@ def calling_options(func):
         click.option("--sample-sheet", type=click.Path(dir_okay=False, path_type=Path), default=None,
                      help="TSV/CSV/TOML with id, purity (or tumour cell content %), ploidy, sex per sample "
                           "(default: sample.tsv or sample.toml in the folder)."),
+        click.option("--vcf-sample", default=None, metavar="NAME",
+                     help="Tumour column of a multi-sample VCF (default: the only column, the header's "
+                          "##tumor_sample, a column named TUMOR, or Torrent Suite's first column)."),
         click.option("--allow-other-build", is_flag=True,
                      help="Drop segments beyond hg19 chromosome ends instead of stopping (data on another build)."),
         click.option("--threshold", "-t", "threshold_pairs", multiple=True, metavar="NAME=VALUE",
@@ -120,9 +123,11 @@ def calling_options(func):
     return func
 
 
-def _classify_options(genes_bed, arms_bed, sex, purity, ploidy, sample_sheet, allow_other_build, threshold_pairs):
+def _classify_options(genes_bed, arms_bed, sex, purity, ploidy, sample_sheet, allow_other_build, threshold_pairs,
+                      vcf_sample=None):
     return {"thresholds": _parse_thresholds(threshold_pairs), "genes": genes_bed, "arms": arms_bed, "sex": sex,
-            "purity": purity, "ploidy": ploidy, "sample_sheet": sample_sheet, "check_build": not allow_other_build}
+            "purity": purity, "ploidy": ploidy, "sample_sheet": sample_sheet, "check_build": not allow_other_build,
+            "vcf_sample": vcf_sample}
 
 
 class _Null:
@@ -171,7 +176,7 @@ def _write_sample_files(result, out_dir: Path, formats: tuple[str, ...], report:
 def classify(sample_dir: Path, out_dir: Path | None, json_to: str | None, sample_name: str | None,
              plot_formats: str | None, report: bool, genes_bed: Path | None, arms_bed: Path | None,
              sex: str | None, purity: float | None, ploidy: float | None, sample_sheet: Path | None,
-             allow_other_build: bool, threshold_pairs: tuple[str, ...], quiet: bool) -> None:
+             vcf_sample: str | None, allow_other_build: bool, threshold_pairs: tuple[str, ...], quiet: bool) -> None:
     """Call genes and classify the genomic profile of the sample in SAMPLE_DIR.
 
     \b
@@ -200,7 +205,7 @@ def classify(sample_dir: Path, out_dir: Path | None, json_to: str | None, sample
         from lms_genomics.sample import classify_all
 
         options = _classify_options(genes_bed, arms_bed, sex, purity, ploidy, sample_sheet, allow_other_build,
-                                    threshold_pairs)
+                                    threshold_pairs, vcf_sample)
         formats = parse_formats(plot_formats)
         results = classify_all(sample_dir, samples=[sample_name] if sample_name else None, **options)
         written = []
@@ -238,7 +243,8 @@ def classify(sample_dir: Path, out_dir: Path | None, json_to: str | None, sample
 @click.option("--quiet", "-q", is_flag=True, help="No progress, only the summary and errors.")
 def cohort(cohort_path: Path, out_dir: Path, jobs: int, resume: bool, scheduler: str | None, genes_bed: Path | None,
            arms_bed: Path | None, sex: str | None, purity: float | None, ploidy: float | None,
-           sample_sheet: Path | None, allow_other_build: bool, threshold_pairs: tuple[str, ...], quiet: bool) -> None:
+           sample_sheet: Path | None, vcf_sample: str | None, allow_other_build: bool,
+           threshold_pairs: tuple[str, ...], quiet: bool) -> None:
     """Classify every sample below COHORT_PATH and summarise the cohort.
 
     \b
@@ -257,7 +263,7 @@ def cohort(cohort_path: Path, out_dir: Path, jobs: int, resume: bool, scheduler:
         from lms_genomics.report.cohort_report import CohortSummary, format_counts
 
         options = _classify_options(genes_bed, arms_bed, sex, purity, ploidy, sample_sheet, allow_other_build,
-                                    threshold_pairs)
+                                    threshold_pairs, vcf_sample)
         units = discover(cohort_path, out_dir=out_dir, jobs=jobs)
         if not units:
             from lms_genomics.errors import NoInputError
@@ -300,7 +306,8 @@ def cohort(cohort_path: Path, out_dir: Path, jobs: int, resume: bool, scheduler:
 @calling_options
 def plot(source: Path, out_dir: Path, plot_formats: str, chromosome: str | None, report: bool, genes_bed: Path | None,
          arms_bed: Path | None, sex: str | None, purity: float | None, ploidy: float | None,
-         sample_sheet: Path | None, allow_other_build: bool, threshold_pairs: tuple[str, ...]) -> None:
+         sample_sheet: Path | None, vcf_sample: str | None, allow_other_build: bool,
+         threshold_pairs: tuple[str, ...]) -> None:
     """Draw the genome-profile figure of an existing result (<sample>.json) or of a sample.
 
     \b
@@ -326,7 +333,8 @@ def plot(source: Path, out_dir: Path, plot_formats: str, chromosome: str | None,
             from lms_genomics.sample import classify_all
 
             results = classify_all(source, **_classify_options(genes_bed, arms_bed, sex, purity, ploidy,
-                                                               sample_sheet, allow_other_build, threshold_pairs))
+                                                               sample_sheet, allow_other_build, threshold_pairs,
+                                                               vcf_sample))
         written = []
         with _exporter(formats) as exporter:
             for r in results:

@@ -72,6 +72,7 @@ class SampleResult:
     variants: Any = "not_assessed"
     fusions: Any = "not_assessed"
     warnings: list[str] = field(default_factory=list)
+    panel_copy_number: list[dict[str, Any]] | None = None  # Oncomine <CNV> records: evidence, not used for calls
 
     @property
     def profile_class(self) -> str:
@@ -179,7 +180,8 @@ class SampleResult:
         return cls(sample=doc["sample"], profile=profile, genes=genes, evidence=evidence, segments=segments,
                    arm_level=arm_level, provenance=doc.get("provenance", {}), qc=doc.get("qc", {}),
                    biallelic=doc.get("biallelic", {}), variants=doc.get("variants", "not_assessed"),
-                   fusions=doc.get("fusions", "not_assessed"), warnings=list(doc.get("warnings", [])))
+                   fusions=doc.get("fusions", "not_assessed"), warnings=list(doc.get("warnings", [])),
+                   panel_copy_number=doc.get("panel_copy_number"))
 
     def to_dict(self) -> dict[str, Any]:
         """The full result as plain JSON-ready data (schema ``lmsgen.sample/1``)."""
@@ -192,7 +194,7 @@ class SampleResult:
                  "markers": _clean(r["markers"]), "segment_ids": list(r["segment_ids"])}
                 for r in self.profile.anomaly_table.to_dict("records")
             ]
-        return {
+        doc = {
             "schema": SCHEMA,
             "sample": self.sample,
             "segments": self._segment_records(),
@@ -205,3 +207,6 @@ class SampleResult:
             "qc": self.qc,
             "warnings": list(self.warnings),
         }
+        if self.panel_copy_number is not None:  # present only when the VCF carried panel CNV records
+            doc["panel_copy_number"] = self.panel_copy_number
+        return doc

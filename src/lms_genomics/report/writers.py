@@ -1,9 +1,10 @@
-"""Atomic writers for the per-sample outputs (``<sample>.json``, ``<sample>.genes.tsv``)."""
+"""Atomic writers for the per-sample outputs (``<sample>.json``, ``<sample>.genes.tsv``, ``<sample>.seg``)."""
 
 from __future__ import annotations
 
 import itertools
 import json
+import math
 import os
 import re
 from collections.abc import Iterator
@@ -11,6 +12,8 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, Any
 
+from .._version import __version__
+from ..io.own_outputs import SEG_EXPORT_MARK
 from ..result import SampleResult, _clean
 
 _COUNTER = itertools.count()
@@ -71,6 +74,42 @@ def genes_tsv(result: SampleResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: Floor of the copy number written as log2 in the .seg export (CN 0 would be -inf): log2(0.1 / 2) = -4.32.
+SEG_MIN_COPY_NUMBER = 0.1
+SEG_COLUMNS = ["ID", "chrom", "loc.start", "loc.end", "num.mark", "copy_number", "state", "seg.mean"]
+
+
+def seg_text(result: SampleResult) -> str | None:
+    """The sample's copy-number segments as a ``.seg`` file IGV reads (None when copy number was not assessed).
+
+    Tab-separated ``ID chrom loc.start loc.end num.mark copy_number state seg.mean``: 1-based starts (DNAcopy/IGV
+    convention), UCSC names, hg19; IGV colours by the last column, ``seg.mean``, the log2 ratio of the segment:
+    the file's own for log2 inputs, ``log2(CN / 2)`` for absolute copy numbers (ChAS; CN floored at
+    :data:`SEG_MIN_COPY_NUMBER`). LOH rows are not written (one value per segment); a ChAS export lists aberrant
+    segments only, so regions without a row are the normal level. Two comment lines first: IGV's
+    ``#type=COPY_NUMBER`` and lmsgen's mark (by which lmsgen skips its own export in a sample folder).
+    """
+    seg = result.segments
+    if seg is None:
+        return None
+    cn_rows = seg[seg["kind"] == "cn"] if "kind" in seg.columns else seg.iloc[0:0]
+    lines = ["#type=COPY_NUMBER",
+             f"{SEG_EXPORT_MARK}{__version__} copy-number segments of {_tsv_cell(result.sample)} (hg19; seg.mean = "
+             f"log2 ratio; an output of lmsgen, not an input)",
+             "\t".join(SEG_COLUMNS)]
+    sample = _tsv_cell(result.sample)
+    for r in cn_rows.to_dict("records"):
+        cn = _clean(r.get("copy_number"))
+        log2 = _clean(r.get("log2"))
+        if log2 is None and cn is not None:
+            log2 = math.log2(max(float(cn), SEG_MIN_COPY_NUMBER) / 2.0)
+        cells = [sample, str(r["chrom"]), str(int(r["start"]) + 1), str(int(r["end"])), _tsv_cell(r.get("markers")),
+                 "" if cn is None else f"{float(cn):.4g}", _tsv_cell(r.get("state")),
+                 "" if log2 is None else f"{float(log2):.4f}"]
+        lines.append("\t".join(cells))
+    return "\n".join(lines) + "\n"
+
+
 def _tsv_cell(value: Any) -> str:
     value = _clean(value)
     if value is None:
@@ -80,8 +119,8 @@ def _tsv_cell(value: Any) -> str:
 
 def write_outputs(result: SampleResult, out_dir: str | Path, write_json: bool = True,
                   doc: dict[str, Any] | None = None, indent: int | None = 2) -> list[Path]:
-    """Write ``<sample>.json`` (unless ``write_json`` is False) and ``<sample>.genes.tsv`` (when copy number
-    was assessed); returns the paths.
+    """Write ``<sample>.json`` (unless ``write_json`` is False), ``<sample>.genes.tsv`` and the IGV segment file
+    ``<sample>.seg`` (both when copy number was assessed); returns the paths.
 
     Each file is complete or absent: the text is rendered first, then written atomically. ``indent=None``
     writes compact JSON (C encoder, several times faster: what ``lmsgen cohort`` uses).
@@ -93,6 +132,9 @@ def write_outputs(result: SampleResult, out_dir: str | Path, write_json: bool = 
         rendered.append((out / f"{stem}.json", result_json(result, indent=indent, doc=doc) + "\n"))
     if result.genes is not None:
         rendered.append((out / f"{stem}.genes.tsv", genes_tsv(result)))
+    seg = seg_text(result)
+    if seg is not None:
+        rendered.append((out / f"{stem}.seg", seg))
     written = []
     for path, text in rendered:
         with atomic_write(path) as fh:
