@@ -195,6 +195,7 @@ def _up_to_date(json_path: Path, digest: dict[str, str], thresholds: dict[str, A
 
 def process_unit(unit: WorkUnit, out_dir: str, options: dict[str, Any], resume: bool = False) -> list[SampleOutcome]:
     """Classify one work unit and write its outputs; never raises (errors become failed outcomes)."""
+    from .io.text import stem_of
     from .report.writers import safe_file_stem, write_outputs
     from .sample import iter_classify
     from .thresholds import DEFAULT_THRESHOLDS
@@ -205,7 +206,7 @@ def process_unit(unit: WorkUnit, out_dir: str, options: dict[str, Any], resume: 
         if resume:
             digest = _input_digest(unit)
             names = list(unit.samples) if unit.samples else [Path(unit.path).name if Path(unit.path).is_dir()
-                                                             else Path(unit.path).stem]
+                                                             else stem_of(unit.path)]
             docs = [_up_to_date(Path(out_dir) / f"{safe_file_stem(n)}.json", digest, thresholds.as_dict())
                     for n in names]
             if all(d is not None for d in docs):

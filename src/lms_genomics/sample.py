@@ -44,6 +44,7 @@ from .io.archer import ArcherResult
 from .io.chas import ChasExport
 from .io.registry import Format, detect, format_named
 from .io.samplesheet import SampleSheet, read_sample_sheet
+from .io.text import stem_of
 from .io.vcf import VcfResult
 from .result import SampleResult
 from .thresholds import DEFAULT_THRESHOLDS, Thresholds
@@ -457,7 +458,7 @@ def iter_classify(path: str | Path, *, thresholds: Thresholds | None = None,
     if cn_files:
         cn_fmt, cn_file = cn_files[0]
         cn_names, cn_samples = _copy_number_samples(  # type: ignore[assignment]
-            cn_file, cn_fmt, folder_name or cn_file.stem, sheet=sheet, purity=purity, ploidy=ploidy,
+            cn_file, cn_fmt, folder_name or stem_of(cn_file), sheet=sheet, purity=purity, ploidy=ploidy,
             check_build=check_build, wanted=samples)
         missing = set(samples or ()) - set(cn_names)
         if missing and not skip_missing_samples:
@@ -482,7 +483,7 @@ def iter_classify(path: str | Path, *, thresholds: Thresholds | None = None,
         raise InputError(inputs.folder, f"the copy-number file holds {len(cn_names)} samples but the folder has one "
                                         f"VCF/Archer output: put each sample in its own folder")
     extra = list(inputs.notes)
-    return _results(cn_samples, folder_name or Path(path).stem, thresholds=thresholds, genes=gene_ref,
+    return _results(cn_samples, folder_name or stem_of(path), thresholds=thresholds, genes=gene_ref,
                     arms=arm_table, arms_path=arms_path, sex=sex, inputs=inputs, sheet=sheet, vcf=vcf, archer=archer,
                     probes=probes, extra_warnings=extra)
 

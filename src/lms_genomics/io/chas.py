@@ -27,7 +27,7 @@ from ..genome import (
     sha256_file,
 )
 from ..tables import check_table, conform_segments
-from .text import Head, TextTable, first_bad_row, normalize_column, parse_numbers, read_table
+from .text import Head, TextTable, first_bad_row, normalize_column, parse_numbers, read_table, stem_of
 
 #: normalised column name → canonical key (first match wins).
 COLUMN_ALIASES: dict[str, str] = {
@@ -153,7 +153,7 @@ def read_chas(path: str | Path, default_sample: str | None = None, check_build: 
 
     sha = sha256_file(p)
     if raw.empty:
-        sample = default_sample or p.stem
+        sample = default_sample or stem_of(p)
         warnings.append(f"{p.name}: the export lists no segment (header only): profile read as flat, "
                         f"LOH not assessed")
         return ChasExport(p, sha, conform_segments(pd.DataFrame()), [sample], {sample: False},
@@ -287,11 +287,11 @@ def read_chas(path: str | Path, default_sample: str | None = None, check_build: 
     if blank.any() and named:
         warnings.append(f"{p.name}: {int(blank.sum())} row(s) without a File value read as sample {named[0]!r}, the "
                         f"export's only sample")
-    samples = samples.where(samples != "", named[0] if named else (default_sample or p.stem))
+    samples = samples.where(samples != "", named[0] if named else (default_sample or stem_of(p)))
     # Two File values naming one sample (LST.OSCHP and LST.RC.OSCHP) would merge two arrays into one profile.
     first_file: dict[str, str] = {}
     for i, (f, s) in enumerate(zip(files, samples, strict=True)):
-        if first_file.setdefault(s, f) != f:
+        if f and first_file.setdefault(s, f) != f:
             raise InputError(p, f"File {f!r} and {first_file[s]!r} both name sample {s!r}; export one of them",
                              int(lines.iloc[i]))
     seg_id = col("name_id")

@@ -25,7 +25,18 @@ from ..errors import InputError
 from ..genome import beyond_hg19, check_build_comments, first_overlap, normalize_chromosomes, sha256_file
 from ..tables import check_table, conform_segments
 from .cnvkit import sniff_cnn, sniff_cnr
-from .text import Head, TextTable, first_bad_row, head_of, iter_text_lines, normalize_column, parse_numbers, read_table
+from .text import (
+    Head,
+    TextTable,
+    first_bad_row,
+    head_of,
+    iter_text_lines,
+    normalize_column,
+    parse_numbers,
+    read_table,
+    stem_of,
+    suffix_of,
+)
 
 #: normalised column name → canonical key. Extend here when a lab brings a new export.
 COLUMN_ALIASES: dict[str, str] = {
@@ -217,7 +228,7 @@ def read_seg(path: str | Path, default_sample: str | None = None, check_build: b
     if missing:
         raise InputError(p, f"not a log2 segment table: no {', '.join(missing)} column (columns found: "
                             f"{', '.join(header)})", table.header_line)
-    is_cns = "cnvkit_gene" in cols or "cnvkit_weight" in cols or p.suffix.lower() == ".cns"
+    is_cns = "cnvkit_gene" in cols or "cnvkit_weight" in cols or suffix_of(p) == ".cns"
     width = len(header)
     for fields_, n in zip(rows, table.line_numbers, strict=True):
         if len(fields_) < max(cols.values()) + 1:
@@ -228,13 +239,16 @@ def read_seg(path: str | Path, default_sample: str | None = None, check_build: b
     sha = sha256_file(p)
     fmt = "cnvkit_cns" if is_cns else "log2_seg"
     if raw.empty:
-        sample = default_sample or p.stem
+        sample = default_sample or stem_of(p)
         warnings.append(f"{p.name}: no segment (header only)")
         return SegExport(p, sha, fmt, conform_segments(pd.DataFrame()), [sample], "unknown", "unknown", warnings)
 
     def col(key: str) -> pd.Series:
         return raw[cols[key]].astype(str).str.strip().str.strip('"')
 
+    no_coords = (col("start") == "") | (col("end") == "")
+    first_bad_row(p, no_coords, lines, lambda i: "segment without start/end coordinates (empty loc.start/loc.end: "
+                                                 "a CNVkit export PureCN calls buggy?); a segment needs its position")
     chrom_text = col("chrom")
     coding = "affymetrix (24 = X, 25 = Y)" if chrom_text.str.fullmatch(r"(chr)?25").any() else \
         "ucsc (23 = X, 24 = Y)"
@@ -257,9 +271,6 @@ def read_seg(path: str | Path, default_sample: str | None = None, check_build: b
         bad = (values.isna() | np.isinf(values)) & chrom.notna() & ~empty
         if name == "log2":
             bad = bad & ~col("log2").str.upper().isin(["NA", "NAN", ""])
-        elif bad.any() and (col(name)[bad] == "").all():
-            first_bad_row(p, bad, lines, lambda i, name=name: f"{name} is empty: a segment needs its coordinates "
-                                                              f"(a CNVkit/PureCN export without positions?)")
         first_bad_row(p, bad, lines, lambda i, name=name: f"{name} {col(name).iloc[i]!r} is not a number")
     keep = chrom.notna() & log2.notna() & ~empty
     if (chrom.notna() & log2.isna() & ~empty).any():
@@ -276,7 +287,7 @@ def read_seg(path: str | Path, default_sample: str | None = None, check_build: b
                   lambda i: f"segment end {col('end').iloc[i]} is not after its start {col('start').iloc[i]}")
     keep, more = beyond_hg19(p, chrom, end, lines, check_build, rows=keep)
     warnings += more
-    samples_col = col("sample") if "sample" in cols else pd.Series(default_sample or p.stem, index=raw.index)
+    samples_col = col("sample") if "sample" in cols else pd.Series(default_sample or stem_of(p), index=raw.index)
     if "sample" in cols and default_sample and cols["sample"] == 0 and normalize_column(header[0]) not in \
             COLUMN_ALIASES:
         samples_col = col("sample").where(col("sample") != "", default_sample)

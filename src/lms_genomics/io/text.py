@@ -106,6 +106,26 @@ def open_bytes(path: Path) -> Iterator[IO[bytes]]:
         fh.close()
 
 
+#: Compression suffixes the text layer reads through (``x.seg.gz`` is a ``.seg``, sample ``x``).
+COMPRESSION_SUFFIXES = (".gz", ".bgz")
+
+
+def plain_name(path: str | Path) -> Path:
+    """The file name without a compression suffix: ``P1.seg.gz`` → ``P1.seg``."""
+    p = Path(path)
+    return p.with_suffix("") if p.suffix.lower() in COMPRESSION_SUFFIXES else p
+
+
+def stem_of(path: str | Path) -> str:
+    """The file's stem once decompressed (the default sample name): ``P1.seg.gz`` → ``P1``."""
+    return plain_name(path).stem
+
+
+def suffix_of(path: str | Path) -> str:
+    """The file's last suffix once decompressed, lower case: ``P1.cns.gz`` → ``.cns``."""
+    return plain_name(path).suffix.lower()
+
+
 # --------------------------------------------------------------------------------------------------- encodings
 
 
@@ -287,11 +307,7 @@ class Head:
     @property
     def suffix(self) -> str:
         """The file's last suffix, lower case, ``.gz``/``.bgz`` removed (``x.seg.gz`` → ``.seg``)."""
-        name = self.path.name.lower()
-        for ext in (".gz", ".bgz"):
-            if name.endswith(ext):
-                name = name[:-len(ext)]
-        return Path(name).suffix
+        return suffix_of(self.path)
 
     def header(self, match: Callable[[list[str]], bool] | None = None) -> list[str]:
         """Fields of the header line: the first body line, or the first of the first

@@ -9,7 +9,8 @@ One entry point, :func:`read_vcf`. The header is read line by line (every error 
 
 **Which sample column.** The tumour column is chosen from the header, never silently the first: the only sample
 column; ``--vcf-sample`` (``sample=``); ``##tumor_sample=`` (Mutect2); ``##SAMPLE=<ID=TUMOR,SampleName=…>``
-(GATK3 MuTect2); a column named ``TUMOR``/``TUMOUR`` (Strelka, MuTect); for Ion Torrent files the first column,
+(GATK3 MuTect2); the ``tumor_sample_name=`` of MuTect 1's ``##MuTect`` command line (``--tumor-sample`` of a
+``##GATKCommandLine``); a column named ``TUMOR``/``TUMOUR`` (Strelka2); for Ion Torrent files the first column,
 which Torrent Suite defines as the primary sample (said in the warnings). A multi-sample VCF without any of these
 is refused in one line asking for ``--vcf-sample``.
 
@@ -134,15 +135,22 @@ def _check_pos(path: Path, n: int, pos_s: str) -> int:
 # --------------------------------------------------------------------------------------------------- sample
 
 
-def _header_tumour(meta: dict[str, list[str]]) -> str | None:
-    for value in meta.get("tumor_sample", []) + meta.get("tumour_sample", []):
-        if value.strip():
-            return value.strip().strip('"')
+def _header_tumour(meta: dict[str, list[str]]) -> tuple[str, str] | None:
+    """(tumour sample, the header line that names it), or None."""
+    for key in ("tumor_sample", "tumour_sample"):
+        for value in meta.get(key, []):
+            if value.strip():
+                return value.strip().strip('"'), f"##{key}"
     for value in meta.get("SAMPLE", []):
         m_id = re.search(r"ID=([^,>]+)", value)
         m_name = re.search(r"SampleName=([^,>]+)", value)
         if m_id and m_id.group(1).upper() in _TUMOUR_NAMES and m_name:
-            return m_name.group(1).strip('"')
+            return m_name.group(1).strip('"'), "##SAMPLE=<ID=TUMOR>"
+    for key in ("MuTect", "GATKCommandLine"):
+        for value in meta.get(key, []):
+            m = re.search(r"(?:tumor_sample_name=|--tumor-sample[ =]|-tumor[ =])([^\s\",>]+)", value)
+            if m:
+                return m.group(1), f"the ##{key} command line"
     return None
 
 
@@ -163,8 +171,8 @@ def choose_tumour_sample(path: Path, samples: list[str], meta: dict[str, list[st
     if len(samples) == 1:
         return samples[0], "the only sample column"
     named = _header_tumour(meta)
-    if named is not None and named in samples:
-        return named, "the header's ##tumor_sample"
+    if named is not None and named[0] in samples:
+        return named[0], f"named by {named[1]}"
     by_name = [s for s in samples if s.upper() in _TUMOUR_NAMES]
     if len(by_name) == 1:
         return by_name[0], f"the column named {by_name[0]}"
@@ -409,8 +417,10 @@ def read_vcf(path: str | Path, sample: str | None = None) -> VcfResult:
     df, other_contigs = _variants_frame(rows, warnings)
 
     source, caller = source_of(hdr.meta)
-    if source == "unknown" and caller:
-        source = caller.split()[0]
+    if source == "unknown":
+        sources = [v.strip().strip('"') for v in hdr.meta.get("source", []) if v.strip()]
+        source = ", ".join(sources) if sources else next((k for k in ("MuTect", "GATKCommandLine") if k in hdr.meta),
+                                                          "unknown")
     reference = hdr.meta.get("reference", [None])[0]
     build, evidence = _build_of_vcf(hdr.meta, df, other_contigs)
     if not is_hg19(build):
@@ -424,8 +434,9 @@ def read_vcf(path: str | Path, sample: str | None = None) -> VcfResult:
         warnings.append(f"AF differs from FAO/FDP by > {AF_CROSSCHECK_TOLERANCE} for {len(notes['af_mismatch'])} "
                         f"allele(s), FAO/FDP used (e.g. {notes['af_mismatch'][0]})")
     if notes["caller_af"]:
-        warnings.append(f"the caller's allele fraction differs from AD by > 0.05 for {len(notes['caller_af'])} "
-                        f"allele(s), AD used (e.g. {notes['caller_af'][0]})")
+        warnings.append(f"the caller's allele fraction differs from its AD/DP counts by > 0.05 for "
+                        f"{len(notes['caller_af'])} allele(s); the caller's fraction is used (e.g. "
+                        f"{notes['caller_af'][0]})")
     if notes["fao_dot"]:
         warnings.append(f"FAO is '.' for {len(notes['fao_dot'])} allele(s) (indel-assembly alleles): VAF from AO/DP "
                         f"(e.g. {notes['fao_dot'][0]})")

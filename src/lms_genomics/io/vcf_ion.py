@@ -38,8 +38,9 @@ from .vcf_records import split_info
 
 #: |AF − FAO/FDP| above this is reported (AF is written with 6 significant digits).
 AF_CROSSCHECK_TOLERANCE = 0.01
-#: INFO/FORMAT keys only Torrent Variant Caller writes (flow-space counts, hotspot allele provenance).
-ION_KEYS = ("FAO", "FDP", "FRO", "OMAPALT", "OPOS", "OID")
+#: INFO/FORMAT keys only Torrent Variant Caller writes (flow-space allele counts, hotspot allele provenance). Not
+#: FDP: Strelka's FORMAT FDP is "basecalls filtered from the read depth".
+ION_KEYS = ("FAO", "FRO", "OMAPALT", "OPOS", "OID")
 _TVC_VERSION = re.compile(r"\b(tvc\w*)\s+(\d+(?:\.\d+)*(?:-\w+)?)", re.IGNORECASE)
 _FUNC_PAIR = re.compile(r"'([^']*)'\s*:\s*'([^']*)'")
 

@@ -3,11 +3,12 @@ bcftools, freebayes.
 
 Allele fraction, per ALT allele of the tumour sample (first rule that applies; ``vaf_source`` says which):
 
-1. ``AD`` (Number=R allele depths; Mutect2, MuTect, Pisces, VarDict, bcftools ``-a AD``): alt / ΣAD, so that
-   ``vaf == alt_reads / depth`` (the counts vcf2maf and cBioPortal use). The caller's own per-sample fraction
-   (``FORMAT AF`` Mutect2/VarDict, ``FA`` MuTect, ``VF`` Pisces) cross-checks it; disagreements above
-   :data:`CALLER_AF_TOLERANCE` are reported in the warnings.
-2. the caller's fraction ``AF``/``FA``/``VF`` when there is no ``AD`` (depth from ``DP``);
+1. the caller's own per-sample fraction: ``FORMAT AF`` (Mutect2, VarDict), ``FA`` (MuTect), ``VF`` (Pisces) —
+   the caller knows its denominator (Pisces' ``AD`` leaves out reads of an overlapping allele written in
+   another record, ``GT 1/.``: AD 0,12 with DP 122 is VF 0.098, not 1.0); ``depth`` is ``DP`` (else ΣAD) and
+   ``alt_reads`` the allele's ``AD`` (else ``round(vaf × depth)``, an estimate); when ``alt_reads/depth``
+   differs from the caller's fraction by more than :data:`CALLER_AF_TOLERANCE` the warnings say so;
+2. ``AD`` (Number=R allele depths; bcftools ``-a AD``): alt / ΣAD (the counts vcf2maf uses);
 3. Strelka2 SNVs: tier-1 base counts ``AU CU GU TU``: alt / Σ(A,C,G,T); Strelka2 indels: ``TIR/(TIR+TAR)``;
 4. freebayes: ``AO / (RO + ΣAO)``; bcftools without ``AD``: INFO ``DP4`` (one ALT only).
 
@@ -30,6 +31,8 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from ..errors import InputError
 from ..tables import PASSING_FILTERS
@@ -134,6 +137,8 @@ def _sample_values(rec: Any, key: str) -> list[float | None] | None:
         return None
     row = arr[0]
     out: list[float | None] = []
+    if row.dtype.kind == "f":  # htslib stores Float as float32: read back the decimal the file wrote
+        return [None if math.isnan(v) else _decimal(v) for v in row]
     for v in row.tolist():
         if isinstance(v, (bytes, str)):
             text = v.decode("utf-8", "replace") if isinstance(v, bytes) else v
@@ -143,6 +148,11 @@ def _sample_values(rec: Any, key: str) -> list[float | None] | None:
         else:
             out.append(None if v is None or math.isnan(v) else float(v))
     return out
+
+
+def _decimal(value: float) -> float:
+    """A float32 value as the shortest decimal that round-trips (``0.12206``, not ``0.12206000089645386``)."""
+    return float(str(np.float32(value)))
 
 
 def _at(values: list[float | None] | None, i: int) -> float | None:
@@ -157,7 +167,7 @@ def _info_numbers(rec: Any, key: str) -> list[float]:
     out = []
     for x in items:
         try:
-            out.append(float(x))
+            out.append(_decimal(float(x)) if isinstance(x, float) else float(x))
         except (TypeError, ValueError):
             continue
     return out
@@ -169,21 +179,22 @@ def allele_fraction(rec: Any, i: int, notes: dict[str, list[str]], where: str) -
     alt, n_alt = rec.ALT[i], len(rec.ALT)
     ad = _sample_values(rec, "AD")
     dp = _at(_sample_values(rec, "DP"), 0)
-    caller = next(((k, _at(v, i if len(v) > i else 0)) for k in CALLER_AF_KEYS
-                   if (v := _sample_values(rec, k)) is not None and (len(v) > i or (len(v) == 1 and n_alt == 1))
-                   and _at(v, i if len(v) > i else 0) is not None), None)
-    if ad is not None and len(ad) > i + 1 and ad[i + 1] is not None and all(x is not None for x in ad[:1]):
-        depth = sum(x for x in ad if x is not None)
-        if depth > 0:
-            vaf = ad[i + 1] / depth
-            if caller is not None and caller[1] is not None and abs(caller[1] - vaf) > CALLER_AF_TOLERANCE:
-                notes["caller_af"].append(f"{where}: FORMAT {caller[0]} {caller[1]:g} vs AD {vaf:.3f}")
-            return vaf, "AD", depth, ad[i + 1]
-        return math.nan, None, 0.0, 0.0
-    if caller is not None and caller[1] is not None:
-        depth = dp if dp is not None else (sum(x for x in ad if x is not None) if ad else None)
-        alt_reads = round(caller[1] * depth) if depth else None
-        return caller[1], f"FORMAT {caller[0]}", depth, alt_reads
+    ad_alt = _at(ad, i + 1)
+    ad_sum = sum(x for x in ad if x is not None) if ad is not None and ad_alt is not None else None
+    for key in CALLER_AF_KEYS:
+        values = _sample_values(rec, key)
+        vaf = _at(values, i if values is not None and len(values) > i else 0) if values and \
+            (len(values) > i or n_alt == 1) else None
+        if vaf is None:
+            continue
+        depth = dp if dp is not None else ad_sum
+        alt_reads = ad_alt if ad_alt is not None else (float(round(vaf * depth)) if depth else None)
+        if ad_alt is not None and depth and abs(ad_alt / depth - vaf) > CALLER_AF_TOLERANCE:
+            notes["caller_af"].append(f"{where}: FORMAT {key} {vaf:g} vs AD/DP {ad_alt:g}/{depth:g}")
+        return vaf, f"FORMAT {key}", depth, alt_reads
+    if ad_alt is not None and ad_sum is not None:
+        depth = ad_sum if ad_sum > 0 else (dp or 0.0)
+        return (ad_alt / depth if depth else math.nan), "AD", depth, ad_alt
     tiers = {b: _sample_values(rec, f"{b}U") for b in "ACGT"}
     if all(v is not None for v in tiers.values()) and len(alt) == 1 and alt in "ACGT":
         t1 = {b: (v[0] or 0.0) for b, v in tiers.items() if v is not None}

@@ -57,6 +57,20 @@ def atomic_write(path: str | Path, mode: str = "w") -> Iterator[IO[Any]]:
         raise
 
 
+def _refuse_overwriting_inputs(paths: list[Path]) -> None:
+    """Outputs share suffixes with inputs lmsgen reads (``.json``, ``.seg``): an existing file that is not lmsgen's
+    own output is an input, and inputs are never modified."""
+    from ..errors import UsageError
+    from ..io.registry import detect
+
+    for path in paths:
+        if path.exists() and path.suffix in (".json", ".seg"):
+            fmt = detect(path)
+            if fmt is not None and not fmt.output:
+                raise UsageError(f"{path}: exists and is an input ({fmt.description}), not an lmsgen output; "
+                                 f"lmsgen does not overwrite it: write the outputs to another folder (--out)")
+
+
 def result_json(result: SampleResult, indent: int | None = 2, doc: dict[str, Any] | None = None) -> str:
     """The JSON text of a result (``doc``: its :meth:`~SampleResult.to_dict` when already computed)."""
     return json.dumps(doc if doc is not None else result.to_dict(), indent=indent, ensure_ascii=False,
@@ -120,10 +134,12 @@ def _tsv_cell(value: Any) -> str:
 def write_outputs(result: SampleResult, out_dir: str | Path, write_json: bool = True,
                   doc: dict[str, Any] | None = None, indent: int | None = 2) -> list[Path]:
     """Write ``<sample>.json`` (unless ``write_json`` is False), ``<sample>.genes.tsv`` and the IGV segment file
-    ``<sample>.seg`` (both when copy number was assessed); returns the paths.
+    ``<sample>.igv.seg`` (both when copy number was assessed); returns the paths.
 
     Each file is complete or absent: the text is rendered first, then written atomically. ``indent=None``
-    writes compact JSON (C encoder, several times faster: what ``lmsgen cohort`` uses).
+    writes compact JSON (C encoder, several times faster: what ``lmsgen cohort`` uses). A ``.json`` or ``.seg``
+    target that exists and is not lmsgen's own output (an Archer isoforms JSON, a segment file: inputs lmsgen
+    reads) is never overwritten: :class:`~lms_genomics.errors.UsageError` before anything is written.
     """
     out = Path(out_dir)
     stem = safe_file_stem(result.sample)
@@ -134,7 +150,8 @@ def write_outputs(result: SampleResult, out_dir: str | Path, write_json: bool = 
         rendered.append((out / f"{stem}.genes.tsv", genes_tsv(result)))
     seg = seg_text(result)
     if seg is not None:
-        rendered.append((out / f"{stem}.seg", seg))
+        rendered.append((out / f"{stem}.igv.seg", seg))
+    _refuse_overwriting_inputs([path for path, _ in rendered])
     written = []
     for path, text in rendered:
         with atomic_write(path) as fh:
