@@ -258,6 +258,12 @@ FUZZ_REGRESSIONS = {
                                                       "FC_1_GENOMIC_ANNOTATION_\u00b2\tchr1:1:2:+\n".encode()),
     "deep.json": (read_archer, b'{"fusions": ' + b"[" * 50000 + b"]" * 50000 + b"}"),
     "gzip_garbage.vcf.gz": (read_vcf, b"\x1f\x8b\x08\x00" + bytes(range(64))),
+    # issue 17, found once the fuzzer validated every reader's table against its schema:
+    "vaf_above_one.vcf": (read_vcf, b"##fileformat=VCFv4.1\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS\n"
+                                    b"chr1\t10\t.\tA\tG\t.\tPASS\tFAO=30;FDP=20\tGT\t0/1\n"),
+    "count_overflow.full_results.txt": (read_archer, b"SAMPLE_NAME\tS\nFCA_1_GENES_UNIQUE\tA:B\n"
+                                                     b"FCA_1_SUPPORTING_ISOFORM_ID_1\tFC_1\nFC_1_EITHER_R1_OR_R2\t"
+                                                     + b"9" * 30 + b"\n"),
 }
 
 

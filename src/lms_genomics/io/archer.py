@@ -240,6 +240,8 @@ def _int(value: object, what: str, path: Path, line: int | None) -> int | None:
         n = int(f)
     if n < 0:
         raise InputError(path, f"{what}: expected a count ≥ 0, got {n}", line)
+    if n >= 2**53:
+        raise InputError(path, f"{what}: count {_short(value)} is not a read count (too large)", line)
     return n
 
 

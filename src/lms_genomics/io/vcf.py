@@ -40,7 +40,7 @@ from ..tables import PANEL_CNV_COLUMNS, PASSING_FILTERS, check_table
 from ..tables import VARIANT_COLUMNS as _VARIANT_SCHEMA
 from .archer import Fusion
 from .fusion_vcf import fusions_from_records, overall_call
-from .text import Head, iter_record_lines
+from .text import Head, first_bad_row, iter_record_lines, open_bytes
 from .vcf_ion import AF_CROSSCHECK_TOLERANCE, _num, ion_rows, is_ion, parse_func, source_of
 from .vcf_records import BCF_MAGIC, census, record_kind, split_info
 
@@ -333,16 +333,51 @@ def _choose(p: Path, scan: _Scan, requested: str | None) -> None:
     scan.sample_col = 9 + samples.index(scan.sample) if scan.sample is not None else None
 
 
-def _bcf_scan(p: Path, requested: str | None) -> tuple[_Scan, Any]:
-    """Header and record kinds of a BCF (through cyvcf2; record numbers stand for lines)."""
+def _htslib_reader(p: Path, sample: str | None) -> Any:
+    """A cyvcf2 reader of the tumour column only; cyvcf2's Python warnings become errors naming the file."""
+    import warnings
+
     from cyvcf2 import VCF
 
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            reader = VCF(str(p), samples=[sample] if sample else None)
+    except Exception as exc:  # noqa: BLE001 - cyvcf2 raises plain Exceptions and UserWarnings
+        raise InputError(p, f"htslib cannot read this VCF ({' '.join(str(exc).split())})") from None
+    if sample and list(reader.samples) != [sample]:
+        raise InputError(p, f"htslib does not see the sample column {sample!r} the header line names")
+    return reader
+
+
+#: Largest ``IDX=`` a BCF header may hold: htslib sizes its dictionaries by it (a corrupt header saying
+#: IDX=4696305124 costs it seconds and gigabytes before failing).
+MAX_BCF_IDX = 1_000_000
+
+
+def _check_bcf_header(p: Path) -> None:
+    """Refuse a BCF whose header text is cut or carries implausible dictionary indexes, before htslib sees it."""
+    import struct
+
+    with open_bytes(p) as fh:
+        magic = fh.read(9)
+        if len(magic) < 9:
+            raise InputError(p, "BCF cut before its header")
+        (l_text,) = struct.unpack("<I", magic[5:9])
+        text = fh.read(min(l_text, 64 * 1024 * 1024)).decode("latin-1")
+    if len(text) < l_text:
+        raise InputError(p, f"BCF header cut short ({len(text)} of {l_text} bytes)")
+    idx = [int(x) for x in re.findall(r"IDX=(\d+)", text)]
+    if idx and max(idx) > MAX_BCF_IDX:
+        raise InputError(p, f"corrupt BCF header (IDX={max(idx)})")
+
+
+def _bcf_scan(p: Path, requested: str | None) -> tuple[_Scan, Any]:
+    """Header and record kinds of a BCF (through cyvcf2; record numbers stand for lines)."""
+    _check_bcf_header(p)
     from .vcf_somatic import somatic_rows  # noqa: F401 - loads cyvcf2 and silences htslib first
 
-    try:
-        reader = VCF(str(p))
-    except (OSError, ValueError, Exception) as exc:  # noqa: BLE001 - cyvcf2 raises plain Exceptions
-        raise InputError(p, f"htslib cannot read this BCF ({' '.join(str(exc).split())})") from None
+    reader = _htslib_reader(p, None)
     scan = _Scan(_Header())
     for n, line in enumerate(reader.raw_header.splitlines(), 1):
         if line.strip():
@@ -361,10 +396,10 @@ def _bcf_scan(p: Path, requested: str | None) -> tuple[_Scan, Any]:
         raise InputError(p, f"htslib cannot read record {len(scan.records) + 1} "
                             f"({' '.join(str(exc).split())})") from None
     _choose(p, scan, requested)
-    return scan, VCF(str(p), samples=[scan.sample] if scan.sample else None)
+    return scan, _htslib_reader(p, scan.sample)
 
 
-def _variants_frame(rows: list[dict[str, Any]], warnings: list[str]) -> tuple[pd.DataFrame, list[str]]:
+def _variants_frame(path: Path, rows: list[dict[str, Any]], warnings: list[str]) -> tuple[pd.DataFrame, list[str]]:
     """The canonical variant table; chromosome names made UCSC; returns also the non-genome contigs seen."""
     df = pd.DataFrame(rows, columns=VARIANT_COLUMNS)
     other: list[str] = []
@@ -381,6 +416,11 @@ def _variants_frame(rows: list[dict[str, Any]], warnings: list[str]) -> tuple[pd
                     "genotype": object, "filter": object, "pos": "int64", "norm_pos": "int64",
                     "source_line": "int64", "called": bool, "vaf": "float64", "depth": "float64",
                     "alt_reads": "float64", "pop_af": "float64"})
+    first_bad_row(path, (df["vaf"] < 0) | (df["vaf"] > 1 + 1e-6), df["source_line"],
+                  lambda i: f"allele fraction {df['vaf'].iloc[i]:g} of {df['alt'].iloc[i]} is outside 0-1 "
+                            f"({df['vaf_source'].iloc[i]}: the counts contradict each other)")
+    first_bad_row(path, (df["depth"] < 0) | (df["alt_reads"] < 0), df["source_line"],
+                  lambda i: f"negative read count for {df['alt'].iloc[i]}")
     return check_table("variants", df), other
 
 
@@ -403,18 +443,13 @@ def read_vcf(path: str | Path, sample: str | None = None) -> VcfResult:
     kind = "ion" if scan.ion and not bcf else "somatic"
     rows = scan.rows
     if kind == "somatic":
-        from cyvcf2 import VCF
-
         from .vcf_somatic import Annotations, somatic_rows
 
         if reader is None:
-            try:
-                reader = VCF(str(p), samples=[scan.sample] if scan.sample else None)
-            except Exception as exc:  # noqa: BLE001 - cyvcf2 raises plain Exceptions
-                raise InputError(p, f"htslib cannot read this VCF ({' '.join(str(exc).split())})") from None
+            reader = _htslib_reader(p, scan.sample)
         rows = somatic_rows(p, reader, scan.records, Annotations(hdr.info_desc), scan.skipped, scan.notes)
     warnings: list[str] = []
-    df, other_contigs = _variants_frame(rows, warnings)
+    df, other_contigs = _variants_frame(p, rows, warnings)
 
     source, caller = source_of(hdr.meta)
     if source == "unknown":
