@@ -1,6 +1,6 @@
 """``lmsgen``: the command line. Thin: parse arguments, call lms_genomics, print, map errors to exit codes.
 
-Heavy libraries (pandas, pyranges) are imported inside the commands so that ``lmsgen --help`` is fast.
+Heavy libraries (pandas, cyvcf2) are imported inside the commands so that ``lmsgen --help`` is fast.
 """
 
 from __future__ import annotations

@@ -76,8 +76,8 @@ def test_field_cnvkit_cns_with_cnr_beside_it_is_accepted(tmp_path):
     shutil.copy(field("cnvkit", "cnvkit_tr95t.cns"), tmp_path)
     shutil.copy(field("cnvkit", "cnvkit_p2-20_1.cnr"), tmp_path)
     result = classify(tmp_path)
-    formats = {i["format"] for i in result.provenance["inputs"]}
-    assert formats == {"cnvkit_cns", "cnvkit_cnr"}
+    formats = {(i["format"], i.get("reader")) for i in result.provenance["inputs"]}
+    assert formats == {("cnvkit_cns", None), ("probes", "cnvkit_cnr")}  # "probes": the plots read it too
     assert result.qc["probe_level_data"] is True and result.qc["mapd"] > 0
 
 

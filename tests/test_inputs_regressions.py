@@ -200,7 +200,8 @@ def test_cnvkit_cns_with_cnr_accepted_regression_two_copy_number_files(tmp_path)
     shutil.copy(FIXTURES / "seg" / "cnvkit_sample.cns", tmp_path)
     shutil.copy(FIXTURES / "probes" / "cnvkit_small.cnr", tmp_path)
     result = classify(tmp_path)
-    assert [i["format"] for i in result.provenance["inputs"]] == ["cnvkit_cns", "cnvkit_cnr"]
+    assert [(i["format"], i.get("reader")) for i in result.provenance["inputs"]] == [
+        ("cnvkit_cns", None), ("probes", "cnvkit_cnr")]
     assert result.qc["probe_level_data"] is True and result.gene_call("RB1") == "homozygous_deletion"
     assert discover(tmp_path) == discover(tmp_path)[:1] and len(discover(tmp_path)) == 1
 

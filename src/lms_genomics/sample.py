@@ -361,7 +361,7 @@ def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thres
     if probes is not None:
         qc["mapd"] = round(probes[2], 4)
         qc["probe_level_data"] = True
-        input_records.append({"path": str(probes[0]), "sha256": probes[1], "format": probes[3]})
+        input_records.append({"path": str(probes[0]), "sha256": probes[1], "format": "probes", "reader": probes[3]})
     qc.update(qc_verdict(qc, thresholds))
     warnings += list(extra_warnings or [])
     provenance = {

@@ -29,6 +29,7 @@ value parsers); each format has its own module (``archer_full_results``, ``arche
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -37,7 +38,7 @@ import pandas as pd
 from ..errors import InputError
 from ..genome import sha256_file
 from ..tables import FUSION_COLUMNS, check_table
-from .text import normalize_column, parse_number
+from .text import decode_text, normalize_column, parse_number
 
 #: Every key / column name the readers recognise, by format, mapped to lmsgen's canonical field names.
 #: Entries ending in ``_`` or ``-`` are numbered prefixes (``ANNOTATION_1-`` matches ``ANNOTATION_1-3``).
@@ -125,9 +126,6 @@ FIELD_NAMES: dict[str, dict[str, str]] = {
 #: Transcript preference when a side has several (§2.5 item 1): lower is better.
 TRANSCRIPT_PRIORITY = ("NM_", "XM_", "NR_", "XR_", "ENST")
 
-#: The Archer/fusion formats :func:`read_archer` reads (their registry names are ``archer_<format>`` and
-#: ``fusion_vcf``).
-FORMATS = ("full_results", "isoform_json", "fusion_table", "fusion_vcf")
 _NA = {"", ".", "na", "n/a", "nan", "none", "null", "-"}
 _TRUE = {"true", "t", "yes", "y", "1"}
 _FALSE = {"false", "f", "no", "n", "0"}
@@ -179,7 +177,9 @@ class Fusion:
 
 @dataclass
 class ArcherResult:
-    """What one fusion file holds: its format (one of :data:`FORMATS`), sample name, fusions and warnings."""
+    """What one fusion file holds: its format (the registry name without ``archer_``: ``full_results``,
+    ``isoform_json``, ``fusion_table``, ``fusion_vcf``; ``vcf`` for fusions of a DNA+RNA VCF), sample name,
+    fusions and warnings."""
 
     path: Path
     sha256: str
@@ -355,8 +355,25 @@ def archer_result(path: Path, fmt: str, sample: str | None, fusions: list[Fusion
                         warnings=warnings)
 
 
+def read_parsed(path: str | Path, fmt: str,
+                parse: Callable[[Path, str], tuple[str | None, list[Fusion], list[str]]]) -> ArcherResult:
+    """An :class:`ArcherResult` from a whole-text parser ``parse(path, text) -> (sample, fusions, warnings)``."""
+    p = Path(path)
+    sample, fusions, warnings = parse(p, decode_text(p)[0])
+    return archer_result(p, fmt, sample, fusions, warnings)
+
+
+def canonical_items(keys: dict[str, tuple[str, int]], mapping: dict[str, str],
+                    prefix: str) -> Iterator[tuple[str, str | None, str, int, str]]:
+    """(canonical name, number, value, line, full key) of the keys ``mapping`` knows (``FCA_1_`` + suffix)."""
+    for suffix, (value, n) in keys.items():
+        c = _canon(mapping, suffix)
+        if c is not None:
+            yield c[0], c[1], value, n, f"{prefix}{suffix}"
+
+
 def detect_archer(path: str | Path) -> str | None:
-    """The Archer/fusion format of ``path`` by content (one of :data:`FORMATS`), or None (never raises).
+    """The fusion format of ``path`` by content (its registry name without ``archer_``), or None (never raises).
 
     A malformed file of a recognisable format is still detected (``read_archer`` then raises); a VCF is
     ``fusion_vcf`` only when every record is a fusion breakend (small-variant VCFs → None).

@@ -15,16 +15,16 @@ from .archer import (
     Fusion,
     _bool,
     _breakpoint,
-    _canon,
     _float,
     _int,
     _is_na,
     _short,
     _transcript_rank,
-    archer_result,
+    canonical_items,
+    read_parsed,
     split_gene_pair,
 )
-from .text import Head, decode_text
+from .text import Head
 
 _FCA = re.compile(r"^FCA_(\d+)_(.+)$")
 _FC = re.compile(r"^FC_(\d+)_(.+)$")
@@ -132,12 +132,7 @@ def _read_full_results(path: Path, text: str) -> tuple[str | None, list[Fusion],
     iso_data: dict[int, dict[str, Any]] = {}
     for m_id, keys in isoforms.items():
         d: dict[str, Any] = {"genomic": {}}
-        for suffix, (value, n) in keys.items():
-            c = _canon(FIELD_NAMES["full_results_isoform"], suffix)
-            if c is None:
-                continue
-            name, num = c
-            what = f"FC_{m_id}_{suffix}"
+        for name, num, value, n, what in canonical_items(keys, FIELD_NAMES["full_results_isoform"], f"FC_{m_id}_"):
             if name in ("reads", "spanning_reads", "unique_start_sites", "unique_molecules"):
                 d[name] = _int(value, what, path, n)
             elif name in ("percent_fusion", "percent_rna_reads"):
@@ -159,12 +154,7 @@ def _read_full_results(path: Path, text: str) -> tuple[str | None, list[Fusion],
         fusion = Fusion(gene5, gene3, source_line=genes_line, source_key=tag)
         annots: dict[int, list[tuple[int, dict[str, Any]]]] = {5: [], 3: []}
         iso_ids: list[tuple[int, int]] = []
-        for suffix, (value, n) in keys.items():
-            c = _canon(FIELD_NAMES["full_results_call"], suffix)
-            if c is None:
-                continue
-            name, num = c
-            what = f"{tag}_{suffix}"
+        for name, num, value, n, what in canonical_items(keys, FIELD_NAMES["full_results_call"], f"{tag}_"):
             if name == "strong_evidence":
                 fusion.strong_evidence = _bool(value, what, path, n)
             elif name == "in_frame":
@@ -226,6 +216,4 @@ def _read_full_results(path: Path, text: str) -> tuple[str | None, list[Fusion],
 
 def read_full_results(path: str | Path) -> ArcherResult:
     """Read a ``full_results.txt`` export (see :func:`_read_full_results` for the rules)."""
-    p = Path(path)
-    sample, fusions, warnings = _read_full_results(p, decode_text(p)[0])
-    return archer_result(p, "full_results", sample, fusions, warnings)
+    return read_parsed(path, "full_results", _read_full_results)

@@ -19,10 +19,10 @@ from .archer import (
     _is_na,
     _short,
     _signature,
-    archer_result,
+    read_parsed,
     split_gene_pair,
 )
-from .text import Head, decode_text
+from .text import Head
 
 _EXON_TEXT = re.compile(r"\b(exon|intron)\s*:?\s*(\d+)", re.IGNORECASE)
 
@@ -134,6 +134,4 @@ def _read_isoform_json(path: Path, text: str) -> tuple[str | None, list[Fusion],
 
 def read_isoform_json(path: str | Path) -> ArcherResult:
     """Read an Archer isoforms JSON (see :func:`_read_isoform_json` for the rules)."""
-    p = Path(path)
-    sample, fusions, warnings = _read_isoform_json(p, decode_text(p)[0])
-    return archer_result(p, "isoform_json", sample, fusions, warnings)
+    return read_parsed(path, "isoform_json", _read_isoform_json)
