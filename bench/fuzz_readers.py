@@ -28,6 +28,7 @@ import os
 import random
 import re
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -248,6 +249,7 @@ def fuzz(reader: str, seconds: float, seed: int, crash_dir: Path, timeout: int, 
                 data = gzip.compress(data)
             path = Path(tmp) / (suffix if suffix.startswith("sample.") else f"sample{suffix}")
             path.write_bytes(data)
+            (out / "last_input").write_bytes(data)  # what killed the process, if a signal does (see main)
             n += 1
             signal.alarm(timeout)
             started = time.process_time()
@@ -307,14 +309,33 @@ def main() -> None:
     ap.add_argument("--timeout", type=int, default=20, help="seconds before one input counts as a hang")
     ap.add_argument("--slow", type=float, default=5.0, help="CPU seconds above which an input is saved as 'slow'")
     ap.add_argument("--crash-dir", type=Path, default=ROOT / "bench" / "fuzz_out")
+    ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--worker-index", type=int, default=0, help=argparse.SUPPRESS)
     args = ap.parse_args()
     chosen = args.readers.split(",") if args.readers else readers()
     unknown = set(chosen) - set(readers())
     if unknown:
         ap.error(f"unknown reader(s) {sorted(unknown)}; known: {', '.join(readers())}")
-    for i, reader in enumerate(chosen):
+    if args.worker:
+        reader, i = chosen[0], args.worker_index
         s = fuzz(reader, args.minutes_per_reader * 60, args.seed + i, args.crash_dir, args.timeout, args.slow)
         print(json.dumps(s), flush=True)
+        return
+    # One child process per reader: a crash of native code (htslib through cyvcf2) kills only that child; its
+    # last input is kept and reported as a crash of kind "signal <n>".
+    for i, reader in enumerate(chosen):
+        cmd = [sys.executable, __file__, "--worker", "--worker-index", str(i), "--readers", reader,
+               "--minutes-per-reader", str(args.minutes_per_reader), "--seed", str(args.seed),
+               "--timeout", str(args.timeout), "--slow", str(args.slow), "--crash-dir", str(args.crash_dir)]
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
+        sys.stdout.write(proc.stdout)
+        if proc.returncode < 0:
+            last = args.crash_dir / reader / "last_input"
+            saved = last.with_name(f"signal{-proc.returncode}_last_input")
+            if last.exists():
+                last.replace(saved)
+            print(json.dumps({"reader": reader, "crash_kinds": {f"signal {-proc.returncode}": 1},
+                              "crash_examples": {f"signal {-proc.returncode}": str(saved)}}), flush=True)
 
 
 if __name__ == "__main__":

@@ -261,6 +261,11 @@ FUZZ_REGRESSIONS = {
     # issue 17, found once the fuzzer validated every reader's table against its schema:
     "vaf_above_one.vcf": (read_vcf, b"##fileformat=VCFv4.1\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS\n"
                                     b"chr1\t10\t.\tA\tG\t.\tPASS\tFAO=30;FDP=20\tGT\t0/1\n"),
+    # htslib (through cyvcf2) killed the process with SIGSEGV on a malformed GT of a generic VCF:
+    "gt_not_a_genotype.vcf": (read_vcf, b"##fileformat=VCFv4.2\n"
+                                        b"##FORMAT=<ID=GT,Number=1,Type=String,Description=\"GT\">\n"
+                                        b"#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tN\tT\n"
+                                        b"chr17\t1\t.\tC\tT\t.\tPASS\t.\tGT\t0/0\t0/x\n"),
     "count_overflow.full_results.txt": (read_archer, b"SAMPLE_NAME\tS\nFCA_1_GENES_UNIQUE\tA:B\n"
                                                      b"FCA_1_SUPPORTING_ISOFORM_ID_1\tFC_1\nFC_1_EITHER_R1_OR_R2\t"
                                                      + b"9" * 30 + b"\n"),

@@ -120,6 +120,28 @@ def _read_header_line(path: Path, hdr: _Header, n: int, line: str) -> None:
     hdr.columns = cols
 
 
+_GT = re.compile(r"^(?:\.|\d{1,9})(?:[/|](?:\.|\d{1,9}))*$")
+
+
+def _check_genotypes(path: Path, n: int, fields: list[str]) -> None:
+    """Every sample's GT must be a genotype of this record (alleles ``.`` or 0..number of ALTs): htslib crashes
+    the process on some malformed GT values (``0/x``, ``0/-3``, ``0/2147483647``) instead of reporting them, so
+    records read through cyvcf2 are checked here first."""
+    if len(fields) < 10:
+        return
+    keys = fields[8].split(":")
+    if "GT" not in keys:
+        return
+    k = keys.index("GT")
+    n_alt = len(fields[4].split(","))
+    for name_i, sample in enumerate(fields[9:]):
+        values = sample.split(":")
+        gt = values[k] if k < len(values) else "."
+        if not _GT.match(gt) or any(a != "." and int(a) > n_alt for a in re.split(r"[/|]", gt)):
+            raise InputError(path, f"GT {gt[:20]!r} of sample column {name_i + 1} is not a genotype of this record "
+                                   f"({n_alt} ALT allele(s))", n)
+
+
 def _check_pos(path: Path, n: int, pos_s: str) -> int:
     try:
         pos = int(pos_s)
@@ -304,6 +326,8 @@ def _scan(p: Path, requested: str | None) -> _Scan:
             decided = True
         kind = record_kind(fields)
         scan.records.append((n, kind))
+        if not scan.ion:  # htslib (cyvcf2) will parse every record of this file
+            _check_genotypes(p, n, fields)
         if kind == "fusion":
             scan.fusion_lines.append((n, fields))
         elif kind == "cnv":
