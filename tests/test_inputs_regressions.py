@@ -260,6 +260,14 @@ def test_pandas_index_column_regression_one_sample_per_row(tmp_path):
     assert export.samples == ["P3"] and any("R row names" in w for w in export.warnings)
 
 
+def test_semicolon_seg_decimal_commas_regression_one_number_rule(tmp_path):
+    seg = tmp_path / "euro.seg"
+    seg.write_text("ID;chrom;loc.start;loc.end;num.mark;seg.mean\nS1;13;19084823;48700000;3000;-0,5146\n"
+                   "S1;13;48700001;49300000;1.500;-1,3219\n")
+    segments = read_seg(seg).segments
+    assert segments["log2"].tolist() == [-0.5146, -1.3219] and segments["markers"].tolist() == [3000, 1500]
+
+
 def test_partial_seg_warns_autosomes_without_data_regression_genome_wide_class_in_silence(tmp_path):
     seg = tmp_path / "P4.seg"
     seg.write_text(SEG_HEADER + "P4\t1\t1\t120000000\t5000\t-0.6\nP4\t1\t150000000\t249000000\t5000\t0.4\n")

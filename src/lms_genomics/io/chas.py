@@ -162,11 +162,8 @@ def read_chas(path: str | Path, default_sample: str | None = None, check_build: 
     # --- type --------------------------------------------------------------------------------------
     type_raw = col("type")
     seg_type = type_raw.str.lower().str.replace(r"\s+", " ", regex=True).map(TYPE_ALIASES)
-    bad = seg_type.isna()
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(p, f"unknown segment Type {type_raw.iloc[i]!r} (expected Gain, Loss or LOH)",
-                         int(lines.iloc[i]))
+    first_bad_row(p, seg_type.isna(), lines,
+                  lambda i: f"unknown segment Type {type_raw.iloc[i]!r} (expected Gain, Loss or LOH)")
 
     # --- location ----------------------------------------------------------------------------------
     chrom_raw = pd.Series([None] * len(raw), dtype=object)
@@ -189,34 +186,26 @@ def read_chas(path: str | Path, default_sample: str | None = None, check_build: 
         chrom_raw = chrom_raw.where(~need, col("chromosome"))
         start = start.where(~need, _coord(col("start"), decimal))
         end = end.where(~need, _coord(col("end"), decimal))
-    bad = start.isna() | end.isna() | chrom_raw.isna()
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        shown = (col("full_location").iloc[i] or iscn.iloc[i] or
-                 f"{col('chromosome').iloc[i]} {col('start').iloc[i]} {col('end').iloc[i]}")
-        raise InputError(p, f"cannot read the segment location {shown!r}", int(lines.iloc[i]))
+    first_bad_row(p, start.isna() | end.isna() | chrom_raw.isna(), lines,
+                  lambda i: "cannot read the segment location " + repr(
+                      col("full_location").iloc[i] or iscn.iloc[i]
+                      or f"{col('chromosome').iloc[i]} {col('start').iloc[i]} {col('end').iloc[i]}"))
     chrom = normalize_chromosomes(chrom_raw.astype(str), numeric_sex="affymetrix")
     if "chromosome" in cols:
         # The Chromosome column, where present, must agree with the location (24 = X, 25 = Y).
         chrom_col = normalize_chromosomes(col("chromosome"), numeric_sex="affymetrix")
-        disagree = chrom_col.notna() & chrom.notna() & (chrom_col != chrom)
-        if disagree.any():
-            i = int(np.flatnonzero(disagree.to_numpy())[0])
-            raise InputError(p, f"Chromosome column says {col('chromosome').iloc[i]!r} but the location says "
-                                f"{chrom_raw.iloc[i]!r}", int(lines.iloc[i]))
-    bad = chrom.isna()
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(p, f"unknown chromosome {chrom_raw.iloc[i]!r} (23 is ambiguous; X/Y are X, Y, 24, 25)",
-                         int(lines.iloc[i]))
+        first_bad_row(p, chrom_col.notna() & chrom.notna() & (chrom_col != chrom), lines,
+                      lambda i: f"Chromosome column says {col('chromosome').iloc[i]!r} but the location says "
+                                f"{chrom_raw.iloc[i]!r}")
+    first_bad_row(p, chrom.isna(), lines, lambda i: f"unknown chromosome {chrom_raw.iloc[i]!r} (23 is ambiguous; "
+                                                    f"X/Y are X, Y, 24, 25)")
 
     # --- coordinate convention (oncoscan.md §2.6) ---------------------------------------------------
     builds = iscn_m[0].dropna().str.lower().unique().tolist()
     other = [b for b in builds if build_of(b) != "hg19"]
-    if other and check_build:
-        i = int(np.flatnonzero(iscn_m[0].str.lower().isin(other).to_numpy())[0])
-        raise InputError(p, other_build_reason("the segment nomenclature", str(iscn_m[0].iloc[i])),
-                         int(lines.iloc[i]))
+    if check_build:
+        first_bad_row(p, iscn_m[0].str.lower().isin(other), lines,
+                      lambda i: other_build_reason("the segment nomenclature", str(iscn_m[0].iloc[i])))
     if other:
         warnings.append(f"{p.name}: nomenclature names {', '.join(other)}; read as hg19 as asked")
     seps = iscn_m[3].dropna().unique().tolist()
@@ -230,21 +219,16 @@ def read_chas(path: str | Path, default_sample: str | None = None, check_build: 
         convention = "assumed 1-based start (no nomenclature column to tell the ChAS generation): start - 1"
         start0 = start - 1
     start0 = start0.clip(lower=0)
-    bad = end <= start0
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(p, f"segment end {end.iloc[i]:.0f} is not after its start {start.iloc[i]:.0f}",
-                         int(lines.iloc[i]))
+    first_bad_row(p, end <= start0, lines,
+                  lambda i: f"segment end {end.iloc[i]:.0f} is not after its start {start.iloc[i]:.0f}")
     keep, more = beyond_hg19(p, chrom, end, lines, check_build)
     warnings += more
 
     # --- copy number ---------------------------------------------------------------------------------
     cn_text = col("cn_state")
     cn = parse_numbers(cn_text.replace("", np.nan), decimal)
-    unreadable = (cn.isna() & (cn_text != "") & (cn_text.str.lower() != "nan")) | np.isinf(cn)
-    if unreadable.any():
-        i = int(np.flatnonzero(unreadable.to_numpy())[0])
-        raise InputError(p, f"CN State {cn_text.iloc[i]!r} is not a number", int(lines.iloc[i]))
+    first_bad_row(p, (cn.isna() & (cn_text != "") & (cn_text.str.lower() != "nan")) | np.isinf(cn), lines,
+                  lambda i: f"CN State {cn_text.iloc[i]!r} is not a number")
     is_cn = seg_type != "loh"
     from_iscn = pd.to_numeric(iscn.str.extract(_ISCN_CN)[0].str.replace(",", "."), errors="coerce")
     fill = is_cn & cn.isna() & from_iscn.notna()
@@ -252,13 +236,8 @@ def read_chas(path: str | Path, default_sample: str | None = None, check_build: 
         cn = cn.where(~fill, from_iscn)
         warnings.append(f"{p.name}: {int(fill.sum())} Gain/Loss row(s) without CN State; copy number taken "
                         f"from the nomenclature (x<n>)")
-    missing_cn = is_cn & cn.isna()
-    if missing_cn.any():
-        i = int(np.flatnonzero(missing_cn.to_numpy())[0])
-        raise InputError(p, f"{type_raw.iloc[i]} row without CN State", int(lines.iloc[i]))
-    if (cn < 0).any():
-        i = int(np.flatnonzero((cn < 0).to_numpy())[0])
-        raise InputError(p, f"negative CN State {cn_text.iloc[i]!r}", int(lines.iloc[i]))
+    first_bad_row(p, is_cn & cn.isna(), lines, lambda i: f"{type_raw.iloc[i]} row without CN State")
+    first_bad_row(p, cn < 0, lines, lambda i: f"negative CN State {cn_text.iloc[i]!r}")
     cn = cn.where(is_cn, np.nan)
     autosome = ~chrom.isin(["chrX", "chrY"])
     odd = autosome & (((seg_type == "gain") & (cn <= 2)) | ((seg_type == "loss") & (cn >= 2)))
@@ -268,10 +247,8 @@ def read_chas(path: str | Path, default_sample: str | None = None, check_build: 
                         f"{cn.iloc[i]:g} on an autosome ({int(odd.sum())} row(s)); the CN State is used")
 
     markers = parse_numbers(col("markers"), decimal, integer=True)
-    bad = markers.notna() & ~((markers >= 0) & (markers < 2**53) & (markers == markers.round()))
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(p, f"Marker Count {col('markers').iloc[i]!r} is not a whole number >= 0", int(lines.iloc[i]))
+    first_bad_row(p, markers.notna() & ~((markers >= 0) & (markers < 2**53) & (markers == markers.round())), lines,
+                  lambda i: f"Marker Count {col('markers').iloc[i]!r} is not a whole number >= 0")
     log2_text = col("mean_log2").where(col("mean_log2") != "", col("median_log2"))
     log2 = parse_numbers(log2_text, decimal)
 

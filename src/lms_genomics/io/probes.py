@@ -29,7 +29,7 @@ import pandas as pd
 from ..errors import InputError
 from ..genome import CHROM_ORDER, CHROM_SIZES, normalize_chromosomes
 from ..tables import check_table
-from .text import HEAD_BYTES, MAX_TEXT_BYTES, Head, head_of, open_text
+from .text import HEAD_BYTES, MAX_TEXT_BYTES, Head, first_bad_row, head_of, open_text, parse_numbers
 
 PROBE_COLUMNS = ["chrom", "pos", "log2", "baf", "allele_diff"]
 
@@ -84,11 +84,9 @@ def _column(keys: list[str], *prefixes: str, exact: tuple[str, ...] = ()) -> int
 
 def _numeric(path: Path, values: pd.Series, what: str, lines: np.ndarray, allow_missing: bool) -> np.ndarray:
     """Parse a column of numeric text; raise naming the first bad line."""
-    num = pd.to_numeric(values, errors="coerce")
+    num = parse_numbers(values)
     bad = num.isna() & values.notna() if allow_missing else num.isna()
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(path, f"{what} is not a number: {values.iloc[i]!r}", int(lines[i]))
+    first_bad_row(path, bad, lines, lambda i: f"{what} is not a number: {values.iloc[i]!r}")
     return num.to_numpy(dtype="float64")
 
 
@@ -163,11 +161,8 @@ def read_probes(path: str | Path, weighted: bool = False) -> pd.DataFrame:
         dropped = unknown  # CNVkit references may hold chrM, unplaced and alt contigs
     else:
         dropped = unknown & chrom_raw.isin(_AFFY_DROPPED)
-        bad = unknown & ~dropped
-        if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise InputError(p, f"unknown chromosome {chrom_raw.iloc[i]!r} (1-22, 24 = X, 25 = Y expected)",
-                             int(lines.iloc[i]))
+        first_bad_row(p, unknown & ~dropped, lines,
+                      lambda i: f"unknown chromosome {chrom_raw.iloc[i]!r} (1-22, 24 = X, 25 = Y expected)")
     n_dropped = int(dropped.sum())
     if n_dropped:
         raw, chrom, lines = raw[~dropped], chrom[~dropped], lines[~dropped]
@@ -179,9 +174,7 @@ def read_probes(path: str | Path, weighted: bool = False) -> pd.DataFrame:
         return _numeric(p, raw[col], what, line_arr, allow_missing)
 
     def check(bad_mask: np.ndarray, reason: str, values: np.ndarray) -> None:
-        if bad_mask.any():
-            i = int(np.flatnonzero(bad_mask)[0])
-            raise InputError(p, f"{reason}: {values[i]!r}", int(line_arr[i]))
+        first_bad_row(p, bad_mask, line_arr, lambda i: f"{reason}: {values[i]!r}")
 
     if fmt == "cnvkit_cnr":
         start = num(start_i, "start", False)

@@ -259,14 +259,16 @@ def read_seg(path: str | Path, default_sample: str | None = None, check_build: b
         n_drop = int((chrom.isna() & known_other).sum())
         warnings.append(f"{p.name}: {n_drop} segment(s) on mitochondrial/unplaced contigs ignored")
     first_bad_row(p, chrom.isna() & ~known_other, lines, lambda i: f"unknown chromosome {chrom_text.iloc[i]!r}")
-    markers = parse_numbers(col("markers"), integer=True) if "markers" in cols else pd.Series(np.nan, index=raw.index)
+    decimal = "," if table.delimiter == ";" else "."  # European Excel CSV writes decimal commas
+    markers = parse_numbers(col("markers"), decimal, integer=True) if "markers" in cols else \
+        pd.Series(np.nan, index=raw.index)
     empty = chrom.notna() & (markers == 0)
     if empty.any():
         shown = ", ".join(str(x) for x in lines[empty.to_numpy()].tolist()[:5])
         warnings.append(f"{p.name}: {int(empty.sum())} segment(s) with 0 markers (no data; CNVkit artefact rows) "
                         f"dropped (line {shown})")
-    start, end = parse_numbers(col("start"), integer=True), parse_numbers(col("end"), integer=True)
-    log2 = parse_numbers(col("log2"))
+    start, end = parse_numbers(col("start"), decimal, integer=True), parse_numbers(col("end"), decimal, integer=True)
+    log2 = parse_numbers(col("log2"), decimal)
     for name, values in (("start", start), ("end", end), ("log2", log2)):
         bad = (values.isna() | np.isinf(values)) & chrom.notna() & ~empty
         if name == "log2":
