@@ -213,23 +213,38 @@ def _parse_or_lmsgen_error(fn, path: Path) -> None:
         fn(path)
 
 
-READERS = {
-    "chas": (read_chas, "export.txt", ("chas/*.txt", "chas/*.csv")),
-    "seg": (read_seg, "x.seg", ("seg/*.seg", "seg/*.cns", "seg/*.cbs")),
-    "vcf": (read_vcf, "v.vcf", ("vcf/*.vcf",)),
-    "archer": (read_archer, "a.txt", ("archer/*.txt", "archer/*.json", "archer/*.tsv", "archer/*.vcf")),
-    "samplesheet": (read_sample_sheet, "sample.tsv", ("samples/*/sample.tsv",)),
-    "samplesheet_toml": (read_sample_sheet, "sample.toml", ()),
-    "genes": (load_genes, "genes.bed", ()),
-}
+def _registry_readers() -> dict[str, tuple]:
+    """Every registered format with a reader (seeded with the fixtures detected as it), plus TOML sheets and the
+    gene BED loader."""
+    import gzip
+
+    seeds: dict[str, list[bytes]] = {}
+    for f in sorted(FIX.rglob("*")):
+        if f.is_file() and not f.name.endswith(".py") and "bad" not in f.relative_to(FIX).parts:
+            fmt = registry.detect(f)
+            if fmt is not None:
+                b = f.read_bytes()
+                seeds.setdefault(fmt.name, []).append(gzip.decompress(b) if b[:2] == b"\x1f\x8b" else b)
+    out = {}
+    for fmt in registry.FORMATS:
+        if fmt.read is not None:
+            suffix = fmt.suffixes[0] if fmt.suffixes else ".txt"
+            out[fmt.name] = (fmt.read, suffix if suffix.startswith("sample.") else f"x{suffix}",
+                             seeds.get(fmt.name) or [b""])
+    out["samplesheet_toml"] = (read_sample_sheet, "sample.toml", None)
+    out["genes"] = (load_genes, "genes.bed", None)
+    return out
+
+
+READERS = _registry_readers()
 _TOML_SEEDS = [b"purity = 0.6\nploidy = 2\nsex = \"F\"\n", b"[samples.P1]\npurity = 60\n[samples.P2]\nploidy = 3\n"]
 _BED_SEEDS = [b"chr13\t48303746\t48481890\tRB1\t0\t+\tts\nchr17\t7571719\t7590868\tTP53\t0\t-\tts\n"]
 
 
 @pytest.mark.parametrize("reader", sorted(READERS))
 def test_any_bytes_parse_or_lmsgen_error(reader, scratch):
-    fn, name, globs = READERS[reader]
-    seeds = _TOML_SEEDS if reader == "samplesheet_toml" else _BED_SEEDS if reader == "genes" else _seed_bytes(*globs)
+    fn, name, seeds = READERS[reader]
+    seeds = _TOML_SEEDS if reader == "samplesheet_toml" else _BED_SEEDS if reader == "genes" else seeds
     path = scratch / reader / name
     path.parent.mkdir(exist_ok=True)
 

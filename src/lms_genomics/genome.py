@@ -232,7 +232,9 @@ def load_genes(path: str | Path | None = None) -> GeneReference:
                  .sort_values(["gene", "_len"], ascending=[True, False])
                  .drop_duplicates("gene").drop(columns="_len"))
     genes = genes.sort_values(["chrom", "start"], key=lambda s: chrom_sort_key(s) if s.name == "chrom" else s)
-    return GeneReference(genes.reset_index(drop=True), str(p), sha256_file(p))
+    from .tables import check_table  # tables imports this module's chromosome sizes
+
+    return GeneReference(check_table("genes", genes.reset_index(drop=True)), str(p), sha256_file(p))
 
 
 @lru_cache(maxsize=4)
