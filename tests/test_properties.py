@@ -281,6 +281,10 @@ FUZZ_REGRESSIONS = {
                                         b"##FORMAT=<ID=GT,Number=1,Type=String,Description=\"GT\">\n"
                                         b"#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tN\tT\n"
                                         b"chr17\t1\t.\tC\tT\t.\tPASS\t.\tGT\t0/0\t0/x\n"),
+    "cnv_negative.vcf": (read_vcf, b"##fileformat=VCFv4.1\n##source=\"tvc 5.12-11 - Torrent Variant Caller\"\n"
+                                   b"#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS\n"
+                                   b"chr17\t10\tMYOCD\tC\t<CNV>\t100\t.\tSVTYPE=CNV;END=" + b"9" * 30
+                                   + b";RAW_CN=-2.1\tGT:CN\t./.:-2.1\n"),
     "count_overflow.full_results.txt": (read_archer, b"SAMPLE_NAME\tS\nFCA_1_GENES_UNIQUE\tA:B\n"
                                                      b"FCA_1_SUPPORTING_ISOFORM_ID_1\tFC_1\nFC_1_EITHER_R1_OR_R2\t"
                                                      + b"9" * 30 + b"\n"),

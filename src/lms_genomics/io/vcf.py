@@ -256,8 +256,12 @@ def _panel_cnv_row(path: Path, n: int, fields: list[str], pos: int, sample_col: 
     ci = dict(re.findall(r"([0-9.]+):([0-9.eE+-]+)", info.get("CI") or ""))
     lows = [_num(v) for k, v in ci.items() if _num(k) is not None and _num(k) < 0.5]
     highs = [_num(v) for k, v in ci.items() if _num(k) is not None and _num(k) > 0.5]
+    if end is not None and not pos <= end <= 2**31 - 1:
+        raise InputError(path, f"<CNV> record END {info.get('END')!r} is not a position after POS {pos}", n)
+    if cn is not None and cn < 0:
+        raise InputError(path, f"<CNV> record copy number {cn:g} is negative", n)
     return {"gene": gene, "chrom": fields[0], "start": max(pos - 1, 0),
-            "end": int(end) if end is not None and end >= pos else pos, "copy_number": cn,
+            "end": int(end) if end is not None else pos, "copy_number": cn,
             "ci_low": lows[0] if lows else None, "ci_high": highs[0] if highs else None,
             "filter": fields[6].strip() or ".", "source_line": n}
 
@@ -391,9 +395,9 @@ def _check_bcf_header(p: Path) -> None:
         text = fh.read(min(l_text, 64 * 1024 * 1024)).decode("latin-1")
     if len(text) < l_text:
         raise InputError(p, f"BCF header cut short ({len(text)} of {l_text} bytes)")
-    idx = [int(x) for x in re.findall(r"IDX=(\d+)", text)]
-    if idx and max(idx) > MAX_BCF_IDX:
-        raise InputError(p, f"corrupt BCF header (IDX={max(idx)})")
+    for value in re.findall(r"IDX=([^,>]*)", text):
+        if not value.isascii() or not value.isdigit() or int(value) > MAX_BCF_IDX:
+            raise InputError(p, f"corrupt BCF header (IDX={value[:20]})")
 
 
 def _bcf_scan(p: Path, requested: str | None) -> tuple[_Scan, Any]:
