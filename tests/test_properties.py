@@ -23,6 +23,7 @@ from lms_genomics.io import registry
 from lms_genomics.io.archer import read_archer
 from lms_genomics.io.chas import read_chas
 from lms_genomics.io.detect import detect_file
+from lms_genomics.io.probes import read_probes
 from lms_genomics.io.samplesheet import read_sample_sheet
 from lms_genomics.io.seg import read_seg
 from lms_genomics.io.vcf import read_vcf
@@ -285,6 +286,8 @@ FUZZ_REGRESSIONS = {
                                    b"#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS\n"
                                    b"chr17\t10\tMYOCD\tC\t<CNV>\t100\t.\tSVTYPE=CNV;END=" + b"9" * 30
                                    + b";RAW_CN=-2.1\tGT:CN\t./.:-2.1\n"),
+    "position_1e30.probeset.txt": (read_probes, b"ProbeSetName\tChromosome\tPosition\tLog2Ratio\n"
+                                                b"C-1\t1\t1e30\t0.1\nC-2\t1\t2000\t0.2\n"),
     "count_overflow.full_results.txt": (read_archer, b"SAMPLE_NAME\tS\nFCA_1_GENES_UNIQUE\tA:B\n"
                                                      b"FCA_1_SUPPORTING_ISOFORM_ID_1\tFC_1\nFC_1_EITHER_R1_OR_R2\t"
                                                      + b"9" * 30 + b"\n"),

@@ -174,7 +174,7 @@ def read_probes(path: str | Path, weighted: bool = False) -> pd.DataFrame:
         return _numeric(p, raw[col], what, line_arr, allow_missing)
 
     def check(bad_mask: np.ndarray, reason: str, values: np.ndarray) -> None:
-        first_bad_row(p, bad_mask, line_arr, lambda i: f"{reason}: {values[i]!r}")
+        first_bad_row(p, bad_mask, line_arr, lambda i: f"{reason}: {float(values[i])!r}")
 
     if fmt == "cnvkit_cnr":
         start = num(start_i, "start", False)
@@ -186,6 +186,7 @@ def read_probes(path: str | Path, weighted: bool = False) -> pd.DataFrame:
         check(pos < 1, "Position must be >= 1", pos)
         pos = pos - 1  # 1-based probe position → 0-based
     check(pos != np.floor(pos), "position is not an integer", pos)
+    check(pos >= 2**31, "position beyond any chromosome", pos)  # also inf: never cast to int64 garbage
     log2 = num(log2_i, "log2 ratio", True)
     baf = num(baf_i, "BAF", True) if baf_i is not None else np.full(len(raw), np.nan)
     ad = num(ad_i, "AllelicDifference", True) if ad_i is not None else np.full(len(raw), np.nan)
