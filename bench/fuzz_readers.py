@@ -1,17 +1,21 @@
-"""Fuzz the input readers: random bytes and mutations of the valid fixture files.
+"""Fuzz the input readers: random bytes and mutations of the valid fixture files, for every format of the reader
+registry (``lms_genomics.io.registry.FORMATS``) plus the gene BED loader.
 
 Each reader gets ``--minutes-per-reader`` minutes. Every input is written to a scratch file and given to the
-reader; the reader must either return or raise :class:`lms_genomics.errors.LmsgenError`. Anything else (or an
-input that takes longer than ``--timeout`` seconds) is a crash: the input is saved under ``--crash-dir`` with
-the exception, and counted. A JSON summary per reader is written to ``--crash-dir/<reader>.summary.json``.
+reader; the reader must either return a result whose canonical table passes its schema validator, or raise
+:class:`lms_genomics.errors.LmsgenError`. Anything else (or an input that takes longer than ``--timeout``
+seconds) is a crash: the input is saved under ``--crash-dir`` with the exception, and counted. A JSON summary
+per reader is written to ``--crash-dir/<reader>.summary.json``. Formats lmsgen recognises but refuses (no
+reader: CNVkit ``.cnn``, lmsgen's own outputs) are fuzzed through ``sample.find_inputs``.
 
-    nice -n 10 python bench/fuzz_readers.py --readers chas,seg --minutes-per-reader 10
-    nice -n 10 python bench/fuzz_readers.py --readers vcf,archer,samplesheet,genes --minutes-per-reader 10 --jobs 2
+    nice -n 10 python bench/fuzz_readers.py --readers chas_segments,seg --minutes-per-reader 10
+    nice -n 10 python bench/fuzz_readers.py --minutes-per-reader 2        # every registered format + genes
 
-The mutator is deterministic for a given ``--seed`` (stdlib ``random``): byte flips, insertions and deletions,
-line deletion/duplication/swap, field-level edits (delimiter swaps, numbers replaced by extreme or malformed
-values, chromosome names replaced), splicing of two fixtures, truncation, encodings (UTF-16, cp1252, BOM, CRLF,
-gzip of the mutated text), and pure random bytes.
+Seeds of a format are the fixture files (``tests/fixtures``, ``bad/`` excluded) the registry detects as that
+format. The mutator is deterministic for a given ``--seed`` (stdlib ``random``): byte flips, insertions and
+deletions, line deletion/duplication/swap, field-level edits (delimiter swaps, numbers replaced by extreme or
+malformed values, chromosome names replaced), splicing of two fixtures, truncation, encodings (UTF-16, cp1252,
+BOM, CRLF, gzip of the mutated text), and pure random bytes.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import os
 import random
 import re
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -34,20 +39,24 @@ ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "tests" / "fixtures"
 
 
+def _fixture_formats() -> dict[str, list[Path]]:
+    """Fixture files by the registered format they are detected as."""
+    from lms_genomics.io.registry import detect
+
+    out: dict[str, list[Path]] = {}
+    for p in sorted(FIX.rglob("*")):
+        if not p.is_file() or p.name.endswith(".py") or "bad" in p.relative_to(FIX).parts:
+            continue
+        fmt = detect(p)
+        if fmt is not None:
+            out.setdefault(fmt.name, []).append(p)
+    return out
+
+
 def _seeds(reader: str) -> list[Path]:
-    pats = {
-        "chas": ["chas/*.txt", "chas/*.csv", "thesis_cohort/*/*.segments.txt"],
-        "seg": ["seg/*.seg", "seg/*.cns", "seg/*.cbs", "samples/*/*.seg"],
-        "vcf": ["vcf/*.vcf", "thesis_cohort/*/*.vcf"],
-        "archer": ["archer/*.txt", "archer/*.json", "archer/*.tsv", "archer/*.csv", "archer/*.vcf",
-                   "thesis_cohort/*/*.full_results.txt"],
-        "samplesheet": ["samples/*/sample.tsv"],
-        "genes": [],
-    }[reader]
-    files = sorted({p for pat in pats for p in FIX.glob(pat) if p.is_file()})
     if reader == "genes":
-        files.append(ROOT / "reference" / "hg19_genes.bed")
-    return files
+        return [ROOT / "reference" / "hg19_genes.bed"]
+    return _fixture_formats().get(reader, [])
 
 
 _SHEET_SEEDS = [
@@ -173,26 +182,35 @@ def make_input(rng: random.Random, corpus: list[bytes]) -> tuple[bytes, bool]:
     return data, rng.random() < 0.03
 
 
+def readers() -> list[str]:
+    """Every fuzz target: the registered formats, then the gene BED loader."""
+    from lms_genomics.io.registry import names
+
+    return [*names(), "genes"]
+
+
 def _reader(name: str):
+    """The function fuzzed for ``name``: detection (must never raise), then the format's reader and its schema
+    validator (refused kinds: ``find_inputs``, which must refuse in one line)."""
     from lms_genomics.genome import load_genes
-    from lms_genomics.io.archer import read_archer
-    from lms_genomics.io.chas import read_chas
     from lms_genomics.io.detect import detect_file
-    from lms_genomics.io.samplesheet import read_sample_sheet
-    from lms_genomics.io.seg import read_seg
-    from lms_genomics.io.vcf import read_vcf
+    from lms_genomics.io.registry import format_named
+    from lms_genomics.sample import find_inputs
+    from lms_genomics.tables import SCHEMAS
 
-    def with_detect(fn):
-        def run(p: Path):
-            detect_file(p)  # must never raise at all
-            return fn(p)
-        return run
+    if name == "genes":
+        return load_genes
+    fmt = format_named(name)
 
-    return {
-        "chas": with_detect(read_chas), "seg": with_detect(lambda p: read_seg(p, check_build=True)),
-        "vcf": with_detect(read_vcf), "archer": with_detect(read_archer),
-        "samplesheet": with_detect(read_sample_sheet), "genes": load_genes,
-    }[name]
+    def run(p: Path):
+        detect_file(p)  # must never raise at all
+        if fmt.read is None:
+            return find_inputs(p)
+        result = fmt.read(p)
+        if fmt.schema is not None:
+            SCHEMAS[fmt.schema][1](fmt.table(result), raise_errors=True)  # an invalid table is a crash
+        return result
+    return run
 
 
 class _Timeout(Exception):
@@ -203,35 +221,38 @@ def _alarm(signum, frame):  # noqa: ARG001
     raise _Timeout()
 
 
-def fuzz(reader: str, seconds: float, seed: int, crash_dir: Path, timeout: int) -> dict:
+def fuzz(reader: str, seconds: float, seed: int, crash_dir: Path, timeout: int, slow: float = 5.0) -> dict:
     from lms_genomics.errors import LmsgenError
 
     fn = _reader(reader)
     seeds = _seeds(reader)
     corpus = [p.read_bytes() for p in seeds]
-    if reader == "samplesheet":
+    if reader == "sample_sheet":
         corpus += _SHEET_SEEDS
+    if not corpus:
+        corpus = [b""]
     corpus = [gzip.decompress(c) if c[:2] == b"\x1f\x8b" else c for c in corpus]
     rng = random.Random(seed)
     out = crash_dir / reader
     out.mkdir(parents=True, exist_ok=True)
     crashes: dict[str, dict] = {}
     n = n_ok = n_err = 0
+    slowest = (0.0, 0)  # CPU seconds of the slowest input, its size in bytes
     signal.signal(signal.SIGALRM, _alarm)
     t0 = time.monotonic()
-    suffixes = {"chas": [".txt", ".csv"], "seg": [".seg", ".cns", ".txt"], "vcf": [".vcf", ".vcf.gz"],
-                "archer": [".txt", ".json", ".tsv", ".csv", ".vcf"], "samplesheet": [".tsv", ".csv", ".toml"],
-                "genes": [".bed"]}[reader]
+    suffixes = [".bed"] if reader == "genes" else list(_suffixes(reader))
     with tempfile.TemporaryDirectory(prefix=f"fuzz_{reader}_") as tmp:
         while time.monotonic() - t0 < seconds:
             data, gz = make_input(rng, corpus)
             suffix = rng.choice(suffixes)
             if gz or suffix.endswith(".gz"):
                 data = gzip.compress(data)
-            path = Path(tmp) / f"sample{suffix}"
+            path = Path(tmp) / (suffix if suffix.startswith("sample.") else f"sample{suffix}")
             path.write_bytes(data)
+            (out / "last_input").write_bytes(data)  # what killed the process, if a signal does (see main)
             n += 1
             signal.alarm(timeout)
+            started = time.process_time()
             try:
                 fn(path)
                 n_ok += 1
@@ -248,12 +269,24 @@ def fuzz(reader: str, seconds: float, seed: int, crash_dir: Path, timeout: int) 
                 _record(crashes, key, out, data, suffix, "".join(traceback.format_exception(exc))[-4000:])
             finally:
                 signal.alarm(0)
+                cost = time.process_time() - started
+                if cost > slowest[0]:
+                    slowest = (cost, len(data))
+                if cost > slow:
+                    _record(crashes, "slow", out, data, suffix, f"{cost:.1f} s CPU for {len(data)} bytes")
     elapsed = time.monotonic() - t0
     summary = {"reader": reader, "seconds": round(elapsed, 1), "inputs": n, "parsed": n_ok, "lmsgen_errors": n_err,
                "crash_kinds": {k: v["count"] for k, v in crashes.items()},
-               "crash_examples": {k: v["file"] for k, v in crashes.items()}, "seed": seed, "seed_files": len(corpus)}
+               "crash_examples": {k: v["file"] for k, v in crashes.items()}, "seed": seed, "seed_files": len(corpus),
+               "slowest_input_cpu_s": round(slowest[0], 2), "slowest_input_bytes": slowest[1]}
     (crash_dir / f"{reader}.summary.json").write_text(json.dumps(summary, indent=1))
     return summary
+
+
+def _suffixes(reader: str) -> tuple[str, ...]:
+    from lms_genomics.io.registry import format_named
+
+    return format_named(reader).suffixes or (".txt",)
 
 
 def _record(crashes: dict, key: str, out: Path, data: bytes, suffix: str, text: str) -> None:
@@ -269,15 +302,40 @@ def _record(crashes: dict, key: str, out: Path, data: bytes, suffix: str, text: 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--readers", default="chas,seg,vcf,archer,samplesheet,genes")
+    ap.add_argument("--readers", default=None, help="comma-separated registry format names and/or 'genes' "
+                                                     "(default: all)")
     ap.add_argument("--minutes-per-reader", type=float, default=10.0)
     ap.add_argument("--seed", type=int, default=20240611)
     ap.add_argument("--timeout", type=int, default=20, help="seconds before one input counts as a hang")
+    ap.add_argument("--slow", type=float, default=5.0, help="CPU seconds above which an input is saved as 'slow'")
     ap.add_argument("--crash-dir", type=Path, default=ROOT / "bench" / "fuzz_out")
+    ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--worker-index", type=int, default=0, help=argparse.SUPPRESS)
     args = ap.parse_args()
-    for i, reader in enumerate(args.readers.split(",")):
-        s = fuzz(reader, args.minutes_per_reader * 60, args.seed + i, args.crash_dir, args.timeout)
+    chosen = args.readers.split(",") if args.readers else readers()
+    unknown = set(chosen) - set(readers())
+    if unknown:
+        ap.error(f"unknown reader(s) {sorted(unknown)}; known: {', '.join(readers())}")
+    if args.worker:
+        reader, i = chosen[0], args.worker_index
+        s = fuzz(reader, args.minutes_per_reader * 60, args.seed + i, args.crash_dir, args.timeout, args.slow)
         print(json.dumps(s), flush=True)
+        return
+    # One child process per reader: a crash of native code (htslib through cyvcf2) kills only that child; its
+    # last input is kept and reported as a crash of kind "signal <n>".
+    for i, reader in enumerate(chosen):
+        cmd = [sys.executable, __file__, "--worker", "--worker-index", str(i), "--readers", reader,
+               "--minutes-per-reader", str(args.minutes_per_reader), "--seed", str(args.seed),
+               "--timeout", str(args.timeout), "--slow", str(args.slow), "--crash-dir", str(args.crash_dir)]
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
+        sys.stdout.write(proc.stdout)
+        if proc.returncode < 0:
+            last = args.crash_dir / reader / "last_input"
+            saved = last.with_name(f"signal{-proc.returncode}_last_input")
+            if last.exists():
+                last.replace(saved)
+            print(json.dumps({"reader": reader, "crash_kinds": {f"signal {-proc.returncode}": 1},
+                              "crash_examples": {f"signal {-proc.returncode}": str(saved)}}), flush=True)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
 """``lmsgen``: the command line. Thin: parse arguments, call lms_genomics, print, map errors to exit codes.
 
-Heavy libraries (pandas, pyranges) are imported inside the commands so that ``lmsgen --help`` is fast.
+Heavy libraries (pandas, cyvcf2) are imported inside the commands so that ``lmsgen --help`` is fast.
 """
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 
@@ -113,6 +114,9 @@ def calling_options(func):
         click.option("--sample-sheet", type=click.Path(dir_okay=False, path_type=Path), default=None,
                      help="TSV/CSV/TOML with id, purity (or tumour cell content %), ploidy, sex per sample "
                           "(default: sample.tsv or sample.toml in the folder)."),
+        click.option("--vcf-sample", default=None, metavar="NAME",
+                     help="Tumour column of a multi-sample VCF (default: the only column, the header's "
+                          "##tumor_sample, a column named TUMOR, or Torrent Suite's first column)."),
         click.option("--allow-other-build", is_flag=True,
                      help="Drop segments beyond hg19 chromosome ends instead of stopping (data on another build)."),
         click.option("--threshold", "-t", "threshold_pairs", multiple=True, metavar="NAME=VALUE",
@@ -126,19 +130,32 @@ def calling_options(func):
                      default=None, help="Transcript-model folder for lmsgen's own HGVS annotation (default: bundled "
                                         "hg19 RefSeq models)."),
     ]
+
+    @functools.wraps(func)
+    def collect(**kwargs):
+        calling = {name: kwargs.pop(name) for name in CALLING_OPTION_NAMES}
+        return func(calling=calling, **kwargs)
+
     for opt in reversed(opts):
-        func = opt(func)
-    return func
+        collect = opt(collect)
+    return collect
 
 
-def _classify_options(genes_bed, arms_bed, sex, purity, ploidy, sample_sheet, allow_other_build, threshold_pairs,
-                      panel_bed=None, ffpe=False, transcripts_dir=None):
-    thresholds = _parse_thresholds(threshold_pairs)
-    if ffpe:
+#: The parameters of :func:`calling_options`, handed to the command as one ``calling`` dict.
+CALLING_OPTION_NAMES = ("genes_bed", "arms_bed", "sex", "purity", "ploidy", "sample_sheet", "vcf_sample",
+                        "allow_other_build", "threshold_pairs", "panel_bed", "ffpe", "transcripts_dir")
+
+
+def _classify_options(calling: dict) -> dict:
+    """The keyword arguments of :func:`lms_genomics.sample.iter_classify` from the calling options."""
+    thresholds = _parse_thresholds(calling["threshold_pairs"])
+    if calling["ffpe"]:
         thresholds = thresholds.with_overrides(variant_ffpe=True)
-    return {"thresholds": thresholds, "genes": genes_bed, "arms": arms_bed, "sex": sex, "purity": purity,
-            "ploidy": ploidy, "sample_sheet": sample_sheet, "check_build": not allow_other_build,
-            "panel_bed": panel_bed, "transcripts": transcripts_dir}
+    return {"thresholds": thresholds, "genes": calling["genes_bed"], "arms": calling["arms_bed"],
+            "sex": calling["sex"], "purity": calling["purity"], "ploidy": calling["ploidy"],
+            "sample_sheet": calling["sample_sheet"], "check_build": not calling["allow_other_build"],
+            "panel_bed": calling["panel_bed"], "transcripts": calling["transcripts_dir"],
+            "vcf_sample": calling["vcf_sample"]}
 
 
 class _Null:
@@ -193,10 +210,7 @@ def _plotly_js(results, out_dir: Path, formats: tuple[str, ...], report_formats:
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def classify(sample_dir: Path, out_dir: Path | None, json_to: str | None, sample_name: str | None,
              plot_formats: str | None, report: bool, report_formats: str, output_name: str | None,
-             genes_bed: Path | None, arms_bed: Path | None, sex: str | None, purity: float | None,
-             ploidy: float | None, sample_sheet: Path | None, allow_other_build: bool,
-             threshold_pairs: tuple[str, ...], panel_bed: Path | None, ffpe: bool, transcripts_dir: Path | None,
-             quiet: bool) -> None:
+             calling: dict, quiet: bool) -> None:
     """Call genes and classify the genomic profile of the sample in SAMPLE_DIR.
 
     \b
@@ -224,8 +238,7 @@ def classify(sample_dir: Path, out_dir: Path | None, json_to: str | None, sample
         from lms_genomics.report.writers import result_json
         from lms_genomics.sample import classify_all
 
-        options = _classify_options(genes_bed, arms_bed, sex, purity, ploidy, sample_sheet, allow_other_build,
-                                    threshold_pairs, panel_bed, ffpe, transcripts_dir)
+        options = _classify_options(calling)
         formats = parse_formats(plot_formats)
         rformats = parse_formats(report_formats, REPORT_FORMATS, "report") if report and out_dir is not None else ()
         _check_output_name(output_name)
@@ -278,10 +291,8 @@ def _check_output_name(name: str | None) -> None:
               help="Run on Dask: a scheduler address (tcp://host:8786) or 'local' (needs the dask extra).")
 @calling_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress, only the summary and errors.")
-def cohort(cohort_path: Path, out_dir: Path, jobs: int, resume: bool, scheduler: str | None, genes_bed: Path | None,
-           arms_bed: Path | None, sex: str | None, purity: float | None, ploidy: float | None,
-           sample_sheet: Path | None, allow_other_build: bool, threshold_pairs: tuple[str, ...], panel_bed: Path | None,
-           ffpe: bool, transcripts_dir: Path | None, quiet: bool) -> None:
+def cohort(cohort_path: Path, out_dir: Path, jobs: int, resume: bool, scheduler: str | None, calling: dict,
+           quiet: bool) -> None:
     """Classify every sample below COHORT_PATH and summarise the cohort.
 
     \b
@@ -299,8 +310,7 @@ def cohort(cohort_path: Path, out_dir: Path, jobs: int, resume: bool, scheduler:
         from lms_genomics.cohort import discover, run_cohort
         from lms_genomics.report.cohort_report import CohortSummary, format_counts
 
-        options = _classify_options(genes_bed, arms_bed, sex, purity, ploidy, sample_sheet, allow_other_build,
-                                    threshold_pairs, panel_bed, ffpe, transcripts_dir)
+        options = _classify_options(calling)
         units = discover(cohort_path, out_dir=out_dir, jobs=jobs)
         if not units:
             from lms_genomics.errors import NoInputError
@@ -381,9 +391,7 @@ def summarize(results: tuple[Path, ...], out_dir: Path | None, quiet: bool) -> N
               help="With --report: html, pdf (A4, printed by Chromium) or html,pdf.")
 @calling_options
 def plot(source: Path, out_dir: Path, plot_formats: str, chromosome: str | None, report: bool, report_formats: str,
-         genes_bed: Path | None, arms_bed: Path | None, sex: str | None, purity: float | None, ploidy: float | None,
-         sample_sheet: Path | None, allow_other_build: bool, threshold_pairs: tuple[str, ...], panel_bed: Path | None,
-         ffpe: bool, transcripts_dir: Path | None) -> None:
+         calling: dict) -> None:
     """Draw the genome-profile figure of an existing result (<sample>.json) or of a sample.
 
     \b
@@ -402,8 +410,7 @@ def plot(source: Path, out_dir: Path, plot_formats: str, chromosome: str | None,
 
         formats = parse_formats(plot_formats)
         rformats = parse_formats(report_formats, REPORT_FORMATS, "report") if report else ()
-        results = _results_of(source, genes_bed, arms_bed, sex, purity, ploidy, sample_sheet, allow_other_build,
-                              threshold_pairs, panel_bed, ffpe, transcripts_dir)
+        results = _results_of(source, calling)
         written = []
         with _exporter(formats, rformats) as exporter:
             for r in results:
@@ -420,7 +427,7 @@ def plot(source: Path, out_dir: Path, plot_formats: str, chromosome: str | None,
         _fail(exc)
 
 
-def _results_of(source: Path, *calling):
+def _results_of(source: Path, calling: dict):
     """Results from a result JSON (``<sample>.json``) or by classifying a sample folder/file."""
     if source.is_file() and source.suffix.lower() == ".json":
         import json
@@ -434,7 +441,7 @@ def _results_of(source: Path, *calling):
             raise InputError(source, f"not an lmsgen result JSON ({' '.join(str(exc).split())[:200]})") from None
     from lms_genomics.sample import classify_all
 
-    return classify_all(source, **_classify_options(*calling))
+    return classify_all(source, **_classify_options(calling))
 
 
 @main.command(epilog=EXIT_CODES)
@@ -444,10 +451,7 @@ def _results_of(source: Path, *calling):
 @click.option("--formats", "report_formats", default="html", show_default=True,
               help="Comma-separated: html (one offline file), pdf (A4, printed by Chromium).")
 @calling_options
-def report(source: Path, out_dir: Path, report_formats: str, genes_bed: Path | None, arms_bed: Path | None,
-           sex: str | None, purity: float | None, ploidy: float | None, sample_sheet: Path | None,
-           allow_other_build: bool, threshold_pairs: tuple[str, ...], panel_bed: Path | None, ffpe: bool,
-           transcripts_dir: Path | None) -> None:
+def report(source: Path, out_dir: Path, report_formats: str, calling: dict) -> None:
     """Write the tumour-board report of an existing result (<sample>.json) or of a sample.
 
     \b
@@ -459,8 +463,7 @@ def report(source: Path, out_dir: Path, report_formats: str, genes_bed: Path | N
         from lms_genomics.report.outputs import REPORT_FORMATS, parse_formats, write_sample_report
 
         rformats = parse_formats(report_formats, REPORT_FORMATS, "report")
-        results = _results_of(source, genes_bed, arms_bed, sex, purity, ploidy, sample_sheet, allow_other_build,
-                              threshold_pairs, panel_bed, ffpe, transcripts_dir)
+        results = _results_of(source, calling)
         written = []
         with _exporter((), rformats) as exporter:
             plotly_js = _plotly_js(results, out_dir, (), rformats)

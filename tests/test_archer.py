@@ -24,6 +24,7 @@ from lms_genomics.io.archer import (
     read_archer,
     split_gene_pair,
 )
+from lms_genomics.thresholds import Thresholds
 
 ROOT = Path(__file__).resolve().parents[1]
 ARCHER = ROOT / "tests" / "fixtures" / "archer"
@@ -378,6 +379,10 @@ def test_split_gene_pair():
 # ------------------------------------------------------------------------------------------- reporting
 
 
+STRICT = Thresholds().with_overrides(fusion_require_strong_evidence=True)
+LOOSE = Thresholds().with_overrides(fusion_min_unique_start_sites=2)
+
+
 def test_report_fusions_sorting_and_thresholds():
     fusions = [
         Fusion("KIAA1549", "BRAF", reads=3, unique_start_sites=1, strong_evidence=False),
@@ -390,10 +395,10 @@ def test_report_fusions_sorting_and_thresholds():
         ("SS18", True), ("EWSR1", True), ("COL1A1", False), ("KIAA1549", False)]
     assert rows[0]["known_fusion_hint"] == "synovial sarcoma (hint, not a diagnosis)"
     assert rows[0]["reasons_not_reported"] == []
-    strict = {r["gene5"]: r for r in report_fusions(fusions, require_strong_evidence=True)}
+    strict = {r["gene5"]: r for r in report_fusions(fusions, STRICT)}
     assert strict["EWSR1"]["reported"] is False
     assert "strong-evidence flag absent" in strict["EWSR1"]["reasons_not_reported"][0]
-    loose = {r["gene5"]: r for r in report_fusions(fusions, min_unique_start_sites=2)}
+    loose = {r["gene5"]: r for r in report_fusions(fusions, LOOSE)}
     assert loose["COL1A1"]["reported"] is True
     unknown = report_fusions([Fusion("A", "B")])[0]
     assert unknown["reported"] is False and "no read count" in unknown["reasons_not_reported"][0]

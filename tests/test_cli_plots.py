@@ -18,7 +18,7 @@ def test_classify_writes_report_and_html_plot_without_a_browser(tmp_path):
     res = run("classify", EXAMPLES / "case2", "--out", tmp_path, "--plots", "html", "-q")
     assert res.exit_code == 0, res.output
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["case2.genes.tsv", "case2.genome.html", "case2.json", "case2.report.html"]
+    assert names == ["case2.genes.tsv", "case2.genome.html", "case2.igv.seg", "case2.json", "case2.report.html"]
     report = (tmp_path / "case2.report.html").read_text()
     assert "MYOCD" in report and "<script src=\"http" not in report
 

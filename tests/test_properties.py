@@ -19,9 +19,11 @@ from hypothesis import strategies as st
 
 from lms_genomics.errors import LmsgenError
 from lms_genomics.genome import CHROM_SIZES, CHROMOSOMES, load_genes
+from lms_genomics.io import registry
 from lms_genomics.io.archer import read_archer
 from lms_genomics.io.chas import read_chas
 from lms_genomics.io.detect import detect_file
+from lms_genomics.io.probes import read_probes
 from lms_genomics.io.samplesheet import read_sample_sheet
 from lms_genomics.io.seg import read_seg
 from lms_genomics.io.vcf import read_vcf
@@ -212,23 +214,38 @@ def _parse_or_lmsgen_error(fn, path: Path) -> None:
         fn(path)
 
 
-READERS = {
-    "chas": (read_chas, "export.txt", ("chas/*.txt", "chas/*.csv")),
-    "seg": (read_seg, "x.seg", ("seg/*.seg", "seg/*.cns", "seg/*.cbs")),
-    "vcf": (read_vcf, "v.vcf", ("vcf/*.vcf",)),
-    "archer": (read_archer, "a.txt", ("archer/*.txt", "archer/*.json", "archer/*.tsv", "archer/*.vcf")),
-    "samplesheet": (read_sample_sheet, "sample.tsv", ("samples/*/sample.tsv",)),
-    "samplesheet_toml": (read_sample_sheet, "sample.toml", ()),
-    "genes": (load_genes, "genes.bed", ()),
-}
+def _registry_readers() -> dict[str, tuple]:
+    """Every registered format with a reader (seeded with the fixtures detected as it), plus TOML sheets and the
+    gene BED loader."""
+    import gzip
+
+    seeds: dict[str, list[bytes]] = {}
+    for f in sorted(FIX.rglob("*")):
+        if f.is_file() and not f.name.endswith(".py") and "bad" not in f.relative_to(FIX).parts:
+            fmt = registry.detect(f)
+            if fmt is not None:
+                b = f.read_bytes()
+                seeds.setdefault(fmt.name, []).append(gzip.decompress(b) if b[:2] == b"\x1f\x8b" else b)
+    out = {}
+    for fmt in registry.FORMATS:
+        if fmt.read is not None:
+            suffix = fmt.suffixes[0] if fmt.suffixes else ".txt"
+            out[fmt.name] = (fmt.read, suffix if suffix.startswith("sample.") else f"x{suffix}",
+                             seeds.get(fmt.name) or [b""])
+    out["samplesheet_toml"] = (read_sample_sheet, "sample.toml", None)
+    out["genes"] = (load_genes, "genes.bed", None)
+    return out
+
+
+READERS = _registry_readers()
 _TOML_SEEDS = [b"purity = 0.6\nploidy = 2\nsex = \"F\"\n", b"[samples.P1]\npurity = 60\n[samples.P2]\nploidy = 3\n"]
 _BED_SEEDS = [b"chr13\t48303746\t48481890\tRB1\t0\t+\tts\nchr17\t7571719\t7590868\tTP53\t0\t-\tts\n"]
 
 
 @pytest.mark.parametrize("reader", sorted(READERS))
 def test_any_bytes_parse_or_lmsgen_error(reader, scratch):
-    fn, name, globs = READERS[reader]
-    seeds = _TOML_SEEDS if reader == "samplesheet_toml" else _BED_SEEDS if reader == "genes" else _seed_bytes(*globs)
+    fn, name, seeds = READERS[reader]
+    seeds = _TOML_SEEDS if reader == "samplesheet_toml" else _BED_SEEDS if reader == "genes" else seeds
     path = scratch / reader / name
     path.parent.mkdir(exist_ok=True)
 
@@ -236,8 +253,7 @@ def test_any_bytes_parse_or_lmsgen_error(reader, scratch):
     @given(data=mutated(seeds))
     def run(data):
         path.write_bytes(data)
-        assert detect_file(path) in (None, "chas_segments", "seg", "probes", "vcf", "fusion_vcf", "archer",
-                                     "sample_sheet")
+        assert detect_file(path) in (None, *registry.names())
         _parse_or_lmsgen_error(fn, path)
 
     run()
@@ -258,6 +274,23 @@ FUZZ_REGRESSIONS = {
                                                       "FC_1_GENOMIC_ANNOTATION_\u00b2\tchr1:1:2:+\n".encode()),
     "deep.json": (read_archer, b'{"fusions": ' + b"[" * 50000 + b"]" * 50000 + b"}"),
     "gzip_garbage.vcf.gz": (read_vcf, b"\x1f\x8b\x08\x00" + bytes(range(64))),
+    # issue 17, found once the fuzzer validated every reader's table against its schema:
+    "vaf_above_one.vcf": (read_vcf, b"##fileformat=VCFv4.1\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS\n"
+                                    b"chr1\t10\t.\tA\tG\t.\tPASS\tFAO=30;FDP=20\tGT\t0/1\n"),
+    # htslib (through cyvcf2) killed the process with SIGSEGV on a malformed GT of a generic VCF:
+    "gt_not_a_genotype.vcf": (read_vcf, b"##fileformat=VCFv4.2\n"
+                                        b"##FORMAT=<ID=GT,Number=1,Type=String,Description=\"GT\">\n"
+                                        b"#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tN\tT\n"
+                                        b"chr17\t1\t.\tC\tT\t.\tPASS\t.\tGT\t0/0\t0/x\n"),
+    "cnv_negative.vcf": (read_vcf, b"##fileformat=VCFv4.1\n##source=\"tvc 5.12-11 - Torrent Variant Caller\"\n"
+                                   b"#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS\n"
+                                   b"chr17\t10\tMYOCD\tC\t<CNV>\t100\t.\tSVTYPE=CNV;END=" + b"9" * 30
+                                   + b";RAW_CN=-2.1\tGT:CN\t./.:-2.1\n"),
+    "position_1e30.probeset.txt": (read_probes, b"ProbeSetName\tChromosome\tPosition\tLog2Ratio\n"
+                                                b"C-1\t1\t1e30\t0.1\nC-2\t1\t2000\t0.2\n"),
+    "count_overflow.full_results.txt": (read_archer, b"SAMPLE_NAME\tS\nFCA_1_GENES_UNIQUE\tA:B\n"
+                                                     b"FCA_1_SUPPORTING_ISOFORM_ID_1\tFC_1\nFC_1_EITHER_R1_OR_R2\t"
+                                                     + b"9" * 30 + b"\n"),
 }
 
 

@@ -102,7 +102,12 @@ def test_real_ion_reporter_omapalt_and_func_selection():
     assert res.source == "Ion Reporter"
     assert res.sample == "Auto_user_C13-693-Ex694_1B_OCPv4_B_33687_90078_IonXpress_001_v1"
     assert res.sample_gender == "Male" and res.cellularity == 1.0
-    assert res.skipped == {"CNV or symbolic-ALT record": 2, "fusion/breakend (SV) record": 1}
+    # <CNV> and fusion records are read, not skipped (issue 17): panel copy number, and the one fusion target
+    # with READ_COUNT=0 is "not detected" (no fusion, but the RNA assay was assessed).
+    assert res.skipped == {}
+    assert res.panel_cnv["copy_number"].tolist() == [2.1, 2.3] and res.panel_cnv["gene"].tolist() == ["MYCL", None]
+    assert res.panel_cnv[["ci_low", "ci_high"]].iloc[0].tolist() == [1.97388, 2.23418]
+    assert res.fusions == [] and any("READ_COUNT=0" in w for w in res.warnings)
     v = res.variants
     mpl = v[v["pos"] == 43815008].set_index("alt")
     # OID is mapped through OMAPALT, not by list position in ALT
@@ -168,8 +173,10 @@ def test_case9_tp53_ser241phe_uses_flow_counts():
 def test_fixture_ion_reporter_header_and_skips():
     res = read_vcf(FIX / "case09_ir_export.vcf")
     assert res.source == "Ion Reporter" and res.sample_gender == "Female" and res.cellularity == 0.6
-    assert res.skipped == {"CNV or symbolic-ALT record": 1, "fusion/breakend (SV) record": 1}
-    assert any("fusion" in w for w in res.warnings)
+    assert res.skipped == {}  # the <CNV> and the fusion record are read (issue 17), not skipped
+    assert res.panel_cnv[["gene", "chrom", "start", "end", "copy_number"]].values.tolist() == [
+        ["MYOCD", "chr17", 12569205, 12672266, 4.1]]
+    assert res.fusions == [] and any("READ_COUNT=0 (not detected)" in w for w in res.warnings)
 
 
 def test_fixture_multiallelic_gt02_omapalt_out_of_order_and_func_per_allele():

@@ -94,7 +94,8 @@ def test_classify_name_names_the_files_and_keeps_the_sample_of_the_file(tmp_path
                  "--quiet")
     assert res.exit_code == 0, res.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ACC-2024-0153.genes.tsv", "ACC-2024-0153.genome.html",
-                                                          "ACC-2024-0153.json", "ACC-2024-0153.report.html"]
+                                                          "ACC-2024-0153.igv.seg", "ACC-2024-0153.json",
+                                                          "ACC-2024-0153.report.html"]
     doc = read_json(tmp_path / "ACC-2024-0153.json")
     assert doc["sample"] == "case2" and doc["genes"]["MYOCD"]["call"] == "amplification"
     plain = tmp_path / "plain"

@@ -32,7 +32,8 @@ N_BINS = int(_BIN_OFFSETS[-1])
 #: Most samples of a multi-sample file one worker takes at a time. Each batch re-reads the file (~0.5 s per
 #: 20 MB), and holds its samples' segments (~40 MB for 1,000 SNP-array samples).
 BATCH_SAMPLES = 1000
-COPY_NUMBER_AND_OTHER_KINDS = ("chas_segments", "seg", "vcf", "fusion_vcf", "archer", "probes")
+#: Roles that make a folder a sample (a sample sheet alone does not).
+SAMPLE_ROLES = frozenset({"copy_number", "probes", "variants", "fusions"})
 #: cohort.tsv columns of the genome-wide scores (``profile.scores``, research use), in this order.
 SCORE_COLUMNS = ("avg_cn", "wgd", "lst", "nlst", "hrd", "hr_loh", "gloh", "td", "td_plus", "mb_altered")
 
@@ -59,52 +60,58 @@ class SampleOutcome:
 
 def discover(path: str | Path, out_dir: str | Path | None = None, jobs: int = 1) -> list[WorkUnit]:
     """Work units below ``path``: each folder that directly holds an input lmsgen reads is one sample (folders
-    are walked recursively, symlinked folders are not followed); a multi-sample file is split into one batch
-    of its samples per worker (more for very large files) so each batch reads the file once."""
-    from .io.detect import detect_file
+    are walked recursively, symlinked folders are not followed; files are recognised by the reader registry,
+    lmsgen's own outputs are not inputs); a multi-sample copy-number file is split into one batch of its samples
+    per worker (more for very large files) so each batch reads the file once."""
+    from .io.registry import detect
 
     p = Path(path)
     if not p.exists():
         raise UsageError(f"{p}: no such file or folder")
     if p.is_file():
-        return _file_units(p, detect_file(p), jobs)
+        fmt = detect(p)
+        return _file_units(p, fmt.name if fmt is not None and "copy_number" in fmt.roles else None, jobs)
     out = Path(out_dir).resolve() if out_dir is not None else None
     units: list[WorkUnit] = []
     for root, dirs, files in os.walk(p, followlinks=False):
         rootp = Path(root)
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (out is None or (rootp / d).resolve() != out))
-        kinds = {}
+        found: dict[str, list[Path]] = {}
+        copy_number: list[tuple[str, Path]] = []
         for f in sorted(files):
             if f.startswith("."):
                 continue
-            k = detect_file(rootp / f)
-            if k in COPY_NUMBER_AND_OTHER_KINDS:
-                kinds.setdefault(k, []).append(rootp / f)
-        if not kinds:
+            fmt = detect(rootp / f)
+            if fmt is None or fmt.output or not (set(fmt.roles) & SAMPLE_ROLES or fmt.refusal):
+                continue
+            found.setdefault(fmt.name, []).append(rootp / f)
+            if "copy_number" in fmt.roles:
+                copy_number.append((fmt.name, rootp / f))
+        if not found:
             continue
-        cn = kinds.get("chas_segments", []) + kinds.get("seg", [])
-        multi = len(cn) == 1 and len(kinds) == 1 and _sample_names(cn[0], "seg" if "seg" in kinds else "chas")
+        multi = len(copy_number) == 1 and len(found) == 1 and _sample_names(copy_number[0][1], copy_number[0][0])
         if multi and len(multi) > 1:
-            units += _file_units(cn[0], "seg" if "seg" in kinds else "chas_segments", jobs, multi)
+            units += _file_units(copy_number[0][1], copy_number[0][0], jobs, multi)
         else:
             units.append(WorkUnit(str(rootp)))
     return units
 
 
-def _sample_names(path: Path, kind: str) -> list[str]:
-    from .io.chas import read_chas
-    from .io.seg import seg_sample_names
+def _sample_names(path: Path, format_name: str) -> list[str]:
+    """Sample names of a multi-sample copy-number file (the format's own listing; [] when it has none)."""
+    from .io.registry import format_named
 
+    fmt = format_named(format_name)
     try:
-        return seg_sample_names(path) if kind == "seg" else read_chas(path).samples
+        return fmt.list_samples(path) if fmt.list_samples is not None else []
     except LmsgenError:
         return []  # the worker will report the error for this file
 
 
-def _file_units(path: Path, kind: str | None, jobs: int, names: list[str] | None = None) -> list[WorkUnit]:
-    if kind not in ("seg", "chas_segments"):
+def _file_units(path: Path, format_name: str | None, jobs: int, names: list[str] | None = None) -> list[WorkUnit]:
+    if format_name is None:
         return [WorkUnit(str(path))]
-    names = names if names is not None else _sample_names(path, "seg" if kind == "seg" else "chas")
+    names = names if names is not None else _sample_names(path, format_name)
     if len(names) <= 1:
         return [WorkUnit(str(path))]
     # Each batch streams the whole file once (~45 ms per MB) and keeps only its samples' rows: as few batches
@@ -291,6 +298,7 @@ def _up_to_date(json_path: Path, digest: dict[str, str], thresholds: dict[str, A
 
 def process_unit(unit: WorkUnit, out_dir: str, options: dict[str, Any], resume: bool = False) -> list[SampleOutcome]:
     """Classify one work unit and write its outputs; never raises (errors become failed outcomes)."""
+    from .io.text import stem_of
     from .report.writers import safe_file_stem, write_outputs
     from .sample import iter_classify
     from .thresholds import DEFAULT_THRESHOLDS
@@ -301,7 +309,7 @@ def process_unit(unit: WorkUnit, out_dir: str, options: dict[str, Any], resume: 
         if resume:
             digest = _input_digest(unit)
             names = list(unit.samples) if unit.samples else [Path(unit.path).name if Path(unit.path).is_dir()
-                                                             else Path(unit.path).stem]
+                                                             else stem_of(unit.path)]
             docs = [_up_to_date(Path(out_dir) / f"{safe_file_stem(n)}.json", digest, thresholds.as_dict())
                     for n in names]
             if all(d is not None for d in docs):

@@ -19,7 +19,56 @@ import pandas as pd
 from .errors import ReferenceFileError
 
 BUILD = "hg19"
-BUILD_ALIASES = {"hg19", "grch37", "b37", "hs37d5", "grch37.p13", "37"}
+
+#: Reference-build names as they appear in VCF ``##reference``/``##contig`` lines, FASTA file names, header
+#: comments and ISCN nomenclature (``arr[GRCh37]``), by build. The one list: every reader asks :func:`build_of`.
+#: Broad's ``Homo_sapiens_assembly19``/``human_g1k_v37``/``hs37d5`` are GRCh37 (= hg19 here); its
+#: ``Homo_sapiens_assembly38`` and bwa-kit's ``hs38DH``/``hs38d1`` are GRCh38.
+BUILD_NAMES: dict[str, tuple[str, ...]] = {
+    "hg19": ("hg19", "grch37", "b37", "hs37", "hs37d5", "human_g1k_v37", "homo_sapiens_assembly19", "ucsc.hg19",
+             "grch37lite", "hg19_decoy", "37"),
+    "hg38": ("hg38", "grch38", "b38", "hs38", "hs38dh", "hs38d1", "homo_sapiens_assembly38", "hg38dh",
+             "gca_000001405.15", "38"),
+    "hg18": ("hg18", "ncbi36", "b36"),
+    "t2t-chm13": ("t2t", "chm13", "hs1"),
+    "mm10": ("mm10", "grcm38"),
+    "mm9": ("mm9", "ncbim37"),
+    "mm39": ("mm39", "grcm39"),
+}
+_BUILD_RX = [(build, re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(n) for n in names if not n.isdigit())
+                                + r")(?![0-9])", re.IGNORECASE))
+             for build, names in BUILD_NAMES.items()]
+
+
+def build_of(text: str | None, bare_numbers: bool = False) -> str | None:
+    """The reference build a text names (``hg19``, ``hg38``, ``hg18``, ``t2t-chm13``, ``mm10``...), or None.
+
+    ``text`` is a ``##reference`` path, a contig ``assembly=`` value, a header comment or an ISCN build;
+    ``bare_numbers`` also reads ``37``/``38`` alone (an ``assembly=38`` field), never inside a longer word.
+    When the text names several builds, the one named first wins.
+    """
+    if not text:
+        return None
+    hits = [(m.start(), build) for build, rx in _BUILD_RX if (m := rx.search(text))]
+    if not hits and bare_numbers:
+        value = text.strip().strip('"').lower()
+        return next((b for b, names in BUILD_NAMES.items() if value in names), None)
+    return min(hits)[1] if hits else None
+
+
+def is_hg19(build: str | None) -> bool:
+    """True for hg19/GRCh37 (and for an unknown build: nothing says otherwise)."""
+    return build in (None, BUILD)
+
+
+def other_build_reason(what: str, build: str, evidence: str | None = None) -> str:
+    """The one-line refusal of data on another build, the same from every reader: ``<what> is on <build>
+    (<evidence>), not hg19/GRCh37: ...``. ``build`` is a build name (``hg38``) or a phrase starting with a verb
+    (``aligned to a non-genome reference``)."""
+    place = build if " " in build else f"on {build}"
+    detail = f" ({evidence})" if evidence else ""
+    return (f"{what} is {place}{detail}, not hg19/GRCh37: lmsgen's gene and arm references are hg19 "
+            f"(override with --allow-other-build)")
 
 CHROMOSOMES: tuple[str, ...] = tuple(f"chr{c}" for c in [*range(1, 23), "X", "Y"])
 AUTOSOMES: frozenset[str] = frozenset(CHROMOSOMES[:22])
@@ -183,7 +232,9 @@ def load_genes(path: str | Path | None = None) -> GeneReference:
                  .sort_values(["gene", "_len"], ascending=[True, False])
                  .drop_duplicates("gene").drop(columns="_len"))
     genes = genes.sort_values(["chrom", "start"], key=lambda s: chrom_sort_key(s) if s.name == "chrom" else s)
-    return GeneReference(genes.reset_index(drop=True), str(p), sha256_file(p))
+    from .tables import check_table  # tables imports this module's chromosome sizes
+
+    return GeneReference(check_table("genes", genes.reset_index(drop=True)), str(p), sha256_file(p))
 
 
 @lru_cache(maxsize=4)
@@ -231,7 +282,6 @@ def arm_at(chrom: str, pos: int) -> str | None:
     return str(hit["arm"].iloc[0]) if not hit.empty else None
 
 
-_OTHER_BUILD_WORDS = re.compile(r"\b(hg38|grch38|hg18|ncbi36|t2t|chm13)\b", re.IGNORECASE)
 
 
 def check_build_comments(path: str | Path, comments: list[str], check_build: bool) -> list[str]:
@@ -241,10 +291,10 @@ def check_build_comments(path: str | Path, comments: list[str], check_build: boo
 
     warnings = []
     for comment in comments:
-        if _OTHER_BUILD_WORDS.search(comment):
+        build = build_of(comment)
+        if not is_hg19(build):
             if check_build:
-                raise InputError(path, f"header says another genome build ({comment.strip()}); lmsgen expects "
-                                       f"hg19/GRCh37 (override with --allow-other-build)")
+                raise InputError(path, other_build_reason("the file", str(build), f"header: {comment.strip()}"))
             warnings.append(f"{Path(path).name}: header says another genome build ({comment.strip()}); read as "
                             f"hg19 (build check overridden)")
     return warnings

@@ -75,6 +75,7 @@ class SampleResult:
     #: ISCN aberration list as read from a result JSON (``profile.iscn``); None: computed from the segments.
     iscn: list[dict[str, Any]] | None = None
     sequenced_territory: Any = "not_assessed"  # gene -> covered fraction of the coding sequence (panel BED)
+    panel_copy_number: list[dict[str, Any]] | None = None  # Oncomine <CNV> records: evidence, not used for calls
 
     @property
     def profile_class(self) -> str:
@@ -185,7 +186,8 @@ class SampleResult:
                    arm_level=arm_level, provenance=doc.get("provenance", {}), qc=doc.get("qc", {}),
                    biallelic=doc.get("biallelic", {}), variants=doc.get("variants", "not_assessed"),
                    fusions=doc.get("fusions", "not_assessed"), warnings=list(doc.get("warnings", [])),
-                   iscn=iscn, sequenced_territory=doc.get("sequenced_territory", "not_assessed"))
+                   iscn=iscn, sequenced_territory=doc.get("sequenced_territory", "not_assessed"),
+                   panel_copy_number=doc.get("panel_copy_number"))
 
     def to_dict(self) -> dict[str, Any]:
         """The full result as plain JSON-ready data (schema ``lmsgen.sample/1``)."""
@@ -201,7 +203,7 @@ class SampleResult:
                  "markers": _clean(r["markers"]), "segment_ids": list(r["segment_ids"])}
                 for r in self.profile.anomaly_table.to_dict("records")
             ]
-        return {
+        doc = {
             "schema": SCHEMA,
             "sample": self.sample,
             "segments": self._segment_records(),
@@ -215,3 +217,6 @@ class SampleResult:
             "qc": self.qc,
             "warnings": list(self.warnings),
         }
+        if self.panel_copy_number is not None:  # present only when the VCF carried panel CNV records
+            doc["panel_copy_number"] = self.panel_copy_number
+        return doc

@@ -34,21 +34,30 @@ from .calling.states import SEXES, segment_states
 from .calling.territory import cds_coverage
 from .calling.variants import annotate_variants
 from .errors import InputError, NoInputError, UsageError
-from .genome import BUILD, GeneReference, load_arms, load_genes, reference_path, sha256_file
-from .io.archer import ArcherResult, read_archer
-from .io.chas import read_chas
-from .io.detect import detect_file
+from .genome import (
+    AUTOSOMES,
+    BUILD,
+    CHROMOSOMES,
+    GeneReference,
+    is_hg19,
+    load_arms,
+    load_genes,
+    other_build_reason,
+    reference_path,
+    sha256_file,
+)
+from .io.archer import ArcherResult
+from .io.chas import ChasExport
 from .io.panel import PanelBed, read_panel_bed
+from .io.registry import Format, detect, format_named
 from .io.samplesheet import SampleSheet, read_sample_sheet
-from .io.seg import read_seg
-from .io.vcf import VcfResult, read_vcf
+from .io.text import stem_of
+from .io.vcf import VcfResult
 from .result import SampleResult
 from .thresholds import DEFAULT_THRESHOLDS, Thresholds
 
-#: File names lmsgen writes itself; never taken as inputs.
-_OUTPUT_SUFFIXES = (".json", ".genes.tsv", ".seg.tsv", ".html", ".png", ".pdf", ".svg")
-COPY_NUMBER_KINDS = ("chas_segments", "seg")
-FUSION_KINDS = ("archer", "fusion_vcf")
+#: File names only lmsgen's own outputs have (the result JSON and the .seg export are recognised by content).
+_OUTPUT_SUFFIXES = (".genes.tsv", ".variants.tsv", ".html", ".png", ".pdf", ".svg")
 VARIANT_COLUMNS_OUT = ["gene", "chrom", "pos", "ref", "alt", "id", "hgvs_c", "hgvs_p", "transcript", "function",
                        "effect", "consequence", "exon", "intron", "annotation_source", "annotation_disagreement",
                        "classification", "classification_reason", "vaf", "vaf_source", "depth", "alt_reads",
@@ -60,11 +69,20 @@ VARIANT_COLUMNS_OUT = ["gene", "chrom", "pos", "ref", "alt", "id", "hgvs_c", "hg
 
 @dataclass
 class SampleInputs:
-    """The files found in a sample folder, by kind."""
+    """The files found in a sample folder, by registered format name (:mod:`lms_genomics.io.registry`)."""
 
     folder: Path
     files: dict[str, list[Path]]
     ignored: list[Path]
+    notes: list[str] = field(default_factory=list)  # files recognised but not used, with the reason
+
+    def for_role(self, role: str) -> list[tuple[Format, Path]]:
+        """(format, file) of every file that can play ``role``, in format then file order."""
+        out = []
+        for name, files in self.files.items():
+            fmt = format_named(name)
+            out += [(fmt, f) for f in files if role in fmt.roles_for(f)]
+        return out
 
 
 @dataclass
@@ -82,6 +100,7 @@ class CopyNumberSample:
     loh_assessed: bool
     copy_number_model: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    autosomes_without_data: list[str] | None = None  # log2 inputs: autosomes no segment covers
 
 
 def _sha256_cached(path: str) -> str:
@@ -95,10 +114,15 @@ def _sha256_of(path: str, size: int, mtime_ns: int) -> str:
     return sha256_file(path)
 
 
-def find_inputs(path: str | Path) -> SampleInputs:
-    """Find the inputs of a sample: every regular file of the folder (not recursive), recognised by content.
+def _refuse(fmt: Format, path: Path) -> InputError:
+    return InputError(path, fmt.refusal or f"{fmt.description}: not an input")
 
-    A single file may be given instead of a folder. Symbolic links that leave the folder are refused.
+
+def find_inputs(path: str | Path) -> SampleInputs:
+    """Find the inputs of a sample: every regular file of the folder (not recursive), recognised by content
+    through the reader registry. lmsgen's own outputs are skipped; files lmsgen does not read are listed in
+    ``ignored``. A single file may be given instead of a folder (a kind lmsgen refuses is refused in one line).
+    Symbolic links that leave the folder are refused.
     """
     p = Path(path)
     if not p.exists():
@@ -106,10 +130,13 @@ def find_inputs(path: str | Path) -> SampleInputs:
     if not p.is_file() and not p.is_dir():
         raise InputError(p, "not a regular file or a folder (device, pipe or socket)")
     if p.is_file():
-        kind = detect_file(p)
-        if kind is None:
-            raise InputError(p, "not a format lmsgen reads (ChAS segment export or log2 .seg/.cns expected)")
-        return SampleInputs(p.parent, {kind: [p]}, [])
+        fmt = detect(p)
+        if fmt is None:
+            raise InputError(p, "not a format lmsgen reads (a ChAS segment export, a log2 .seg/.cns, a VCF, an "
+                                "Archer fusion output or a probe-level export expected)")
+        if fmt.refusal is not None:
+            raise _refuse(fmt, p)
+        return SampleInputs(p.parent, {fmt.name: [p]}, [])
     folder = p.resolve()
     files: dict[str, list[Path]] = {}
     ignored: list[Path] = []
@@ -119,12 +146,29 @@ def find_inputs(path: str | Path) -> SampleInputs:
         real = entry.resolve()
         if folder not in real.parents:
             raise InputError(entry, "symbolic link pointing outside the sample folder; refused")
-        kind = detect_file(entry)
-        if kind is None:
+        fmt = detect(entry)
+        if fmt is None:
             ignored.append(entry)
-        else:
-            files.setdefault(kind, []).append(entry)
+        elif not fmt.output:
+            files.setdefault(fmt.name, []).append(entry)
     return SampleInputs(p, files, ignored)
+
+
+def _settle_refusals(inputs: SampleInputs) -> None:
+    """Recognised-but-refused kinds: refused in one line when nothing usable plays their role (a CNVkit .cnr or
+    .cnn without a .cns); beside a usable file a .cnr is the probe-level track and a .cnn is noted and ignored."""
+    has_copy_number = bool(inputs.for_role("copy_number"))
+    for name in list(inputs.files):
+        fmt = format_named(name)
+        if fmt.refusal is None or fmt.output:
+            continue
+        files = inputs.files[name]
+        if not has_copy_number:
+            raise _refuse(fmt, files[0])
+        if not fmt.alone_only:
+            del inputs.files[name]
+            inputs.ignored += files
+            inputs.notes += [f"{f.name}: {fmt.refusal}: not used" for f in files]
 
 
 def _by_sample(segments: pd.DataFrame, names: list[str],
@@ -137,26 +181,39 @@ def _by_sample(segments: pd.DataFrame, names: list[str],
             yield s, segments.iloc[rows.get(s, [])].reset_index(drop=True)
 
 
-def _copy_number_samples(cn_file: Path, kind: str, default_sample: str, *, sheet: SampleSheet | None,
+def _autosome_gaps(sample: str, segments: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """(autosomes no segment covers, warning): a log2 file lists every segment it has, so an autosome without one
+    has no data (a .seg of some chromosomes only, a panel): the profile class then speaks for the others only."""
+    seen = set(segments["chrom"])
+    missing = [c for c in CHROMOSOMES if c in AUTOSOMES and c not in seen]
+    if not missing:
+        return [], []
+    names = ", ".join(c.removeprefix("chr") for c in missing)
+    return missing, [f"{sample}: no segment on {len(missing)} of 22 autosomes (chromosome {names}): they have no "
+                     f"data; the profile class counts anomalies on the other {22 - len(missing)} only"]
+
+
+def _copy_number_samples(cn_file: Path, fmt: Format, default_sample: str, *, sheet: SampleSheet | None,
                          purity: float | None, ploidy: float | None, check_build: bool,
                          wanted: list[str] | None = None) -> tuple[list[str], Iterator[CopyNumberSample]]:
-    """(sample names, their copy-number samples): the file is read and every sample's purity/ploidy checked
-    now; each sample's table is built only when the iterator reaches it (a large batch stays small)."""
-    if kind == "chas_segments":
-        export = read_chas(cn_file, default_sample=default_sample, check_build=check_build)
+    """(sample names, their copy-number samples): the file is read (by its registered reader) and every sample's
+    purity/ploidy checked now; each sample's table is built only when the iterator reaches it (a large batch
+    stays small). ChAS exports carry absolute copy numbers and list aberrant segments only; log2 files list every
+    segment and their copy number comes from purity and ploidy."""
+    export = fmt.read(cn_file, default_sample=default_sample, check_build=check_build, samples=wanted)
+    if isinstance(export, ChasExport):
         warnings = list(export.warnings)
         if purity is not None or ploidy is not None:
             warnings.append("purity/ploidy not applied: ChAS CN states are already absolute copy numbers")
 
         def chas_samples() -> Iterator[CopyNumberSample]:
             for s, seg in _by_sample(export.segments, export.samples, wanted):
-                yield CopyNumberSample(s, seg, export.path, export.sha256, "chas_segments",
+                yield CopyNumberSample(s, seg, export.path, export.sha256, fmt.name,
                                        export.coordinate_convention, continuous=False, absent_is_neutral=True,
                                        loh_assessed=export.has_loh_rows.get(s, False),
                                        copy_number_model={"source": "ChAS CN State (absolute copy number, as "
                                                                     "exported)"}, warnings=list(warnings))
         return _chosen(export.samples, wanted), chas_samples()
-    export = read_seg(cn_file, default_sample=default_sample, check_build=check_build, samples=wanted)
     names = _chosen(export.samples, wanted)
     models = {}
     for s in names:
@@ -176,9 +233,11 @@ def _copy_number_samples(cn_file: Path, kind: str, default_sample: str, *, sheet
         for s, seg in _by_sample(export.segments, export.samples, wanted):
             model = models[s]
             seg["copy_number"] = log2_to_copy_number(seg["log2"], model["purity"], model["ploidy"])
+            gaps, gap_warning = _autosome_gaps(s, seg)
             yield CopyNumberSample(s, seg, export.path, export.sha256, export.format, export.coordinate_convention,
                                    continuous=True, absent_is_neutral=False, loh_assessed=False,
-                                   copy_number_model=model, warnings=list(export.warnings))
+                                   copy_number_model=model, warnings=list(export.warnings) + gap_warning,
+                                   autosomes_without_data=gaps)
     return names, seg_samples()
 
 
@@ -265,6 +324,8 @@ def copy_number_part(cns: CopyNumberSample, *, thresholds: Thresholds, genes: Ge
         "coordinate_convention": cns.coordinate_convention,
         "probe_level_data": False,
     }
+    if cns.autosomes_without_data is not None:
+        qc["autosomes_without_data"] = list(cns.autosomes_without_data)
     arm_kit = KitCoverage.from_arms(arms)
     arm_segs = clean_sample_segments(used, arm_kit, thresholds)
     arm_events = arm_level_from_clean(arm_segs, arm_kit, thresholds, loh_assessed=cns.loh_assessed)
@@ -284,7 +345,7 @@ def copy_number_part(cns: CopyNumberSample, *, thresholds: Thresholds, genes: Ge
 def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thresholds, genes: GeneReference,
                  arms: pd.DataFrame, arms_path: Path, sex: str | None, inputs: SampleInputs,
                  sheet: SampleSheet | None, vcf: VcfResult | None = None, archer: ArcherResult | None = None,
-                 probes: tuple[Path, str, float] | None = None,
+                 probes: tuple[Path, str, float, str] | None = None,
                  extra_warnings: list[str] | None = None, kit: KitCoverage | None = None,
                  panel: PanelBed | None = None, transcripts: TranscriptSet | None = None,
                  purity: float | None = None) -> SampleResult:
@@ -327,16 +388,22 @@ def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thres
         depth = pd.to_numeric(variant_table.get("depth"), errors="coerce") if len(variant_table) else None
         qc["vcf_median_depth"] = float(depth.median()) if depth is not None and depth.notna().any() else None
         input_records.append({"path": str(vcf.path), "sha256": vcf.sha256, "format": "vcf", "source": vcf.source,
-                              "sample_in_file": vcf.sample})
+                              "sample_in_file": vcf.sample, "sample_choice": vcf.sample_choice,
+                              "roles": ["variants", "fusions"] if vcf.fusions is not None else ["variants"]})
     fusions: Any = "not_assessed"
     if archer is not None:
-        fusions = report_fusions(archer.fusions, min_unique_start_sites=thresholds.fusion_min_unique_start_sites,
-                                 min_reads=thresholds.fusion_min_reads,
-                                 require_strong_evidence=thresholds.fusion_require_strong_evidence)
+        fusions = report_fusions(archer.fusions, thresholds)
         warnings += archer.warnings
         qc["fusions_reported"] = sum(1 for f in fusions if f["reported"])
-        input_records.append({"path": str(archer.path), "sha256": archer.sha256, "format": f"archer_{archer.format}",
-                              "sample_in_file": archer.sample})
+        if archer.overall_call is not None:
+            qc["fusion_overall_call"] = archer.overall_call
+            if (archer.overall_call == "POSITIVE") != (qc["fusions_reported"] > 0):
+                warnings.append(f"the file's overall fusion call is {archer.overall_call} but lmsgen reports "
+                                f"{qc['fusions_reported']} fusion(s) (see each fusion's reasons_not_reported)")
+        if vcf is None or str(archer.path) != str(vcf.path):
+            fmt = archer.format if archer.format == "fusion_vcf" else f"archer_{archer.format}"
+            input_records.append({"path": str(archer.path), "sha256": archer.sha256, "format": fmt,
+                                  "sample_in_file": archer.sample})
     territory_detail = None
     if panel is not None:
         transcripts = transcripts or load_transcripts()
@@ -345,7 +412,7 @@ def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thres
     if probes is not None:
         qc["mapd"] = round(probes[2], 4)
         qc["probe_level_data"] = True
-        input_records.append({"path": str(probes[0]), "sha256": probes[1], "format": "probes"})
+        input_records.append({"path": str(probes[0]), "sha256": probes[1], "format": "probes", "reader": probes[3]})
     qc.update(qc_verdict(qc, thresholds))
     warnings += list(extra_warnings or [])
     provenance = {
@@ -368,20 +435,27 @@ def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thres
         provenance["variant_knowledge"] = load_knowledge().files
     biallelic = biallelic_status(calls, variant_table if variant_table is not None else "not_assessed",
                                  territory=territory_detail, purity=purity, thresholds=thresholds)
+    panel_cn = None
+    if vcf is not None and vcf.panel_cnv is not None:
+        from .result import _records
+
+        panel_cn = _records(vcf.panel_cnv)
     return SampleResult(
         sample=sample, profile=profile, genes=calls, evidence=evidence, segments=seg, arm_level=arm_events,
         provenance=provenance, qc=qc, biallelic=biallelic, variants=variants, fusions=fusions, warnings=warnings,
         sequenced_territory=({g: c["fraction"] for g, c in territory_detail.items()} if territory_detail is not None
                              else "not_assessed"),
+        panel_copy_number=panel_cn,
     )
 
 
-def _one(inputs: SampleInputs, kinds: tuple[str, ...], what: str) -> Path | None:
-    files = [f for k in kinds for f in inputs.files.get(k, [])]
-    if len(files) > 1:
-        raise InputError(inputs.folder, f"two or more {what} ({', '.join(f.name for f in files)}); keep one per "
+def _one(inputs: SampleInputs, role: str, what: str) -> tuple[Format, Path] | None:
+    """The single file of the folder playing ``role`` (None when there is none); two are refused."""
+    found = inputs.for_role(role)
+    if len(found) > 1:
+        raise InputError(inputs.folder, f"two or more {what} ({', '.join(f.name for _, f in found)}); keep one per "
                                         f"sample folder")
-    return files[0] if files else None
+    return found[0] if found else None
 
 
 def classify_all(path: str | Path, **options: Any) -> list[SampleResult]:
@@ -394,7 +468,8 @@ def iter_classify(path: str | Path, *, thresholds: Thresholds | None = None,
                  sex: str | None = None, purity: float | None = None, ploidy: float | None = None,
                  sample_sheet: str | Path | None = None, check_build: bool = True,
                  samples: list[str] | None = None, skip_missing_samples: bool = False,
-                 panel_bed: str | Path | None = None, transcripts: str | Path | None = None) -> Iterator[SampleResult]:
+                 panel_bed: str | Path | None = None, transcripts: str | Path | None = None,
+                 vcf_sample: str | None = None) -> Iterator[SampleResult]:
     """Classify every sample found at ``path`` (a sample folder, a ChAS export or a log2 segment file),
     yielding results one at a time (inputs are read and checked before the first one).
 
@@ -408,6 +483,10 @@ def iter_classify(path: str | Path, *, thresholds: Thresholds | None = None,
     does not hold is a :class:`UsageError`, or is skipped with ``skip_missing_samples``. ``panel_bed`` is the
     lab's designed BED (default: the sample sheet's ``panel_bed`` column, else none: territory unknown);
     ``transcripts`` a transcript folder for lmsgen's own annotation (default: the bundled hg19 RefSeq models).
+    ``vcf_sample`` names the tumour column of a multi-sample VCF (otherwise chosen from its header, see
+    :func:`lms_genomics.io.vcf.read_vcf`). Files are found and told apart by the reader registry
+    (:mod:`lms_genomics.io.registry`): one copy-number file, one variant VCF, one fusion source (an Oncomine VCF
+    with fusion records is both), one probe-level track (a CNVkit .cnr beside its .cns counts), one sample sheet.
     Raises :class:`InputError`, :class:`NoInputError` or :class:`UsageError` with a one-line reason.
     """
     if sex is not None and sex not in SEXES:
@@ -416,24 +495,25 @@ def iter_classify(path: str | Path, *, thresholds: Thresholds | None = None,
         purity = purity / 100.0
     thresholds = thresholds or DEFAULT_THRESHOLDS
     inputs = find_inputs(path)
-    cn_files = [(k, f) for k in COPY_NUMBER_KINDS for f in inputs.files.get(k, [])]
-    vcf_file = _one(inputs, ("vcf",), "variant VCFs")
-    fusion_file = _one(inputs, FUSION_KINDS, "Archer fusion outputs")
-    if not cn_files and vcf_file is None and fusion_file is None:
+    _settle_refusals(inputs)
+    cn_files = inputs.for_role("copy_number")
+    vcf_found = _one(inputs, "variants", "variant VCFs")
+    fusion_found = _one(inputs, "fusions", "fusion outputs (Archer, fusion VCF, Oncomine VCF with fusion records)")
+    if not cn_files and vcf_found is None and fusion_found is None:
         found = ", ".join(f"{k}: {len(v)}" for k, v in inputs.files.items()) or "none"
-        raise NoInputError(f"{path}: nothing lmsgen reads (a ChAS segment export, a log2 .seg/.cns, an Ion "
-                           f"Torrent VCF or an Archer fusion output; recognised: {found})")
+        raise NoInputError(f"{path}: nothing lmsgen reads (a ChAS segment export, a log2 .seg/.cns, a VCF or an "
+                           f"Archer fusion output; recognised: {found})")
     if len(cn_files) > 1:
         names = ", ".join(f.name for _, f in cn_files)
         raise InputError(inputs.folder, f"two or more copy-number files ({names}); keep one per sample folder "
                                         f"or pass the file itself")
-    sheets = [Path(sample_sheet)] if sample_sheet is not None else inputs.files.get("sample_sheet", [])
+    sheets = [Path(sample_sheet)] if sample_sheet is not None else [f for _, f in inputs.for_role("sample_sheet")]
     if len(sheets) > 1:
         raise InputError(inputs.folder, f"two sample sheets ({', '.join(s.name for s in sheets)}); keep one")
     folder_name = Path(path).name if Path(path).is_dir() else None
     sheet = read_sample_sheet(sheets[0], default_sample=folder_name) if sheets else None
     gene_ref = genes if isinstance(genes, GeneReference) else load_genes(genes)
-    transcript_set = load_transcripts(transcripts) if (transcripts is not None or vcf_file is not None) else None
+    transcript_set = load_transcripts(transcripts) if (transcripts is not None or vcf_found is not None) else None
     panel = read_panel_bed(panel_bed) if panel_bed is not None else None
     arms_path = Path(arms) if arms is not None else reference_path("hg19_arms.bed")
     arm_table = load_arms(arms_path)
@@ -441,37 +521,38 @@ def iter_classify(path: str | Path, *, thresholds: Thresholds | None = None,
     cn_names: list[str | None] = [None]
     cn_samples: Iterator[CopyNumberSample | None] = iter([None])
     if cn_files:
-        kind, cn_file = cn_files[0]
+        cn_fmt, cn_file = cn_files[0]
         cn_names, cn_samples = _copy_number_samples(  # type: ignore[assignment]
-            cn_file, kind, folder_name or cn_file.stem, sheet=sheet, purity=purity, ploidy=ploidy,
+            cn_file, cn_fmt, folder_name or stem_of(cn_file), sheet=sheet, purity=purity, ploidy=ploidy,
             check_build=check_build, wanted=samples)
         missing = set(samples or ()) - set(cn_names)
         if missing and not skip_missing_samples:
             raise UsageError(f"{cn_file}: no sample {sorted(missing)[0]!r} in the file")
-    vcf = read_vcf(vcf_file) if vcf_file is not None else None
-    if vcf is not None and vcf.reference_build not in (None, "hg19") and check_build:
-        raise InputError(vcf.path, f"VCF reference is {vcf.reference_build}, not hg19/GRCh37 "
-                                   f"(override with --allow-other-build)")
-    archer = read_archer(fusion_file) if fusion_file is not None else None
-    probe_file = _one(inputs, ("probes",), "probe-level exports")
+    vcf = vcf_found[0].read(vcf_found[1], sample=vcf_sample) if vcf_found is not None else None
+    if vcf is not None and not is_hg19(vcf.reference_build) and check_build:
+        raise InputError(vcf.path, other_build_reason("the VCF", str(vcf.reference_build), vcf.build_evidence))
+    archer = None
+    if fusion_found is not None and vcf is not None and fusion_found[1] == vcf_found[1]:  # type: ignore[index]
+        archer = ArcherResult(Path(vcf.path), vcf.sha256, "vcf", vcf.sample, vcf.fusions or [],
+                              overall_call=vcf.fusion_overall_call)
+    elif fusion_found is not None:
+        archer = fusion_found[0].read(fusion_found[1])
+    probe_found = _one(inputs, "probes", "probe-level exports")
     probes = None
-    if probe_file is not None:
-        from .io.probes import mapd, read_probes
+    if probe_found is not None:
+        from .io.probes import mapd
 
-        probes = (probe_file, sha256_file(probe_file), mapd(read_probes(probe_file)))
+        probe_fmt, probe_file = probe_found
+        probes = (probe_file, sha256_file(probe_file), mapd(probe_fmt.read(probe_file)), probe_fmt.name)
     if len(cn_names) > 1 and (vcf is not None or archer is not None or probes is not None):
         raise InputError(inputs.folder, f"the copy-number file holds {len(cn_names)} samples but the folder has one "
                                         f"VCF/Archer output: put each sample in its own folder")
-    extra = []
-    for other_kind, files in inputs.files.items():
-        if other_kind not in (*COPY_NUMBER_KINDS, *FUSION_KINDS, "vcf", "sample_sheet", "probes"):
-            extra.append(f"{', '.join(f.name for f in files)}: recognised as {other_kind}, not used by this "
-                         f"version of classify")
+    extra = list(inputs.notes)
     if panel is None and sheet is not None:  # read every sheet panel BED now: a bad one fails before any output
         for info in sheet.rows.values():
             if info.panel_bed:
                 read_panel_bed(info.panel_bed)
-    return _results(cn_samples, folder_name or Path(path).stem, thresholds=thresholds, genes=gene_ref,
+    return _results(cn_samples, folder_name or stem_of(path), thresholds=thresholds, genes=gene_ref,
                     arms=arm_table, arms_path=arms_path, sex=sex, inputs=inputs, sheet=sheet, vcf=vcf, archer=archer,
                     probes=probes, extra_warnings=extra, kit=kit, panel=panel, transcripts=transcript_set,
                     purity=purity)

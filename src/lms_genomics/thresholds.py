@@ -170,32 +170,54 @@ class Thresholds:
         return asdict(self)
 
     def with_overrides(self, **overrides: Any) -> Thresholds:
-        """A copy with some values replaced; unknown names or bad values raise :class:`UsageError`."""
+        """A copy with some values replaced; unknown names, values of the wrong type (``min_segment_markers=2.7``
+        is not a whole number: refused, never cut) or outside the threshold's bounds (:data:`BOUNDS`; a threshold
+        without declared bounds must not be negative) raise :class:`UsageError`."""
+        from .io.text import parse_number
+
         names = {f.name: f for f in fields(self)}
         clean: dict[str, Any] = {}
         for key, value in overrides.items():
             if key not in names:
                 raise UsageError(f"unknown threshold {key!r}; known: {', '.join(sorted(names))}")
             default = getattr(self, key)
-            try:
-                if isinstance(default, bool):
-                    if isinstance(value, str):
-                        if value.lower() not in {"true", "false", "1", "0", "yes", "no"}:
-                            raise ValueError(value)
-                        value = value.lower() in {"true", "1", "yes"}
-                    clean[key] = bool(value)
-                elif isinstance(default, int):
-                    clean[key] = int(float(value))
-                else:
-                    clean[key] = float(value)
-            except ValueError:
-                raise UsageError(f"threshold {key} needs a {type(default).__name__}, not {value!r}") from None
-            if not isinstance(default, bool) and clean[key] < 0:
-                raise UsageError(f"threshold {key} must not be negative ({value!r})")
-        result = replace(self, **clean)
-        if result.arm_fraction > 1:
-            raise UsageError("threshold arm_fraction must be between 0 and 1")
-        return result
+            if isinstance(default, bool):
+                text = str(value).strip().lower()
+                if isinstance(value, bool) or text in {"true", "false", "1", "0", "yes", "no"}:
+                    clean[key] = value if isinstance(value, bool) else text in {"true", "1", "yes"}
+                    continue
+                raise UsageError(f"threshold {key} needs true or false, not {value!r}")
+            number = float(value) if isinstance(value, (int, float)) else parse_number(str(value))
+            if number is None or number != number or number in (float("inf"), float("-inf")):
+                raise UsageError(f"threshold {key} needs a {'whole number' if isinstance(default, int) else 'number'},"
+                                 f" not {value!r}")
+            if isinstance(default, int):
+                if not number.is_integer():
+                    raise UsageError(f"threshold {key} needs a whole number, not {value!r}")
+                number = int(number)
+            lo, hi = BOUNDS.get(key, (0, None))
+            if (lo is not None and number < lo) or (hi is not None and number > hi):
+                span = (f"between {lo:g} and {hi:g}" if lo is not None and hi is not None
+                        else f"at least {lo:g}" if lo is not None else f"at most {hi:g}")
+                raise UsageError(f"threshold {key} must be {span}, not {value!r}")
+            clean[key] = number
+        return replace(self, **clean)
+
+
+#: Allowed range (inclusive; None = open) of each numeric threshold for :meth:`Thresholds.with_overrides`.
+#: A threshold not listed here must not be negative.
+BOUNDS: dict[str, tuple[float | None, float | None]] = {
+    "homdel_max_cn": (0, 2),
+    "amp_min_cn": (2, 100),
+    "neutral_tolerance": (0, 1),
+    "log2_loss": (-10, 0),
+    "log2_gain": (0, 10),
+    "log2_anomaly": (0, 10),
+    "arm_fraction": (0, 1),
+    "variant_min_vaf": (0, 1),
+    "variant_max_pop_af": (0, 1),
+    "qc_max_mapd": (0, 10),
+}
 
 
 DEFAULT_THRESHOLDS = Thresholds()

@@ -8,6 +8,8 @@ fusions stay in the output, marked not reported with the reasons, so nothing is 
 from __future__ import annotations
 
 from ..io.archer import Fusion
+from ..tables import PASSING_FILTERS
+from ..thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 #: (5' gene, 3' gene) → the tumour the fusion usually points to. A hint for the reader of the report, not a
 #: diagnosis: several fusions occur in more than one entity (EWSR1-ATF1, ETV6-NTRK3, ALK fusions).
@@ -75,10 +77,11 @@ def known_fusion_hint(gene5: str, gene3: str) -> str | None:
     return f"{diagnosis}{HINT_SUFFIX}" if diagnosis else None
 
 
-def report_fusions(fusions: list[Fusion], *, min_unique_start_sites: int = 3, min_reads: int = 5,
-                   require_strong_evidence: bool = False) -> list[dict]:
+def report_fusions(fusions: list[Fusion], thresholds: Thresholds = DEFAULT_THRESHOLDS) -> list[dict]:
     """One dict per fusion: its :meth:`Fusion.as_dict` plus ``reported`` (bool), ``reasons_not_reported``
-    (list of one-line reasons, empty when reported) and ``known_fusion_hint`` (text or None).
+    (list of one-line reasons, empty when reported) and ``known_fusion_hint`` (text or None). The thresholds
+    used are ``fusion_min_unique_start_sites``, ``fusion_min_reads`` and ``fusion_require_strong_evidence`` of
+    ``thresholds`` (the whole object is taken, as everywhere: the result's provenance lists them all).
 
     Every fusion stays in the list; those failing a criterion are marked ``reported=False`` with the reason.
     The list is sorted reported first, then by supporting reads (most first; unknown last), then by the order
@@ -96,8 +99,12 @@ def report_fusions(fusions: list[Fusion], *, min_unique_start_sites: int = 3, mi
 
     A missing count (a format that does not carry it, e.g. Ion Reporter ``READ_COUNT`` only) is not held
     against the fusion; a fusion with neither reads nor unique start sites is not reported. Fusions whose
-    category marks them as an Archer artifact are never reported. Counts are compared as ``value < min``.
+    category marks them as an Archer artifact are never reported, nor are fusion VCF records whose FILTER is not
+    PASS (Ion Reporter/Oncomine). Counts are compared as ``value < min``.
     """
+    min_unique_start_sites = thresholds.fusion_min_unique_start_sites
+    min_reads = thresholds.fusion_min_reads
+    require_strong_evidence = thresholds.fusion_require_strong_evidence
     rows: list[tuple[bool, int, int, dict]] = []
     for order, f in enumerate(fusions):
         reasons: list[str] = []
@@ -113,6 +120,8 @@ def report_fusions(fusions: list[Fusion], *, min_unique_start_sites: int = 3, mi
             reasons.append(f"Archer strong-evidence flag {state} (strong evidence required)")
         if f.category and "artifact" in f.category.lower():
             reasons.append("flagged as an artifact by Archer")
+        if f.filter is not None and f.filter not in PASSING_FILTERS:
+            reasons.append(f"FILTER {f.filter} in the VCF")
         d = f.as_dict()
         d["reported"] = not reasons
         d["reasons_not_reported"] = reasons

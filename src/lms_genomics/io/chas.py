@@ -10,6 +10,7 @@ header-only files, multi-sample exports and ``;``-separated CSV with decimal com
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,9 +18,16 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..genome import beyond_hg19, check_build_comments, normalize_chromosomes, sha256_file
-from ..tables import conform_segments
-from .text import TextTable, normalize_column, read_table
+from ..genome import (
+    beyond_hg19,
+    build_of,
+    check_build_comments,
+    normalize_chromosomes,
+    other_build_reason,
+    sha256_file,
+)
+from ..tables import check_table, conform_segments
+from .text import Head, TextTable, first_bad_row, normalize_column, parse_numbers, read_table, stem_of
 
 #: normalised column name → canonical key (first match wins).
 COLUMN_ALIASES: dict[str, str] = {
@@ -53,7 +61,6 @@ _FULL_LOC = re.compile(r"^\s*(?:chr)?([0-9]{1,2}|[XYxy])\s*:\s*([0-9][0-9,.' \u0
 _ISCN = re.compile(r"arr\s*\[\s*([A-Za-z0-9.]+)\s*\]\s*(?:chr)?([0-9]{1,2}|[XY])[pq]?[^(]*"
                    r"\(\s*([0-9][0-9,.' ]*)\s*([-_])\s*([0-9][0-9,.' ]*)\s*\)", re.IGNORECASE)
 _ISCN_CN = re.compile(r"\)\s*x\s*([0-9]+(?:[.,][0-9]+)?)")
-_SEPARATORS = re.compile(r"[,.'\s\u00a0\u2019]")
 _OSCHP_SUFFIX = re.compile(r"(\.RC)?\.(OSCHP|CNCHP|CYCHP|CHP|CEL)$", re.IGNORECASE)
 
 
@@ -82,6 +89,11 @@ def looks_like_chas(header: list[str]) -> bool:
     return {"type", "cn_state"} <= keys
 
 
+def sniff(head: Head) -> bool:
+    """A ChAS segment export: its header names ``Type`` and ``CN State``."""
+    return looks_like_chas(head.header())
+
+
 def _columns(table: TextTable) -> dict[str, int]:
     found: dict[str, int] = {}
     for i, name in enumerate(table.header):
@@ -91,14 +103,20 @@ def _columns(table: TextTable) -> dict[str, int]:
     return found
 
 
-def _coord(values: pd.Series) -> pd.Series:
-    return pd.to_numeric(values.str.replace(_SEPARATORS, "", regex=True), errors="coerce")
+def _coord(values: pd.Series, decimal: str = ".") -> pd.Series:
+    """Coordinates by :func:`~lms_genomics.io.text.parse_number`'s rule (``2000000.0`` is two million, ``47,890,114``
+    and ``89.580.992`` group thousands); a fractional coordinate is unreadable (NaN)."""
+    x = parse_numbers(values, decimal, integer=True)
+    return x.where(x == x.round())
 
 
-def read_chas(path: str | Path, default_sample: str | None = None, check_build: bool = True) -> ChasExport:
+def read_chas(path: str | Path, default_sample: str | None = None, check_build: bool = True,
+              samples: Collection[str] | None = None) -> ChasExport:
     """Read a ChAS segment export into the canonical segment table.
 
-    ``default_sample`` names the sample when the export has no ``File`` column (default: file stem).
+    ``default_sample`` names the sample when the export has no ``File`` column (default: file stem); rows with an
+    empty ``File`` cell belong to the export's only sample (refused in a multi-sample export). With ``samples``,
+    only those samples are kept (ChAS exports are small: the whole file is still checked).
     Raises :class:`InputError` (file, line, reason) on anything it cannot read unambiguously. With
     ``check_build=False`` a header or nomenclature naming another build only warns, and segments beyond hg19
     chromosome ends are dropped with a warning.
@@ -135,7 +153,7 @@ def read_chas(path: str | Path, default_sample: str | None = None, check_build: 
 
     sha = sha256_file(p)
     if raw.empty:
-        sample = default_sample or p.stem
+        sample = default_sample or stem_of(p)
         warnings.append(f"{p.name}: the export lists no segment (header only): profile read as flat, "
                         f"LOH not assessed")
         return ChasExport(p, sha, conform_segments(pd.DataFrame()), [sample], {sample: False},
@@ -144,11 +162,8 @@ def read_chas(path: str | Path, default_sample: str | None = None, check_build: 
     # --- type --------------------------------------------------------------------------------------
     type_raw = col("type")
     seg_type = type_raw.str.lower().str.replace(r"\s+", " ", regex=True).map(TYPE_ALIASES)
-    bad = seg_type.isna()
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(p, f"unknown segment Type {type_raw.iloc[i]!r} (expected Gain, Loss or LOH)",
-                         int(lines.iloc[i]))
+    first_bad_row(p, seg_type.isna(), lines,
+                  lambda i: f"unknown segment Type {type_raw.iloc[i]!r} (expected Gain, Loss or LOH)")
 
     # --- location ----------------------------------------------------------------------------------
     chrom_raw = pd.Series([None] * len(raw), dtype=object)
@@ -156,10 +171,11 @@ def read_chas(path: str | Path, default_sample: str | None = None, check_build: 
     end = pd.Series(np.nan, index=raw.index)
     iscn = col("iscn")
     iscn_m = iscn.str.extract(_ISCN)
+    decimal = "," if table.delimiter == ";" else "."
     if "full_location" in cols:
         m = col("full_location").str.extract(_FULL_LOC)
         chrom_raw = m[0].where(m[0].notna(), chrom_raw)
-        start, end = _coord(m[1].fillna("")), _coord(m[2].fillna(""))
+        start, end = _coord(m[1].fillna(""), decimal), _coord(m[2].fillna(""), decimal)
     if "iscn" in cols:
         need = start.isna() | end.isna()
         chrom_raw = chrom_raw.where(~need, iscn_m[1])
@@ -168,36 +184,28 @@ def read_chas(path: str | Path, default_sample: str | None = None, check_build: 
     if "start" in cols and "end" in cols:
         need = start.isna() | end.isna()
         chrom_raw = chrom_raw.where(~need, col("chromosome"))
-        start = start.where(~need, _coord(col("start")))
-        end = end.where(~need, _coord(col("end")))
-    bad = start.isna() | end.isna() | chrom_raw.isna()
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        shown = (col("full_location").iloc[i] or iscn.iloc[i] or
-                 f"{col('chromosome').iloc[i]} {col('start').iloc[i]} {col('end').iloc[i]}")
-        raise InputError(p, f"cannot read the segment location {shown!r}", int(lines.iloc[i]))
+        start = start.where(~need, _coord(col("start"), decimal))
+        end = end.where(~need, _coord(col("end"), decimal))
+    first_bad_row(p, start.isna() | end.isna() | chrom_raw.isna(), lines,
+                  lambda i: "cannot read the segment location " + repr(
+                      col("full_location").iloc[i] or iscn.iloc[i]
+                      or f"{col('chromosome').iloc[i]} {col('start').iloc[i]} {col('end').iloc[i]}"))
     chrom = normalize_chromosomes(chrom_raw.astype(str), numeric_sex="affymetrix")
     if "chromosome" in cols:
         # The Chromosome column, where present, must agree with the location (24 = X, 25 = Y).
         chrom_col = normalize_chromosomes(col("chromosome"), numeric_sex="affymetrix")
-        disagree = chrom_col.notna() & chrom.notna() & (chrom_col != chrom)
-        if disagree.any():
-            i = int(np.flatnonzero(disagree.to_numpy())[0])
-            raise InputError(p, f"Chromosome column says {col('chromosome').iloc[i]!r} but the location says "
-                                f"{chrom_raw.iloc[i]!r}", int(lines.iloc[i]))
-    bad = chrom.isna()
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(p, f"unknown chromosome {chrom_raw.iloc[i]!r} (23 is ambiguous; X/Y are X, Y, 24, 25)",
-                         int(lines.iloc[i]))
+        first_bad_row(p, chrom_col.notna() & chrom.notna() & (chrom_col != chrom), lines,
+                      lambda i: f"Chromosome column says {col('chromosome').iloc[i]!r} but the location says "
+                                f"{chrom_raw.iloc[i]!r}")
+    first_bad_row(p, chrom.isna(), lines, lambda i: f"unknown chromosome {chrom_raw.iloc[i]!r} (23 is ambiguous; "
+                                                    f"X/Y are X, Y, 24, 25)")
 
     # --- coordinate convention (oncoscan.md §2.6) ---------------------------------------------------
     builds = iscn_m[0].dropna().str.lower().unique().tolist()
-    other = [b for b in builds if b not in ("hg19", "grch37")]
-    if other and check_build:
-        i = int(np.flatnonzero(iscn_m[0].str.lower().isin(other).to_numpy())[0])
-        raise InputError(p, f"segment nomenclature is on {iscn_m[0].iloc[i]}, not hg19/GRCh37 "
-                            f"(override with --allow-other-build)", int(lines.iloc[i]))
+    other = [b for b in builds if build_of(b) != "hg19"]
+    if check_build:
+        first_bad_row(p, iscn_m[0].str.lower().isin(other), lines,
+                      lambda i: other_build_reason("the segment nomenclature", str(iscn_m[0].iloc[i])))
     if other:
         warnings.append(f"{p.name}: nomenclature names {', '.join(other)}; read as hg19 as asked")
     seps = iscn_m[3].dropna().unique().tolist()
@@ -211,23 +219,16 @@ def read_chas(path: str | Path, default_sample: str | None = None, check_build: 
         convention = "assumed 1-based start (no nomenclature column to tell the ChAS generation): start - 1"
         start0 = start - 1
     start0 = start0.clip(lower=0)
-    bad = end <= start0
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(p, f"segment end {end.iloc[i]:.0f} is not after its start {start.iloc[i]:.0f}",
-                         int(lines.iloc[i]))
+    first_bad_row(p, end <= start0, lines,
+                  lambda i: f"segment end {end.iloc[i]:.0f} is not after its start {start.iloc[i]:.0f}")
     keep, more = beyond_hg19(p, chrom, end, lines, check_build)
     warnings += more
 
     # --- copy number ---------------------------------------------------------------------------------
     cn_text = col("cn_state")
-    if table.delimiter == ";":
-        cn_text = cn_text.str.replace(",", ".", regex=False)
-    cn = pd.to_numeric(cn_text.replace("", np.nan), errors="coerce")
-    unreadable = (cn.isna() & (cn_text != "") & (cn_text.str.lower() != "nan")) | np.isinf(cn)
-    if unreadable.any():
-        i = int(np.flatnonzero(unreadable.to_numpy())[0])
-        raise InputError(p, f"CN State {cn_text.iloc[i]!r} is not a number", int(lines.iloc[i]))
+    cn = parse_numbers(cn_text.replace("", np.nan), decimal)
+    first_bad_row(p, (cn.isna() & (cn_text != "") & (cn_text.str.lower() != "nan")) | np.isinf(cn), lines,
+                  lambda i: f"CN State {cn_text.iloc[i]!r} is not a number")
     is_cn = seg_type != "loh"
     from_iscn = pd.to_numeric(iscn.str.extract(_ISCN_CN)[0].str.replace(",", "."), errors="coerce")
     fill = is_cn & cn.isna() & from_iscn.notna()
@@ -235,13 +236,8 @@ def read_chas(path: str | Path, default_sample: str | None = None, check_build: 
         cn = cn.where(~fill, from_iscn)
         warnings.append(f"{p.name}: {int(fill.sum())} Gain/Loss row(s) without CN State; copy number taken "
                         f"from the nomenclature (x<n>)")
-    missing_cn = is_cn & cn.isna()
-    if missing_cn.any():
-        i = int(np.flatnonzero(missing_cn.to_numpy())[0])
-        raise InputError(p, f"{type_raw.iloc[i]} row without CN State", int(lines.iloc[i]))
-    if (cn < 0).any():
-        i = int(np.flatnonzero((cn < 0).to_numpy())[0])
-        raise InputError(p, f"negative CN State {cn_text.iloc[i]!r}", int(lines.iloc[i]))
+    first_bad_row(p, is_cn & cn.isna(), lines, lambda i: f"{type_raw.iloc[i]} row without CN State")
+    first_bad_row(p, cn < 0, lines, lambda i: f"negative CN State {cn_text.iloc[i]!r}")
     cn = cn.where(is_cn, np.nan)
     autosome = ~chrom.isin(["chrX", "chrY"])
     odd = autosome & (((seg_type == "gain") & (cn <= 2)) | ((seg_type == "loss") & (cn >= 2)))
@@ -250,24 +246,29 @@ def read_chas(path: str | Path, default_sample: str | None = None, check_build: 
         warnings.append(f"{p.name}:{int(lines.iloc[i])}: Type {type_raw.iloc[i]} disagrees with CN State "
                         f"{cn.iloc[i]:g} on an autosome ({int(odd.sum())} row(s)); the CN State is used")
 
-    markers = pd.to_numeric(col("markers").str.replace(_SEPARATORS, "", regex=True), errors="coerce")
-    bad = markers.notna() & ~((markers >= 0) & (markers < 2**53) & (markers == markers.round()))
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(p, f"Marker Count {col('markers').iloc[i]!r} is not a whole number >= 0", int(lines.iloc[i]))
+    markers = parse_numbers(col("markers"), decimal, integer=True)
+    first_bad_row(p, markers.notna() & ~((markers >= 0) & (markers < 2**53) & (markers == markers.round())), lines,
+                  lambda i: f"Marker Count {col('markers').iloc[i]!r} is not a whole number >= 0")
     log2_text = col("mean_log2").where(col("mean_log2") != "", col("median_log2"))
-    if table.delimiter == ";":
-        log2_text = log2_text.str.replace(",", ".", regex=False)
-    log2 = pd.to_numeric(log2_text, errors="coerce")
+    log2 = parse_numbers(log2_text, decimal)
 
     files = col("file")
     samples = files.map(sample_name_from_file)
-    fallback = default_sample or p.stem
-    samples = samples.where(samples != "", fallback)
+    named = list(dict.fromkeys(s for s in samples if s))
+    blank = (samples == "").to_numpy()
+    if blank.any() and len(named) > 1:
+        # Rows without a File value cannot be given to one of several samples: refuse rather than guess.
+        first_bad_row(p, blank, lines, lambda i: f"row without a File value in an export of {len(named)} samples "
+                                                 f"({', '.join(named[:3])}{', …' if len(named) > 3 else ''}): "
+                                                 f"fill the File column")
+    if blank.any() and named:
+        warnings.append(f"{p.name}: {int(blank.sum())} row(s) without a File value read as sample {named[0]!r}, the "
+                        f"export's only sample")
+    samples = samples.where(samples != "", named[0] if named else (default_sample or stem_of(p)))
     # Two File values naming one sample (LST.OSCHP and LST.RC.OSCHP) would merge two arrays into one profile.
     first_file: dict[str, str] = {}
     for i, (f, s) in enumerate(zip(files, samples, strict=True)):
-        if first_file.setdefault(s, f) != f:
+        if f and first_file.setdefault(s, f) != f:
             raise InputError(p, f"File {f!r} and {first_file[s]!r} both name sample {s!r}; export one of them",
                              int(lines.iloc[i]))
     seg_id = col("name_id")
@@ -286,7 +287,9 @@ def read_chas(path: str | Path, default_sample: str | None = None, check_build: 
         dup_lines = ", ".join(str(x) for x in segments.loc[dup, "source_line"].tolist()[:10])
         warnings.append(f"{p.name}: {int(dup.sum())} duplicated row(s) ignored (lines {dup_lines})")
         segments = segments[~dup]
-    segments = conform_segments(segments)
+    if samples is not None:
+        segments = segments[segments["sample"].isin(set(samples))]
+    segments = check_table("segments", conform_segments(segments))
     sample_list = list(dict.fromkeys(segments["sample"].tolist()))
     has_loh = {s: bool((segments.loc[segments["sample"] == s, "kind"] == "loh").any()) for s in sample_list}
     if not any(has_loh.values()):

@@ -13,8 +13,9 @@ Formats read (found by their header, any file name):
 
 :func:`read_probes` returns a DataFrame sorted in karyotype order with columns ``chrom`` (UCSC name), ``pos``
 (0-based position, int64), ``log2``, ``baf`` and ``allele_diff`` (float64, NaN where absent or missing);
-``df.attrs`` holds ``format``, ``sample`` (from the ChAS headers, else None), ``path`` and ``dropped`` (rows on
-chromosomes lmsgen does not plot). :func:`mapd` gives the array-noise measure used by QC.
+``df.attrs`` holds ``format``, ``sample`` (from the ChAS headers, else None), ``path``, ``dropped`` (rows on
+chromosomes lmsgen does not plot) and ``beyond_hg19`` (probes past an hg19 chromosome end, dropped).
+:func:`mapd` gives the array-noise measure used by QC.
 """
 
 from __future__ import annotations
@@ -26,14 +27,21 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..genome import CHROM_ORDER, normalize_chromosomes
-from .text import MAX_TEXT_BYTES
+from ..genome import CHROM_ORDER, CHROM_SIZES, normalize_chromosomes
+from ..tables import check_table
+from .text import HEAD_BYTES, MAX_TEXT_BYTES, Head, first_bad_row, head_of, open_text, parse_numbers
 
 PROBE_COLUMNS = ["chrom", "pos", "log2", "baf", "allele_diff"]
 
 _MISSING = ["NA", "NaN", "nan", "NAN", "", "null", "NULL", "N/A", "---", "-nan", "inf", "-inf", "Inf", "-Inf"]
 _AFFY_DROPPED = {"26", "255", "MT", "M", "chrM", "chrMT"}
 _SAMPLE_IN_HEADER = re.compile(r"\(([^()]*)\)\s*$")
+
+
+def sniff(head: Head) -> bool:
+    """A ChAS or APT probe-level export: the header starts with ``ProbeSetName``."""
+    header = head.header()
+    return bool(header) and _key(header[0]) == "probesetname"
 
 
 def _key(name: str) -> str:
@@ -45,17 +53,16 @@ def _key(name: str) -> str:
 def _find_header(path: Path) -> tuple[int, str, str]:
     """(0-based index of the header line, header text, delimiter); ``#`` and blank lines before it skipped."""
     try:
-        with open(path, "rb") as fh:
-            head = fh.read(1 << 16)
+        head = head_of(path)
     except IsADirectoryError:
         raise InputError(path, "is a folder, not a file") from None
     except OSError as exc:
         raise InputError(path, f"cannot read file ({exc.strerror})") from None
-    if b"\x00" in head:
+    if head.binary:
         raise InputError(path, "binary file (NUL bytes), not a probe-level text export")
-    text = head.decode("utf-8-sig", errors="replace")
+    text = head.text.lstrip("\ufeff")
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    for i, line in enumerate(lines[:-1] if len(head) == 1 << 16 else lines):
+    for i, line in enumerate(lines[:-1] if len(head.raw) >= HEAD_BYTES else lines):
         s = line.strip()
         if not s or s.startswith("#"):
             continue
@@ -77,11 +84,9 @@ def _column(keys: list[str], *prefixes: str, exact: tuple[str, ...] = ()) -> int
 
 def _numeric(path: Path, values: pd.Series, what: str, lines: np.ndarray, allow_missing: bool) -> np.ndarray:
     """Parse a column of numeric text; raise naming the first bad line."""
-    num = pd.to_numeric(values, errors="coerce")
+    num = parse_numbers(values)
     bad = num.isna() & values.notna() if allow_missing else num.isna()
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(path, f"{what} is not a number: {values.iloc[i]!r}", int(lines[i]))
+    first_bad_row(path, bad, lines, lambda i: f"{what} is not a number: {values.iloc[i]!r}")
     return num.to_numpy(dtype="float64")
 
 
@@ -130,10 +135,11 @@ def read_probes(path: str | Path, weighted: bool = False) -> pd.DataFrame:
         raise InputError(p, f"probe-level header lacks column(s) {', '.join(missing)}", header_idx + 1)
     wanted = [i for i in (chrom_i, pos_i, start_i, end_i, log2_i, baf_i, ad_i) if i is not None]
     try:
-        raw = pd.read_csv(p, sep=delim, skiprows=header_idx + 1, header=None, usecols=sorted(set(wanted)),
-                          dtype=str, na_values=_MISSING, keep_default_na=False, skip_blank_lines=False,
-                          quotechar='"', encoding="utf-8-sig", encoding_errors="replace", engine="c",
-                          names=range(len(header)), index_col=False)
+        with open_text(p) as fh:
+            raw = pd.read_csv(fh, sep=delim, skiprows=header_idx + 1, header=None, usecols=sorted(set(wanted)),
+                              dtype=str, na_values=_MISSING, keep_default_na=False, skip_blank_lines=False,
+                              quotechar='"', engine="c",
+                              names=range(len(header)), index_col=False)
     except pd.errors.ParserError as exc:
         m = re.search(r"line (\d+)", str(exc))
         line = header_idx + int(m.group(1)) if m else None
@@ -155,11 +161,8 @@ def read_probes(path: str | Path, weighted: bool = False) -> pd.DataFrame:
         dropped = unknown  # CNVkit references may hold chrM, unplaced and alt contigs
     else:
         dropped = unknown & chrom_raw.isin(_AFFY_DROPPED)
-        bad = unknown & ~dropped
-        if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise InputError(p, f"unknown chromosome {chrom_raw.iloc[i]!r} (1-22, 24 = X, 25 = Y expected)",
-                             int(lines.iloc[i]))
+        first_bad_row(p, unknown & ~dropped, lines,
+                      lambda i: f"unknown chromosome {chrom_raw.iloc[i]!r} (1-22, 24 = X, 25 = Y expected)")
     n_dropped = int(dropped.sum())
     if n_dropped:
         raw, chrom, lines = raw[~dropped], chrom[~dropped], lines[~dropped]
@@ -171,9 +174,7 @@ def read_probes(path: str | Path, weighted: bool = False) -> pd.DataFrame:
         return _numeric(p, raw[col], what, line_arr, allow_missing)
 
     def check(bad_mask: np.ndarray, reason: str, values: np.ndarray) -> None:
-        if bad_mask.any():
-            i = int(np.flatnonzero(bad_mask)[0])
-            raise InputError(p, f"{reason}: {values[i]!r}", int(line_arr[i]))
+        first_bad_row(p, bad_mask, line_arr, lambda i: f"{reason}: {float(values[i])!r}")
 
     if fmt == "cnvkit_cnr":
         start = num(start_i, "start", False)
@@ -185,6 +186,7 @@ def read_probes(path: str | Path, weighted: bool = False) -> pd.DataFrame:
         check(pos < 1, "Position must be >= 1", pos)
         pos = pos - 1  # 1-based probe position → 0-based
     check(pos != np.floor(pos), "position is not an integer", pos)
+    check(pos >= 2**31, "position beyond any chromosome", pos)  # also inf: never cast to int64 garbage
     log2 = num(log2_i, "log2 ratio", True)
     baf = num(baf_i, "BAF", True) if baf_i is not None else np.full(len(raw), np.nan)
     ad = num(ad_i, "AllelicDifference", True) if ad_i is not None else np.full(len(raw), np.nan)
@@ -198,7 +200,12 @@ def read_probes(path: str | Path, weighted: bool = False) -> pd.DataFrame:
         m = _SAMPLE_IN_HEADER.search(header[log2_i].strip().strip('"'))
         if m:
             sample = re.sub(r"\.(oschp|cnchp|cychp|chp)$", "", m.group(1).strip(), flags=re.IGNORECASE) or None
+    beyond = out["pos"].to_numpy() >= out["chrom"].map(CHROM_SIZES).to_numpy()
+    if beyond.any():  # plots and QC only: such probes are dropped and counted, never placed off a chromosome
+        out = out[~beyond].reset_index(drop=True)
+    check_table("probes", out)
     out.attrs.update({"format": fmt, "sample": sample, "path": str(p), "dropped": n_dropped,
+                      "beyond_hg19": int(beyond.sum()),
                       "log2_column": header[log2_i].strip().strip('"')})
     return out
 

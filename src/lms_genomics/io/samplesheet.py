@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError
-from .text import normalize_column, read_table
+from .text import Head, normalize_column, parse_number, read_table
 
 SHEET_NAMES = ("sample.tsv", "sample.toml", "sample.csv", "samples.tsv", "samples.csv", "samples.toml")
 _ID = {"id", "sample", "sample id", "sampleid", "sample name", "barcode", "tcga barcode", "patient"}
@@ -25,6 +25,18 @@ _PURITY = {"purity", "tumour cell content", "tumor cell content", "cellularity",
 _SEX = {"sex", "gender"}
 _PANEL = {"panel bed", "panel", "designed bed", "panel designed bed", "target bed", "targets bed"}
 _SEX_VALUES = {"f": "female", "female": "female", "woman": "female", "m": "male", "male": "male", "man": "male"}
+
+
+def sniff(head: Head) -> bool:
+    """A sample sheet: named ``sample.tsv``/``sample.toml``/... (:data:`SHEET_NAMES`) and, for a table, holding a
+    purity, ploidy or sex column."""
+    name = head.path.name.lower()
+    if name not in SHEET_NAMES:
+        return False
+    if head.path.suffix.lower() == ".toml":
+        return True
+    keys = {normalize_column(h) for h in head.header()}
+    return bool(keys & (_PURITY | _SEX | {"ploidy"}))
 
 
 @dataclass(frozen=True)
@@ -56,13 +68,13 @@ class SampleSheet:
 
 
 def _number(value: object, path: Path, line: int | None, what: str) -> float | None:
-    text = str(value).strip().rstrip("%").replace(",", ".")
+    text = str(value).strip().rstrip("%").strip()
     if text in ("", "NA", "nan", "NaN", "None", "."):
         return None
-    try:
-        return float(text)
-    except ValueError:
-        raise InputError(path, f"{what} {value!r} is not a number", line) from None
+    number = parse_number(text)  # 0,6 and 0.6 both read 0.6 (io.text's one rule)
+    if number is None:
+        raise InputError(path, f"{what} {value!r} is not a number", line)
+    return number
 
 
 def _panel(value: object, path: Path, line: int | None) -> str | None:

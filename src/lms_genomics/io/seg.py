@@ -1,10 +1,14 @@
-"""Reader for log2-ratio segment tables: CBS/DNAcopy/GISTIC ``.seg`` (one or many samples), CNVkit ``.cns``,
-rCGH and EaCoN/ASCAT segment tables.
+"""Reader for log2-ratio segment tables: CBS/DNAcopy/GISTIC ``.seg`` (one or many samples), PSCBS/aroma, CNVkit
+``.cns``, rCGH and EaCoN/ASCAT segment tables; plain or gzipped.
 
 Header variants handled: tab- or space-separated headers (the GISTIC example separates its header with runs
-of spaces and its data with tabs), R-mangled names (``loc.start``), a first column named after the sample
-(EaCoN ``.cbs``), ``chr`` or not, and X/Y written X/Y, 23/24 (UCSC/GISTIC/CNVkit) or 24/25 (Affymetrix,
-recognised by the presence of 25). Copy number is not computed here: see :mod:`lms_genomics.calling.log2`.
+of spaces and its data with tabs), R-mangled names (``loc.start``), quoted names (PSCBS), a first column named
+after the sample (EaCoN ``.cbs``), a nameless first column holding a pandas row index (``df.to_csv()``) or R
+row names (``write.table()``: one field more per row than the header), ``chr`` or not, and X/Y written X/Y,
+23/24 (UCSC/GISTIC/CNVkit) or 24/25 (Affymetrix, recognised by the presence of 25). Lines above the header
+(R's ``WARNING: ignoring environment value of R_HOME``) are skipped with a warning. Segments with 0 markers
+(CNVkit writes such artefact rows, sometimes with end < start) hold no data and are dropped with a warning.
+Copy number is not computed here: see :mod:`lms_genomics.calling.log2`.
 """
 
 from __future__ import annotations
@@ -19,23 +23,41 @@ import pandas as pd
 
 from ..errors import InputError
 from ..genome import beyond_hg19, check_build_comments, first_overlap, normalize_chromosomes, sha256_file
-from ..tables import conform_segments
-from .text import TextTable, iter_text_lines, normalize_column, read_table
+from ..tables import check_table, conform_segments
+from .cnvkit import sniff_cnn, sniff_cnr
+from .text import (
+    Head,
+    TextTable,
+    first_bad_row,
+    head_of,
+    iter_text_lines,
+    normalize_column,
+    parse_numbers,
+    read_table,
+    stem_of,
+    suffix_of,
+)
 
 #: normalised column name → canonical key. Extend here when a lab brings a new export.
 COLUMN_ALIASES: dict[str, str] = {
     "id": "sample", "sample": "sample", "sampleid": "sample", "sample id": "sample", "track": "sample",
-    "name": "sample", "sample name": "sample",
+    "name": "sample", "sample name": "sample", "samplename": "sample",
     "chrom": "chrom", "chromosome": "chrom", "chr": "chrom",
     "loc start": "start", "start": "start", "start position": "start", "startpos": "start",
     "loc end": "end", "end": "end", "end position": "end", "endpos": "end", "stop": "end",
     "num mark": "markers", "num markers": "markers", "nbprobes": "markers", "probes": "markers",
     "num probes": "markers", "n probes": "markers", "nprobes": "markers", "markers": "markers",
+    "nbrofloci": "markers",
     "seg mean": "log2", "log2": "log2", "seg cn": "log2", "value": "log2", "log2ratio": "log2",
     "segment mean": "log2", "mean": "log2", "log2 ratio": "log2",
     "gene": "cnvkit_gene", "depth": "cnvkit_depth", "weight": "cnvkit_weight", "cn": "cnvkit_cn",
 }
 _REQUIRED = ("chrom", "start", "end", "log2")
+#: Names of a nameless first column written by pandas/R for the row index.
+_INDEX_NAMES = {"", "unnamed: 0", "unnamed 0", "x"}
+CNR_REFUSAL = "CNVkit bin-level ratios (.cnr), not segments; give the .cns (the .cnr beside it serves plots and QC)"
+CNN_REFUSAL = "CNVkit coverage (.cnn: read depth per bin, log2 of depth), not copy-number ratios or segments; " \
+              "give the .cns"
 
 
 @dataclass
@@ -56,6 +78,21 @@ def looks_like_seg(header: list[str]) -> bool:
     """Whether a header is a log2 segment table's (chromosome, start, end and a log2 column by name)."""
     keys = {COLUMN_ALIASES.get(normalize_column(h)) for h in header}
     return set(_REQUIRED) <= keys
+
+
+def _is_seg_header(fields_: list[str]) -> bool:
+    """A seg header, tab- or space-separated (space-separated names may hold spaces: GISTIC's example)."""
+    if looks_like_seg(fields_):
+        return True
+    tokens = " ".join(fields_).split()
+    joined = {normalize_column(" ".join(tokens[i:i + k])) for k in (1, 2, 3) for i in range(len(tokens))}
+    return set(_REQUIRED) <= {COLUMN_ALIASES.get(t) for t in joined}
+
+
+def sniff(head: Head) -> bool:
+    """A log2 segment table: a header (at most :data:`~.text.MAX_PREAMBLE_LINES` lines down) naming chromosome,
+    start, end and a log2 column. CNVkit bins and coverage are other formats (tested before this one)."""
+    return _is_seg_header(head.header(match=_is_seg_header))
 
 
 def _split_spaced_header(table: TextTable) -> list[str]:
@@ -97,7 +134,12 @@ def _only_samples(samples: Collection[str]) -> Callable[[list[str]], Callable[[l
         i = _sample_column(header)
         if i is None:
             return None
-        return lambda fields_: len(fields_) <= i or fields_[i].strip().strip('"') in wanted
+        shift = 1 if normalize_column(header[0]) in _INDEX_NAMES else 0
+
+        def keep(fields_: list[str]) -> bool:
+            j = i + (1 if len(fields_) == len(header) + 1 and not shift else 0)
+            return len(fields_) <= j or fields_[j].strip().strip('"') in wanted
+        return keep
     return factory
 
 
@@ -110,14 +152,40 @@ def seg_sample_names(path: str | Path) -> list[str]:
         i = _sample_column(header)
 
         def record(fields_: list[str]) -> bool:
-            name = fields_[i].strip().strip('"') if i is not None and len(fields_) > i else ""
+            j = i + 1 if i is not None and len(fields_) == len(header) + 1 else i
+            name = fields_[j].strip().strip('"') if j is not None and len(fields_) > j else ""
             if name:
                 names.setdefault(name)
             return False
         return record
 
-    read_table(Path(path), row_filter=factory)
+    read_table(Path(path), row_filter=factory, header_match=_is_seg_header)
     return list(names)
+
+
+def _refuse_cnvkit_bins(p: Path) -> None:
+    try:
+        head = head_of(p)
+    except OSError:
+        return
+    if sniff_cnr(head):
+        raise InputError(p, CNR_REFUSAL)
+    if sniff_cnn(head):
+        raise InputError(p, CNN_REFUSAL)
+
+
+def _row_layout(p: Path, header: list[str], rows: list[list[str]], warnings: list[str]) -> tuple[list[str], int]:
+    """(header, first data column): a nameless first column is a row index (pandas) and R's row names make every
+    row one field longer than the header; both are dropped with a warning."""
+    if header and normalize_column(header[0]) in _INDEX_NAMES and len(header) > len(_REQUIRED):
+        warnings.append(f"{p.name}: first column has no name (a row index written by pandas/R): ignored")
+        return header[1:], 1
+    if rows and all(len(r) == len(header) + 1 for r in rows) and \
+            all(r[0].strip('"').isdigit() for r in rows[:50]):
+        warnings.append(f"{p.name}: every row has one field more than the header (R row names): first field "
+                        f"ignored")
+        return header, 1
+    return header, 0
 
 
 def read_seg(path: str | Path, default_sample: str | None = None, check_build: bool = True,
@@ -128,11 +196,17 @@ def read_seg(path: str | Path, default_sample: str | None = None, check_build: b
     are on another build); without it such segments are dropped with a warning. With ``samples``, only the
     rows of those samples are read (and checked): a batch of a very large file costs the batch's memory.
 
-    Raises :class:`InputError` naming file and line for anything it cannot read unambiguously.
+    Raises :class:`InputError` naming file and line for anything it cannot read unambiguously; CNVkit bins
+    (``.cnr``) and coverage (``.cnn``) are refused saying what they are.
     """
     p = Path(path)
-    table = read_table(p, row_filter=_only_samples(samples) if samples is not None else None)
+    _refuse_cnvkit_bins(p)
+    table = read_table(p, row_filter=_only_samples(samples) if samples is not None else None,
+                       header_match=_is_seg_header)
     warnings: list[str] = []
+    for n, text in table.preamble[:1]:
+        warnings.append(f"{p.name}: {len(table.preamble)} line(s) above the header ignored (line {n}: "
+                        f"{text.strip()[:60]!r})")
     warnings += check_build_comments(p, table.comments, check_build)
     header = _split_spaced_header(table)
     # Data lines of a space-headed file are tab-separated in the GISTIC example; re-split them.
@@ -142,6 +216,9 @@ def read_seg(path: str | Path, default_sample: str | None = None, check_build: b
                 if n in kept]
     else:
         rows = table.rows
+    header, skip = _row_layout(p, header, rows, warnings)
+    if skip:
+        rows = [r[skip:] for r in rows]
     cols = _columns(header)
     if "sample" not in cols and len(header) >= 5 and header and normalize_column(header[0]) not in COLUMN_ALIASES:
         # EaCoN .cbs: the first column header is the sample name itself.
@@ -151,7 +228,7 @@ def read_seg(path: str | Path, default_sample: str | None = None, check_build: b
     if missing:
         raise InputError(p, f"not a log2 segment table: no {', '.join(missing)} column (columns found: "
                             f"{', '.join(header)})", table.header_line)
-    is_cns = "cnvkit_gene" in cols or "cnvkit_weight" in cols or p.suffix.lower() in (".cns", ".cnr")
+    is_cns = "cnvkit_gene" in cols or "cnvkit_weight" in cols or suffix_of(p) == ".cns"
     width = len(header)
     for fields_, n in zip(rows, table.line_numbers, strict=True):
         if len(fields_) < max(cols.values()) + 1:
@@ -162,13 +239,16 @@ def read_seg(path: str | Path, default_sample: str | None = None, check_build: b
     sha = sha256_file(p)
     fmt = "cnvkit_cns" if is_cns else "log2_seg"
     if raw.empty:
-        sample = default_sample or p.stem
+        sample = default_sample or stem_of(p)
         warnings.append(f"{p.name}: no segment (header only)")
         return SegExport(p, sha, fmt, conform_segments(pd.DataFrame()), [sample], "unknown", "unknown", warnings)
 
     def col(key: str) -> pd.Series:
         return raw[cols[key]].astype(str).str.strip().str.strip('"')
 
+    no_coords = (col("start") == "") | (col("end") == "")
+    first_bad_row(p, no_coords, lines, lambda i: "segment without start/end coordinates (empty loc.start/loc.end: "
+                                                 "a CNVkit export PureCN calls buggy?); a segment needs its position")
     chrom_text = col("chrom")
     coding = "affymetrix (24 = X, 25 = Y)" if chrom_text.str.fullmatch(r"(chr)?25").any() else \
         "ucsc (23 = X, 24 = Y)"
@@ -178,24 +258,26 @@ def read_seg(path: str | Path, default_sample: str | None = None, check_build: b
     if (chrom.isna() & known_other).any():
         n_drop = int((chrom.isna() & known_other).sum())
         warnings.append(f"{p.name}: {n_drop} segment(s) on mitochondrial/unplaced contigs ignored")
-    bad = chrom.isna() & ~known_other
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(p, f"unknown chromosome {chrom_text.iloc[i]!r}", int(lines.iloc[i]))
-    start = pd.to_numeric(col("start").str.replace(",", "", regex=False), errors="coerce")
-    end = pd.to_numeric(col("end").str.replace(",", "", regex=False), errors="coerce")
-    log2 = pd.to_numeric(col("log2"), errors="coerce")
+    first_bad_row(p, chrom.isna() & ~known_other, lines, lambda i: f"unknown chromosome {chrom_text.iloc[i]!r}")
+    decimal = "," if table.delimiter == ";" else "."  # European Excel CSV writes decimal commas
+    markers = parse_numbers(col("markers"), decimal, integer=True) if "markers" in cols else \
+        pd.Series(np.nan, index=raw.index)
+    empty = chrom.notna() & (markers == 0)
+    if empty.any():
+        shown = ", ".join(str(x) for x in lines[empty.to_numpy()].tolist()[:5])
+        warnings.append(f"{p.name}: {int(empty.sum())} segment(s) with 0 markers (no data; CNVkit artefact rows) "
+                        f"dropped (line {shown})")
+    start, end = parse_numbers(col("start"), decimal, integer=True), parse_numbers(col("end"), decimal, integer=True)
+    log2 = parse_numbers(col("log2"), decimal)
     for name, values in (("start", start), ("end", end), ("log2", log2)):
-        bad = (values.isna() | np.isinf(values)) & chrom.notna()
+        bad = (values.isna() | np.isinf(values)) & chrom.notna() & ~empty
         if name == "log2":
             bad = bad & ~col("log2").str.upper().isin(["NA", "NAN", ""])
-        if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise InputError(p, f"{name} {col(name).iloc[i]!r} is not a number", int(lines.iloc[i]))
-    keep = chrom.notna() & log2.notna()
-    if (chrom.notna() & log2.isna()).any():
-        warnings.append(f"{p.name}: {int((chrom.notna() & log2.isna()).sum())} segment(s) without a log2 value "
-                        f"ignored")
+        first_bad_row(p, bad, lines, lambda i, name=name: f"{name} {col(name).iloc[i]!r} is not a number")
+    keep = chrom.notna() & log2.notna() & ~empty
+    if (chrom.notna() & log2.isna() & ~empty).any():
+        warnings.append(f"{p.name}: {int((chrom.notna() & log2.isna() & ~empty).sum())} segment(s) without a log2 "
+                        f"value ignored")
     if is_cns:
         convention = "0-based start (CNVkit .cns, BED-like): start kept"
         start0 = start
@@ -203,26 +285,19 @@ def read_seg(path: str | Path, default_sample: str | None = None, check_build: b
         convention = "1-based start (CBS/DNAcopy .seg): start - 1"
         start0 = start - 1
     start0 = start0.clip(lower=0)
-    bad = keep & (end <= start0)
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(p, f"segment end {col('end').iloc[i]} is not after its start {col('start').iloc[i]}",
-                         int(lines.iloc[i]))
+    first_bad_row(p, keep & (end <= start0), lines,
+                  lambda i: f"segment end {col('end').iloc[i]} is not after its start {col('start').iloc[i]}")
     keep, more = beyond_hg19(p, chrom, end, lines, check_build, rows=keep)
     warnings += more
-    samples = col("sample") if "sample" in cols else pd.Series(default_sample or p.stem, index=raw.index)
+    samples_col = col("sample") if "sample" in cols else pd.Series(default_sample or stem_of(p), index=raw.index)
     if "sample" in cols and default_sample and cols["sample"] == 0 and normalize_column(header[0]) not in \
             COLUMN_ALIASES:
-        samples = col("sample").where(col("sample") != "", default_sample)
-    markers = pd.to_numeric(col("markers"), errors="coerce") if "markers" in cols else \
-        pd.Series(np.nan, index=raw.index)
-    bad = keep & markers.notna() & ~((markers >= 0) & (markers < 2**53) & (markers == markers.round()))
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(p, f"marker count {col('markers').iloc[i]!r} is not a whole number >= 0", int(lines.iloc[i]))
+        samples_col = col("sample").where(col("sample") != "", default_sample)
+    first_bad_row(p, keep & markers.notna() & ~((markers >= 0) & (markers < 2**53) & (markers == markers.round())),
+                  lines, lambda i: f"marker count {col('markers').iloc[i]!r} is not a whole number >= 0")
     markers = markers.where(keep)
     segments = pd.DataFrame({
-        "sample": samples, "chrom": chrom.astype(str), "start": start0, "end": end, "kind": "cn",
+        "sample": samples_col, "chrom": chrom.astype(str), "start": start0, "end": end, "kind": "cn",
         "type": np.where(log2 < 0, "loss", np.where(log2 > 0, "gain", "neutral")), "copy_number": np.nan,
         "log2": log2, "markers": markers.astype("Int64") if markers.notna().any() else pd.NA,
         "segment_id": p.name + ":" + lines.astype(str), "source_line": lines,
@@ -237,6 +312,6 @@ def read_seg(path: str | Path, default_sample: str | None = None, check_build: b
         r = segments.iloc[k]
         raise InputError(p, f"segment {r['chrom']}:{r['start'] + 1}-{r['end']} overlaps another segment of sample "
                             f"{r['sample']!r} (sample listed twice?)", int(r["source_line"]))
-    segments = conform_segments(segments)
+    segments = check_table("segments", conform_segments(segments))
     sample_list = list(dict.fromkeys(segments["sample"].tolist()))
     return SegExport(p, sha, fmt, segments, sample_list, convention, coding, warnings)

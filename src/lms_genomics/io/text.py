@@ -1,25 +1,57 @@
-"""Reading delimited text exports as labs produce them: BOM, CRLF, Windows code pages, ``#`` lines,
-sniffed delimiters and quoted fields. Shared by the table readers."""
+"""The one text layer every reader uses: compression, encodings, line ends, headers, numbers and row errors.
+
+* **Compression**: gzip and bgzip (multi-member gzip, what ``bgzip``/``tabix`` write) are read transparently
+  wherever a plain file is; a corrupt or truncated stream is an :class:`InputError` naming the file (and line).
+* **Encodings** (decided once, here): UTF-16 with a byte-order mark (Excel's "Unicode Text"), else UTF-8 with or
+  without BOM, else Windows-1252; NUL bytes in a file without a UTF-16 BOM mean binary content.
+* **Lines**: LF, CRLF and CR end lines; nothing else does (a form feed or U+2028 inside a cell does not).
+* **Headers**: the first non-blank line not starting with ``#`` (or, with ``header_match``, the first such line
+  the reader recognises: lines above it, such as R's ``WARNING: ignoring environment value of R_HOME``, are a
+  preamble the reader reports).
+* **Numbers** (:func:`parse_number`, :func:`parse_numbers`): one decimal/thousands rule for every reader.
+* **Row errors** (:func:`first_bad_row`): the first bad row of a column check, as ``file:line: reason``.
+"""
 
 from __future__ import annotations
 
+import codecs
 import csv
+import gzip
+import io
+import os
 import re
+import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from typing import IO
+
+import numpy as np
+import pandas as pd
 
 from ..errors import InputError
 
 #: Refuse lines longer than this (real ChAS ``Genes`` cells reach ~11 kB; 8 MB is clearly not text).
 MAX_LINE_LENGTH = 8 * 1024 * 1024
 MAX_TEXT_BYTES = 2 * 1024 * 1024 * 1024
+#: Bytes of (decompressed) head the format sniffers look at.
+HEAD_BYTES = 256 * 1024
+#: At most this many non-blank lines may precede a recognised header (R warnings, tool banners).
+MAX_PREAMBLE_LINES = 20
+GZIP_MAGIC = b"\x1f\x8b"
 _ENCODING_NAMES = {"utf-8-sig": "utf-8"}  # codec used → name reported
+GZIP_ERRORS = (EOFError, gzip.BadGzipFile, zlib.error)
 
 
 @dataclass
 class TextTable:
-    """A delimited table read from a text file, with its provenance."""
+    """A delimited table read from a text file, with its provenance.
+
+    ``preamble`` holds the (line, text) of non-blank, non-``#`` lines found above a header recognised with
+    ``header_match`` (empty otherwise).
+    """
 
     path: Path
     header: list[str]
@@ -29,35 +61,196 @@ class TextTable:
     encoding: str
     comments: list[str] = field(default_factory=list)
     header_line: int = 0
+    preamble: list[tuple[int, str]] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------------- bytes
+
+
+def read_head_raw(path: Path, n_bytes: int) -> bytes:
+    """The first ``n_bytes`` of a file as stored (no decompression)."""
+    with open(path, "rb") as fh:
+        return fh.read(n_bytes)
+
+
+def is_gzip(path: Path) -> bool:
+    """True when the file starts with the gzip magic (gzip or bgzip)."""
+    return read_head_raw(path, 2) == GZIP_MAGIC
 
 
 def read_head(path: Path, n_bytes: int) -> bytes:
     """The first ``n_bytes`` of a file, gunzipped when it is gzip/bgzip; ``b""`` for a corrupt gzip stream."""
-    import gzip
-    import zlib
-
     head = read_head_raw(path, n_bytes)
-    if head[:2] == b"\x1f\x8b":
+    if head[:2] == GZIP_MAGIC:
         try:
             with gzip.open(path, "rb") as gz:
                 head = gz.read(n_bytes)
-        except (OSError, EOFError, zlib.error):
+        except (OSError, *GZIP_ERRORS):
             return b""
     return head
 
 
-def decode_text(path: Path) -> tuple[str, str]:
-    """Read a whole file as text, with the encoding rule of :func:`iter_text_lines` (UTF-16 with a BOM,
-    UTF-8 with or without BOM, else cp1252 for Windows exports); returns (text, encoding name).
-
-    Raises :class:`InputError` for binary content (NUL bytes) or an unreadable file.
-    """
-    encoding = _text_encoding(path)
+@contextmanager
+def open_bytes(path: Path) -> Iterator[IO[bytes]]:
+    """The file's (decompressed) bytes as a stream; :class:`InputError` for a file that cannot be opened (reading
+    a corrupt gzip stream raises ``EOFError``/``gzip.BadGzipFile``/``zlib.error``: :data:`GZIP_ERRORS`)."""
     try:
-        text = path.read_bytes().decode(encoding)
+        fh: IO[bytes] = gzip.open(path, "rb") if is_gzip(path) else open(path, "rb")  # noqa: SIM115
+    except IsADirectoryError:
+        raise InputError(path, "is a folder, not a file") from None
+    except OSError as exc:
+        raise InputError(path, f"cannot read file ({exc.strerror or exc})") from None
+    try:
+        yield fh
+    finally:
+        fh.close()
+
+
+#: Compression suffixes the text layer reads through (``x.seg.gz`` is a ``.seg``, sample ``x``).
+COMPRESSION_SUFFIXES = (".gz", ".bgz")
+
+
+def plain_name(path: str | Path) -> Path:
+    """The file name without a compression suffix: ``P1.seg.gz`` → ``P1.seg``."""
+    p = Path(path)
+    return p.with_suffix("") if p.suffix.lower() in COMPRESSION_SUFFIXES else p
+
+
+def stem_of(path: str | Path) -> str:
+    """The file's stem once decompressed (the default sample name): ``P1.seg.gz`` → ``P1``."""
+    return plain_name(path).stem
+
+
+def suffix_of(path: str | Path) -> str:
+    """The file's last suffix once decompressed, lower case: ``P1.cns.gz`` → ``.cns``."""
+    return plain_name(path).suffix.lower()
+
+
+# --------------------------------------------------------------------------------------------------- encodings
+
+
+def _text_encoding(path: Path) -> str:
+    """The encoding every reader uses for ``path``: UTF-16 (BOM), UTF-8 (with or without BOM), else cp1252.
+
+    The (decompressed) file is decoded once in 1 MB chunks and nothing is kept, so choosing costs no memory.
+    Raises :class:`InputError` for binary content (NUL bytes), an undecodable or unreadable file.
+    """
+    try:
+        head = read_head(path, 65536)
+    except IsADirectoryError:
+        raise InputError(path, "is a folder, not a file") from None
+    except OSError as exc:
+        raise InputError(path, f"cannot read file ({exc.strerror})") from None
+    if not head and is_gzip(path):
+        raise InputError(path, "truncated or corrupt gzip data")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if b"\x00" in head:
+        raise InputError(path, "binary file (NUL bytes), not a text export")
+    error: UnicodeDecodeError | None = None
+    for encoding in ("utf-8-sig", "cp1252"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with open_bytes(path) as fh:
+                for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError as exc:
+            error = exc
+        except GZIP_ERRORS as exc:
+            raise InputError(path, f"truncated or corrupt gzip data ({exc})") from None
+    assert error is not None
+    raise InputError(path, f"neither UTF-8 nor Windows-1252 text (byte {error.start})") from None
+
+
+def decode_head(raw: bytes) -> tuple[str, str]:
+    """(text, encoding) of a file head by the same rule as :func:`_text_encoding`, never raising: a head cut
+    inside a multi-byte character is decoded up to it; content before the first NUL when binary."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw[:len(raw) // 2 * 2].decode("utf-16", errors="replace"), "utf-16"
+    if b"\x00" in raw:
+        raw = raw.split(b"\x00", 1)[0]
+        raw = raw[:raw.rfind(b"\n") + 1]
+    for cut in range(4):
+        try:
+            return raw[:len(raw) - cut].decode("utf-8-sig"), "utf-8"
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("cp1252", errors="replace"), "cp1252"
+
+
+def decode_text(path: Path) -> tuple[str, str]:
+    """Read a whole (possibly gzipped) file as text with the encoding rule of :func:`_text_encoding`;
+    returns (text, encoding name). Raises :class:`InputError` for binary or unreadable content."""
+    encoding = _text_encoding(path)
+    with open_bytes(path) as fh:
+        data = fh.read()  # the stream was read whole by _text_encoding: no gzip error left to meet
+    try:
+        text = data.decode(encoding)
     except UnicodeError:
         raise InputError(path, "UTF-16 byte-order mark but undecodable content") from None
     return text, _ENCODING_NAMES.get(encoding, encoding)
+
+
+def iter_text_lines(path: Path) -> tuple[str, Iterator[tuple[int, str]]]:
+    """(encoding, lines): the (possibly gzipped) file's lines with their 1-based numbers, read as a stream.
+
+    Only LF, CRLF and CR end lines (Python's universal newlines; ``str.splitlines`` would also split on form
+    feeds or U+2028 inside cells). Lines longer than :data:`MAX_LINE_LENGTH` raise :class:`InputError`, so
+    does a corrupt gzip stream (with the line where it broke).
+    """
+    encoding = _text_encoding(path)
+
+    def lines() -> Iterator[tuple[int, str]]:
+        n = 0
+        try:
+            with open_bytes(path) as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as fh:
+                for n, line in enumerate(fh, 1):  # noqa: B007 - n is reported on errors
+                    if len(line) > MAX_LINE_LENGTH:
+                        raise InputError(path, f"line longer than {MAX_LINE_LENGTH} characters", n)
+                    yield n, line.rstrip("\r\n")
+        except UnicodeError:  # UTF-16 with broken surrogates
+            raise InputError(path, "UTF-16 byte-order mark but undecodable content") from None
+        except GZIP_ERRORS as exc:
+            raise InputError(path, f"truncated or corrupt gzip data ({exc})", n + 1) from None
+    return _ENCODING_NAMES.get(encoding, encoding), lines()
+
+
+def iter_record_lines(path: Path, what: str = "text file") -> Iterator[tuple[int, str]]:
+    """(1-based line, text without EOL) of a (possibly gzipped) record-per-line file such as a VCF, decoded line
+    by line: UTF-8, else Windows-1252 for that line (a stray byte in one INFO value must not stop the file),
+    BOM dropped from line 1. NUL bytes or a corrupt gzip stream raise :class:`InputError` with the line."""
+    n = 0
+    try:
+        with open_bytes(path) as fh:
+            for n, raw in enumerate(fh, 1):  # noqa: B007 - n is used after the loop on errors
+                if b"\x00" in raw:
+                    raise InputError(path, f"binary content (NUL bytes): not a text {what}", n)
+                if len(raw) > MAX_LINE_LENGTH:
+                    raise InputError(path, f"line longer than {MAX_LINE_LENGTH} characters", n)
+                try:
+                    text = raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    text = raw.decode("cp1252", errors="replace")
+                if n == 1:
+                    text = text.lstrip("\ufeff")
+                yield n, text.rstrip("\r\n")
+    except GZIP_ERRORS as exc:
+        raise InputError(path, f"truncated or corrupt gzip data ({exc})", n + 1) from None
+    except OSError as exc:
+        raise InputError(path, f"cannot read file ({exc.strerror or exc})", n + 1 if n else None) from None
+
+
+@contextmanager
+def open_text(path: Path) -> Iterator[IO[str]]:
+    """The (possibly gzipped) file as a text stream in its encoding (for pandas' C parser)."""
+    encoding = _text_encoding(path)
+    with open_bytes(path) as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as fh:
+        yield fh
+
+
+# --------------------------------------------------------------------------------------------------- head
 
 
 def sniff_delimiter(header: str) -> str:
@@ -71,61 +264,83 @@ def sniff_delimiter(header: str) -> str:
     return " "
 
 
-def _text_encoding(path: Path) -> str:
-    """The encoding :func:`iter_text_lines` will use: UTF-16 (BOM), UTF-8 (with or without BOM), else cp1252.
-
-    The file is decoded once in 1 MB chunks and nothing is kept, so choosing costs no memory.
-    Raises :class:`InputError` for binary content (NUL bytes) or an undecodable file.
-    """
-    import codecs
-
-    try:
-        head = read_head_raw(path, 65536)
-    except IsADirectoryError:
-        raise InputError(path, "is a folder, not a file") from None
-    except OSError as exc:
-        raise InputError(path, f"cannot read file ({exc.strerror})") from None
-    if head.startswith(b"\xff\xfe") or head.startswith(b"\xfe\xff"):
-        return "utf-16"
-    if b"\x00" in head:
-        raise InputError(path, "binary file (NUL bytes), not a text export")
-    for encoding in ("utf-8-sig", "cp1252"):
-        decoder = codecs.getincrementaldecoder(encoding)()
+def split_fields(line: str, delimiter: str) -> list[str]:
+    """A header or row split on ``delimiter`` (runs of spaces for ``" "``), quotes and spaces stripped."""
+    if delimiter == " ":
+        parts = line.split()
+    elif '"' not in line:
+        parts = line.split(delimiter)
+    else:
         try:
-            with open(path, "rb") as fh:
-                for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):
-                    decoder.decode(chunk)
-                decoder.decode(b"", final=True)
-            return encoding
-        except UnicodeDecodeError as exc:
-            error = exc
-    raise InputError(path, f"neither UTF-8 nor Windows-1252 text (byte {error.start})") from None
+            parts = next(csv.reader([line], delimiter=delimiter, strict=False), [])
+        except csv.Error:
+            parts = line.split(delimiter)
+    return [p.strip().strip('"').strip() for p in parts]
 
 
-def read_head_raw(path: Path, n_bytes: int) -> bytes:
-    """The first ``n_bytes`` of a file as stored (no decompression)."""
-    with open(path, "rb") as fh:
-        return fh.read(n_bytes)
+@dataclass(frozen=True)
+class Head:
+    """The first :data:`HEAD_BYTES` of a file, decompressed and decoded once: what format sniffers read.
 
-
-def iter_text_lines(path: Path) -> tuple[str, Iterator[tuple[int, str]]]:
-    """(encoding, lines): the file's lines with their 1-based numbers, read as a stream.
-
-    Only LF, CRLF and CR end lines (Python's universal newlines; ``str.splitlines`` would also split on form
-    feeds or U+2028 inside cells). Lines longer than :data:`MAX_LINE_LENGTH` raise :class:`InputError`.
+    ``binary`` is True when the head holds NUL bytes outside UTF-16; the text is then the complete lines before
+    the first NUL, so a file is judged by what it starts as and its reader refuses the binary content naming the
+    file (rather than the file being ignored). ``raw`` is the decompressed head as bytes (BCF magic, JSON).
     """
-    encoding = _text_encoding(path)
 
-    def lines() -> Iterator[tuple[int, str]]:
-        try:
-            with open(path, encoding=encoding, newline="") as fh:
-                for n, line in enumerate(fh, 1):
-                    if len(line) > MAX_LINE_LENGTH:
-                        raise InputError(path, f"line longer than {MAX_LINE_LENGTH} characters", n)
-                    yield n, line.rstrip("\r\n")
-        except UnicodeError:  # UTF-16 with broken surrogates
-            raise InputError(path, "UTF-16 byte-order mark but undecodable content") from None
-    return _ENCODING_NAMES.get(encoding, encoding), lines()
+    path: Path
+    raw: bytes
+    text: str
+    encoding: str
+    compressed: bool
+    binary: bool
+
+    @property
+    def lines(self) -> list[str]:
+        """The head's lines (at most 400; the last line may be cut)."""
+        return self.text.splitlines()[:400]
+
+    @property
+    def body(self) -> list[str]:
+        """Non-blank lines not starting with ``#``."""
+        return [ln for ln in self.lines if ln.strip() and not ln.lstrip().startswith("#")]
+
+    @property
+    def suffix(self) -> str:
+        """The file's last suffix, lower case, ``.gz``/``.bgz`` removed (``x.seg.gz`` → ``.seg``)."""
+        return suffix_of(self.path)
+
+    def header(self, match: Callable[[list[str]], bool] | None = None) -> list[str]:
+        """Fields of the header line: the first body line, or the first of the first
+        :data:`MAX_PREAMBLE_LINES` body lines whose fields ``match`` accepts (falling back to the first)."""
+        body = self.body
+        if not body:
+            return []
+        if match is not None:
+            for line in body[:MAX_PREAMBLE_LINES + 1]:
+                fields_ = split_fields(line, sniff_delimiter(line))
+                if match(fields_):
+                    return fields_
+        return split_fields(body[0], sniff_delimiter(body[0]))
+
+
+@lru_cache(maxsize=256)
+def _head_cached(path: str, size: int, mtime_ns: int) -> Head:
+    p = Path(path)
+    stored = read_head_raw(p, 2)
+    raw = read_head(p, HEAD_BYTES)
+    text, encoding = decode_head(raw)
+    binary = b"\x00" in raw and encoding != "utf-16"
+    return Head(p, raw, text, encoding, stored == GZIP_MAGIC, binary)
+
+
+def head_of(path: str | Path) -> Head:
+    """The :class:`Head` of a file (cached per path, size and modification time). Raises ``OSError``."""
+    p = Path(path)
+    st = os.stat(p)
+    return _head_cached(str(p), st.st_size, st.st_mtime_ns)
+
+
+# --------------------------------------------------------------------------------------------------- tables
 
 
 #: ``row_filter(header)`` returns the predicate a row's fields must pass to be kept (or None: keep all).
@@ -133,20 +348,25 @@ RowFilter = Callable[[list[str]], "Callable[[list[str]], bool] | None"]
 
 
 def read_table(path: str | Path, header_hint: re.Pattern[str] | None = None,
-               row_filter: RowFilter | None = None) -> TextTable:
-    """Read a delimited text table; the header is the first non-blank line not starting with ``#``.
+               row_filter: RowFilter | None = None,
+               header_match: Callable[[list[str]], bool] | None = None) -> TextTable:
+    """Read a delimited text table (plain or gzipped); the header is the first non-blank line not starting
+    with ``#``.
 
     With ``header_hint``, ``#`` lines matching it are taken as the header (some tools comment the header).
-    Blank lines are skipped; rows are returned with their 1-based line numbers and stripped fields. The file is
-    read as a stream: ``row_filter`` is called with the header and gives a predicate on each row's fields (not
-    yet stripped); rows it rejects are never kept, so a reader wanting a few samples of a large multi-sample
-    file holds only those rows.
+    With ``header_match``, the header is the first of the first :data:`MAX_PREAMBLE_LINES` + 1 body lines whose
+    fields it accepts; the lines above it are returned as :attr:`TextTable.preamble` (when none matches, the
+    first body line is the header, as without it). Blank lines are skipped; rows are returned with their 1-based
+    line numbers and stripped fields. The file is read as a stream: ``row_filter`` is called with the header and
+    gives a predicate on each row's fields (not yet stripped); rows it rejects are never kept, so a reader
+    wanting a few samples of a large multi-sample file holds only those rows.
     """
     p = Path(path)
     encoding, lines = iter_text_lines(p)
     comments: list[str] = []
     header_text = None
     header_no = 0
+    pending: list[tuple[int, str]] = []  # body lines read while looking for a header_match header
     for n, line in lines:
         stripped = line.strip()
         if not stripped:
@@ -157,8 +377,18 @@ def read_table(path: str | Path, header_hint: re.Pattern[str] | None = None,
                 break
             comments.append(stripped)
             continue
-        header_text, header_no = line, n
-        break
+        if header_match is None or header_match(split_fields(line, sniff_delimiter(line))):
+            header_text, header_no = line, n
+            break
+        pending.append((n, line))
+        if len(pending) > MAX_PREAMBLE_LINES:
+            break
+    preamble: list[tuple[int, str]] = []
+    replay: list[tuple[int, str]] = []
+    if header_text is None and pending:  # no recognised header: the first body line is the header
+        (header_no, header_text), replay = pending[0], pending[1:]
+    elif header_text is not None:
+        preamble = pending
     if header_text is None:
         raise InputError(p, "empty file: no header line")
     delimiter = sniff_delimiter(header_text)
@@ -170,7 +400,7 @@ def read_table(path: str | Path, header_hint: re.Pattern[str] | None = None,
     # Some exports separate the header with spaces and the data with tabs (GISTIC example); the header
     # sniff decides for the header only. One record per line: a stray quote must not swallow the following
     # lines (and shift line numbers).
-    for n, ln in lines:
+    for n, ln in (*replay, *lines) if replay else lines:
         if not ln.strip() or ln.lstrip().startswith("#"):
             continue
         if delimiter == " ":
@@ -185,7 +415,7 @@ def read_table(path: str | Path, header_hint: re.Pattern[str] | None = None,
         if keep is None or keep(fields_):
             rows.append([f.strip() for f in fields_])
             numbers.append(n)
-    return TextTable(p, header, rows, numbers, delimiter, encoding, comments, header_no)
+    return TextTable(p, header, rows, numbers, delimiter, encoding, comments, header_no, preamble)
 
 
 def normalize_column(name: str) -> str:
@@ -196,3 +426,94 @@ def normalize_column(name: str) -> str:
     s = s.replace(".", " ").replace("_", " ")
     s = re.sub(r"\s+", " ", s).strip()
     return s
+
+
+# --------------------------------------------------------------------------------------------------- numbers
+
+#: Characters that only ever group thousands (apostrophe, right single quote, spaces).
+_GROUPING = "'\u2019 \u00a0\u202f\u2009"
+_NUMBER = re.compile(r"^([+-]?)([0-9.,'\u2019 \u00a0\u202f\u2009]*[0-9][0-9.,'\u2019 \u00a0\u202f\u2009]*)"
+                     r"((?:[eE][+-]?[0-9]+)?)$")
+_SPECIAL = re.compile(r"[,'\u2019\s\u00a0\u202f\u2009]")
+
+
+def parse_number(text: object, decimal: str = ".", integer: bool = False) -> float | None:
+    """A number written as labs write them; None when ``text`` is not one. The one rule of every reader:
+
+    * ``'`` ``’`` and spaces only group thousands;
+    * when both ``.`` and ``,`` occur, the last one is the decimal mark and the other groups thousands
+      (``1,234.5``, ``1.234,5``);
+    * when only one of them occurs: more than once, it groups thousands (``89.580.992``, ``47,890,114``); once,
+      it is the decimal mark (``2000000.0`` is two million, ``1,5`` is one and a half), except when exactly three
+      digits follow it, a non-zero digit precedes and it is not the file's ``decimal`` mark (``123,456`` in a
+      ``.`` file is 123456; ``1.500`` is 1.5 in a ``.`` file and 1500 in a ``,`` file; ``0,655`` is 0.655) or the
+      column holds whole numbers (``integer``: coordinates, counts; ``1,001`` is 1001 in any file);
+    * thousands groups must have three digits (``1,23,456`` is not a number).
+
+    ``decimal`` is the file's decimal mark: ``","`` for ``;``-separated (European Excel) exports, else ``"."``.
+    """
+    if text is None:
+        return None
+    s = str(text).strip()
+    m = _NUMBER.match(s)
+    if not m:
+        return None
+    sign, mantissa, exponent = m.groups()
+    groups_ = [c for c in _GROUPING if c in mantissa]
+    dots, commas = mantissa.count("."), mantissa.count(",")
+    point: str | None = None
+    if dots and commas:
+        point = "." if mantissa.rfind(".") > mantissa.rfind(",") else ","
+        if mantissa.count(point) > 1:
+            return None
+    elif dots or commas:
+        mark = "." if dots else ","
+        if mantissa.count(mark) == 1:
+            after = mantissa.rsplit(mark, 1)[1]
+            before = mantissa.rsplit(mark, 1)[0]
+            grouping3 = len(after) == 3 and after.isdigit() and before not in ("", "0") and \
+                (integer or mark != decimal)
+            point = None if grouping3 else mark
+    whole, _, fraction = mantissa.rpartition(point) if point else (mantissa, "", "")
+    if point and not whole:
+        whole = "0"
+    if fraction and not fraction.isdigit():
+        return None
+    grouping = set(groups_) | (({",", "."} - {point}) & set(whole))
+    if grouping:
+        parts = re.split("[" + re.escape("".join(sorted(grouping))) + "]", whole)
+        if not (1 <= len(parts[0]) <= 3 and all(len(g) == 3 for g in parts[1:]) and all(g.isdigit() for g in parts)):
+            return None
+        whole = "".join(parts)
+    if not whole.isdigit():
+        return None
+    return float(f"{sign}{whole}{'.' + fraction if fraction else ''}{exponent}")
+
+
+def parse_numbers(values: pd.Series, decimal: str = ".", integer: bool = False) -> pd.Series:
+    """:func:`parse_number` over a column of text, vectorised: plain numbers go through ``pd.to_numeric``
+    (which also reads ``nan``/``inf``, for the readers' own checks); only cells holding grouping characters
+    (or a ``.`` in a ``,``-decimal file) take the slow path. Unreadable cells are NaN."""
+    s = values.astype("string")
+    special = s.str.contains(_SPECIAL, na=False)
+    if decimal == "," or integer:
+        special |= s.str.contains(".", regex=False, na=False)
+    out = pd.to_numeric(s.where(~special, None).astype(object), errors="coerce").astype(float)
+    if special.any():
+        idx = special.to_numpy().nonzero()[0]
+        slow = [parse_number(v, decimal, integer) for v in s.iloc[idx].tolist()]
+        out.iloc[idx] = [np.nan if v is None else v for v in slow]
+    return out
+
+
+# --------------------------------------------------------------------------------------------------- row errors
+
+
+def first_bad_row(path: str | Path, bad: pd.Series | np.ndarray, lines: pd.Series | np.ndarray,
+                  reason: Callable[[int], str]) -> None:
+    """Raise ``InputError(path, reason(i), line of row i)`` for the first row ``i`` where ``bad`` is True."""
+    mask = np.asarray(bad, dtype=bool)
+    if mask.any():
+        i = int(np.flatnonzero(mask)[0])
+        line = np.asarray(lines)[i]
+        raise InputError(path, reason(i), None if pd.isna(line) else int(line))

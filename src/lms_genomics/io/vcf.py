@@ -1,69 +1,58 @@
-"""Ion Torrent small-variant VCFs (TVC ``TSVC_variants.vcf`` / ``small_variants*.vcf``, Ion Reporter exports).
+"""Small-variant VCFs (and BCFs): Ion Torrent (TVC, Ion Reporter/Oncomine) and generic somatic callers.
 
-Parser decision: a tolerant, line-based reader, not cyvcf2 or pysam. Why (formats/vcf_archer.md §1.7, §1.8):
+One entry point, :func:`read_vcf`. The header is read line by line (every error names file and line); then
 
-* pysam raises ``ValueError: Invalid header`` on INFO keys the header does not declare (Torrent hotspot VCFs
-  carry no INFO header lines at all) and splits the single-quoted ``FUNC`` list on its commas;
-* cyvcf2 raises on ``rec.genotypes`` for the 8-column fusion records of Ion Reporter exports, returns a
-  scalar for Number=A fields with one ALT and a tuple otherwise, and htslib aborts the whole file on some
-  header defects (TS 3.6 ``GQ`` declared Float, invalid tag names such as ``5P_3P_ASSAYS``);
-* neither gives the 1-based line of a record, which our errors (``InputError(path, reason, line)``) and
-  the ``source_line`` column need;
-* we never trust header Number/Type anyway (``FR`` is Number 1, ``.`` or ``A`` depending on the version),
-  and TVC/IR files are panel-sized (hundreds to tens of thousands of records), so pure Python is fast enough.
+* **Ion Torrent files** (a Torrent ``##source``, an Ion Reporter header, or TVC-only keys FAO/FDP/OMAPALT) keep
+  Torrent Suite's own rules, :mod:`lms_genomics.io.vcf_ion` (flow-corrected FAO/FDP, OMAPALT, FUNC);
+* **every other VCF/BCF** (Mutect2/MuTect, Strelka2, Pisces/TSO500, VarDict, bcftools...) is read with cyvcf2,
+  :mod:`lms_genomics.io.vcf_somatic` (VAF from AD, the caller's AF/FA/VF, Strelka tier counts).
 
-So every record is split by hand, INFO is tokenised bracket-aware (``FUNC`` keeps its commas and
-semicolons), and all per-allele lists are indexed defensively. ``.vcf``, gzip and bgzip (``.vcf.gz``) are
-read the same way (bgzip is multi-member gzip).
+**Which sample column.** The tumour column is chosen from the header, never silently the first: the only sample
+column; ``--vcf-sample`` (``sample=``); ``##tumor_sample=`` (Mutect2); ``##SAMPLE=<ID=TUMOR,SampleName=…>``
+(GATK3 MuTect2); the ``tumor_sample_name=`` of MuTect 1's ``##MuTect`` command line (``--tumor-sample`` of a
+``##GATKCommandLine``); a column named ``TUMOR``/``TUMOUR`` (Strelka2); for Ion Torrent files the first column,
+which Torrent Suite defines as the primary sample (said in the warnings). A multi-sample VCF without any of these
+is refused in one line asking for ``--vcf-sample``.
 
-VAF rule (DESIGN §5, vcf_archer.md §1.3), per ALT allele: ``FAO/FDP`` (flow-corrected, what Torrent Suite
-reports); if FDP is missing or 0, ``FAO/(FRO+ΣFAO)`` (TS 3.6 report code); if the record has no FAO at all,
-``AF`` (itself flow-based, TS 4.2+); ``AO/DP`` last, and also for an allele whose FAO is ``.`` (indel-assembly
-allele merged into a TVC record, TS-15029). ``depth`` and ``alt_reads`` are the denominator and numerator of
-the VAF actually used, so ``vaf == alt_reads / depth`` whenever both are known. When AF is present it
-cross-checks FAO/FDP; disagreements are reported in ``warnings``. Per-sample FORMAT values are preferred to
-INFO (identical in every real single-sample file checked).
+**Other records.** An Ion Reporter/Oncomine DNA+RNA export also carries ``SVTYPE=Fusion`` records (read into
+:attr:`VcfResult.fusions`, with the header's ``##FusionSampleOverallCall``) and ``<CNV>`` records (read into
+:attr:`VcfResult.panel_cnv`: panel copy-number evidence, never used for calls); RNA assay controls, other
+structural variants and records without an ALT allele are skipped and counted in the warnings.
 
-``pop_af``: INFO ``GMAF``, INFO ``MAF`` (ignored when the record or header says it is TVC Tagseq's *molecular*
-allele frequency, i.e. a VAF), FUNC ``gmaf``/``maf``/``5000Exomes`` ``GMAF=``; NaN when the file carries none.
-``norm_ref``/``norm_alt`` write an empty allele as ``-`` (TVC's OREF/OALT convention).
+**Build.** ``##reference``, ``##contig`` assembly/lengths, positions beyond hg19 ends and records on contigs that
+are not human chromosomes (an amplicon reference such as ``ABL1``) set :attr:`VcfResult.reference_build`; names
+are recognised by :func:`lms_genomics.genome.build_of` (``Homo_sapiens_assembly38``, ``hs38DH`` are GRCh38).
 """
 
 from __future__ import annotations
 
-import ast
-import gzip
-import json
-import math
 import re
-import zlib
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ..errors import InputError
-from ..genome import CHROM_SIZES, normalize_chromosomes, sha256_file
+from ..errors import InputError, UsageError
+from ..genome import CHROM_SIZES, build_of, is_hg19, normalize_chromosomes, sha256_file
+from ..tables import PANEL_CNV_COLUMNS, PASSING_FILTERS, check_table
+from ..tables import VARIANT_COLUMNS as _VARIANT_SCHEMA
+from .archer import Fusion
+from .fusion_vcf import fusions_from_records, overall_call
+from .text import Head, first_bad_row, iter_record_lines, open_bytes
+from .vcf_ion import AF_CROSSCHECK_TOLERANCE, _num, ion_rows, is_ion, parse_func, source_of
+from .vcf_records import BCF_MAGIC, census, record_kind, split_info
+
+__all__ = ["PASSING_FILTERS", "VARIANT_COLUMNS", "VcfResult", "choose_tumour_sample", "is_small_variant_vcf",
+           "parse_func", "read_vcf", "sniff"]
 
 #: Column order of :attr:`VcfResult.variants` (one row per ALT allele of each kept record).
-VARIANT_COLUMNS = [
-    "chrom", "pos", "ref", "alt", "norm_pos", "norm_ref", "norm_alt", "gene", "transcript", "hgvs_c",
-    "hgvs_p", "function", "location", "clinvar", "vaf", "vaf_source", "depth", "alt_reads", "genotype",
-    "filter", "filter_reasons", "hotspot_id", "pop_af", "source_line", "called", "id",
-]
-#: FILTER values that do not fail a record (Ion Reporter exports write ``.``).
-PASSING_FILTERS = frozenset({"PASS", ".", ""})
-#: |AF − FAO/FDP| above this is reported (AF is written with 6 significant digits).
-AF_CROSSCHECK_TOLERANCE = 0.01
-
-_TVC_VERSION = re.compile(r"\b(tvc\w*)\s+(\d+(?:\.\d+)*(?:-\w+)?)", re.IGNORECASE)
-_BUILD_PATTERNS = [("hg19", re.compile(r"hg19|grch37|b37|hs37|human_g1k_v37", re.I)),
-                   ("hg38", re.compile(r"hg38|grch38", re.I)),
-                   ("mm10", re.compile(r"mm10|grcm38", re.I)), ("mm9", re.compile(r"mm9\b|ncbim37", re.I))]
-_FUNC_PAIR = re.compile(r"'([^']*)'\s*:\s*'([^']*)'")
+VARIANT_COLUMNS = list(_VARIANT_SCHEMA)
+_TEXT_COLUMNS = [c for c, t in _VARIANT_SCHEMA.items() if t == "opt"]
+_TUMOUR_NAMES = ("TUMOR", "TUMOUR")
+#: Contigs that are not a chromosome but still genome contigs (mitochondrion, unplaced, alternate, decoy).
+_GENOME_CONTIG = re.compile(r"^(chr)?(M|MT|Un|NC_|GL|KI|JH|HLA|EBV|hs37d5)|_random$|_alt$|_decoy$|^NT_", re.I)
 
 
 @dataclass
@@ -72,222 +61,38 @@ class VcfResult:
 
     path: str
     sha256: str
-    source: str  # "tvc 5.0-2", "tvc <4.2 (Torrent Unified Variant Caller)", "Ion Reporter", "unknown"
+    source: str  # "tvc 5.0-2", "tvc <4.2 (Torrent Unified Variant Caller)", "Ion Reporter", "Mutect2", "unknown"
     sample: str | None
     variants: pd.DataFrame
     warnings: list[str] = field(default_factory=list)
     caller: str | None = None  # the raw ##source value
     reference: str | None = None  # the raw ##reference value (FASTA path)
-    reference_build: str | None = None  # hg19 / hg38 / mm10 / mm9 guessed from ##reference, else None
+    reference_build: str | None = None  # hg19 / hg38 / mm10 / "another build" / "aligned to a non-genome reference"
+    build_evidence: str | None = None  # what said so (##reference, ##contig, a record)
     sample_gender: str | None = None  # ##sampleGender / ##AssumedGender (Ion Reporter)
     cellularity: float | None = None  # ##Cellularity as a fraction between 0-1 (Ion Reporter)
     samples: list[str] = field(default_factory=list)
     records: int = 0  # data lines seen
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> number of records skipped
-    deamination_metric: float | None = None  # ##deamination_metric (tvcutils): share of C>T/G>A among mismatches
-
-
-# --------------------------------------------------------------------------------------------------- reading
-
-
-def _open_lines(path: Path) -> Iterator[tuple[int, str]]:
-    """(1-based line number, text without EOL) for plain, gzip or bgzip files; InputError on junk."""
-    try:
-        with open(path, "rb") as fh:
-            magic = fh.read(2)
-    except OSError as exc:
-        raise InputError(path, f"cannot read VCF ({exc.strerror or exc})") from None
-    opener = gzip.open if magic == b"\x1f\x8b" else open
-    n = 0
-    try:
-        with opener(path, "rb") as fh:
-            for n, raw in enumerate(fh, 1):  # noqa: B007 - n is used after the loop on errors
-                if b"\x00" in raw:
-                    raise InputError(path, "binary content (NUL bytes): not a text VCF", n)
-                try:
-                    text = raw.decode("utf-8")
-                except UnicodeDecodeError:
-                    text = raw.decode("latin-1")
-                if n == 1:
-                    text = text.lstrip("\ufeff")
-                yield n, text.rstrip("\r\n")
-    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-        raise InputError(path, f"truncated or corrupt gzip data ({exc})", n + 1) from None
-    except OSError as exc:
-        raise InputError(path, f"cannot read VCF ({exc.strerror or exc})", n + 1 if n else None) from None
-
-
-def _split_info(info: str) -> dict[str, str | None]:
-    """INFO string → {key: raw value or None for flags}; ``;`` inside ``[...]`` or quotes does not split."""
-    out: dict[str, str | None] = {}
-    if info in ("", "."):
-        return out
-    parts: list[str] = []
-    depth, quote, start = 0, "", 0
-    for i, ch in enumerate(info):
-        if quote:
-            if ch == quote:
-                quote = ""
-        elif ch in "'\"" and depth > 0:
-            quote = ch
-        elif ch in "[{":
-            depth += 1
-        elif ch in "]}":
-            depth = max(0, depth - 1)
-        elif ch == ";" and depth == 0:
-            parts.append(info[start:i])
-            start = i + 1
-    parts.append(info[start:])
-    for part in parts:
-        if not part:
-            continue
-        key, sep, value = part.partition("=")
-        out.setdefault(key, value if sep else None)
-    return out
-
-
-def _num(text: str | None) -> float | None:
-    if text is None:
-        return None
-    text = text.strip()
-    if text in ("", ".", "NA", "NaN", "nan", "None", "-"):
-        return None
-    try:
-        v = float(text)
-    except ValueError:
-        return None
-    return None if math.isnan(v) else v
-
-
-def _per_allele(value: str | None, i: int, n_alt: int) -> float | None:
-    """Number=A value for allele ``i``; a single value for a one-ALT record; None when absent or ``.``."""
-    if value is None:
-        return None
-    items = value.split(",")
-    if len(items) == n_alt:
-        return _num(items[i])
-    if len(items) == 1 and n_alt == 1:
-        return _num(items[0])
-    return None
-
-
-def _list(value: str | None) -> list[str]:
-    return [] if value in (None, "", ".") else value.split(",")
-
-
-def parse_func(text: str | None) -> list[dict[str, str]]:
-    """Ion Reporter ``FUNC`` (a single-quoted Python-literal list of dicts) → list of str→str dicts.
-
-    ``ast.literal_eval`` first (safe: literals only); then JSON with quotes swapped; then a regex
-    pulling ``'key':'value'`` pairs out of each ``{...}``. Never raises; unreadable text gives ``[]``.
-    """
-    if not text or text == ".":
-        return []
-    parsed: Any = None
-    try:
-        parsed = ast.literal_eval(text)
-    except (ValueError, SyntaxError, MemoryError, RecursionError):
-        try:
-            parsed = json.loads(text.replace("'", '"'))
-        except ValueError:
-            parsed = [dict(_FUNC_PAIR.findall(chunk)) for chunk in re.findall(r"\{[^{}]*\}", text)]
-    if isinstance(parsed, dict):
-        parsed = [parsed]
-    if not isinstance(parsed, (list, tuple)):
-        return []
-    return [{str(k): "" if v is None else str(v) for k, v in d.items()} for d in parsed if isinstance(d, dict)]
-
-
-def _trim(pos: int, ref: str, alt: str) -> tuple[int, str, str]:
-    """Minimal representation: drop the common suffix, then the common prefix (shifting pos)."""
-    while ref and alt and ref[-1] == alt[-1]:
-        ref, alt = ref[:-1], alt[:-1]
-    while ref and alt and ref[0] == alt[0]:
-        ref, alt, pos = ref[1:], alt[1:], pos + 1
-    return pos, ref, alt
-
-
-def _dash(s: str) -> str:
-    return s if s else "-"
-
-
-def _undash(s: str | None) -> str:
-    return "" if s in (None, "-", ".") else str(s)
-
-
-def _choose_func(funcs: list[dict[str, str]], norm: tuple[int, str, str]) -> dict[str, str] | None:
-    """The FUNC dict for one allele: one whose normalized* keys match, else one without them;
-    among candidates prefer a ``coding`` key, then ``location == 'exonic'`` (first wins on ties)."""
-    if not funcs:
-        return None
-    pos, ref, alt = norm
-
-    def match(d: dict[str, str]) -> int:
-        keys = ("normalizedPos", "normalizedRef", "normalizedAlt")
-        if not any(k in d for k in keys):
-            return 1  # generic dict (e.g. only gene/transcript): usable
-        if _undash(d.get("normalizedRef")) != ref or _undash(d.get("normalizedAlt")) != alt:
-            return 0
-        return 3 if _num(d.get("normalizedPos")) in (None, float(pos)) else 2
-
-    scored = [(match(d), "coding" in d and bool(d["coding"]), d.get("location") == "exonic", -j, d)
-              for j, d in enumerate(funcs)]
-    scored = [s for s in scored if s[0] > 0]
-    if not scored:
-        return None
-    return max(scored, key=lambda s: s[:4])[4]
-
-
-def _pop_af(info: dict[str, str | None], func: dict[str, str] | None, i: int, n_alt: int,
-            maf_is_molecular: bool) -> float:
-    """Population minor-allele frequency when the file carries one; NaN when unknown (never 0 by default)."""
-    for key in ("GMAF", "MAF"):
-        if key == "MAF" and (maf_is_molecular or "MAO" in info or "MDP" in info):
-            continue  # TVC Tagseq MAF = *molecular* allele frequency (a VAF), not a population frequency
-        v = info.get(key)
-        if v:
-            items = v.split(",")
-            x = _num(items[i] if len(items) == n_alt else items[0])
-            if x is not None:
-                return x
-    if func:
-        lower = {k.lower(): v for k, v in func.items()}
-        for key in ("gmaf", "maf"):
-            x = _num(lower.get(key))
-            if x is not None:
-                return x
-        m = re.search(r"GMAF=([^:;,]+)", lower.get("5000exomes", ""))
-        if m and (x := _num(m.group(1))) is not None:
-            return x
-    return math.nan
-
-
-def _gt_alleles(gt: str) -> set[int]:
-    return {int(a) for a in re.split(r"[/|]", gt) if a.isascii() and a.isdigit()}  # not "²"
-
-
-def _source_of(meta: dict[str, list[str]]) -> tuple[str, str | None]:
-    raw = meta.get("source", [None])[0]
-    caller = raw.strip().strip('"').strip() if raw else None
-    if "IonReporterExportVersion" in meta:
-        return "Ion Reporter", caller
-    if caller:
-        m = _TVC_VERSION.search(caller)
-        if m:
-            return f"{m.group(1).lower()} {m.group(2)}", caller
-        if "Torrent Unified Variant Caller" in caller:
-            return "tvc <4.2 (Torrent Unified Variant Caller)", caller
-        if "Torrent Variant Caller" in caller:
-            return "tvc", caller
-    return "unknown", caller
+    kind: str = "ion"  # "ion" (Torrent Suite rules) or "somatic" (cyvcf2, generic callers)
+    sample_choice: str | None = None  # how the tumour column was chosen
+    deamination_metric: float | None = None  # TVC ##deamination_metric (FFPE deamination), None when absent
+    fusions: list[Fusion] | None = None  # fusion records (Ion Reporter DNA+RNA exports); None: none in the file
+    fusion_overall_call: str | None = None  # ##FusionSampleOverallCall (POSITIVE/NEGATIVE), None when absent
+    panel_cnv: pd.DataFrame | None = None  # <CNV> records (tables.PANEL_CNV_COLUMNS); None: none in the file
 
 
 class _Header:
     def __init__(self) -> None:
         self.meta: dict[str, list[str]] = {}
         self.info_desc: dict[str, str] = {}
+        self.format_ids: set[str] = set()
         self.columns: list[str] | None = None
         self.fileformat_seen = False
+
+    @property
+    def samples(self) -> list[str]:
+        return list(self.columns[9:]) if self.columns and len(self.columns) > 9 else []
 
 
 def _read_header_line(path: Path, hdr: _Header, n: int, line: str) -> None:
@@ -298,11 +103,13 @@ def _read_header_line(path: Path, hdr: _Header, n: int, line: str) -> None:
                 raise InputError(path, "no ##fileformat=VCF line: not a VCF file", n)
             hdr.fileformat_seen = True
         hdr.meta.setdefault(key, []).append(value)
-        if key == "INFO":
+        if key in ("INFO", "FORMAT"):
             m_id = re.search(r"ID=([^,>]+)", value)
             m_desc = re.search(r'Description="([^"]*)"', value)
-            if m_id:
+            if m_id and key == "INFO":
                 hdr.info_desc[m_id.group(1)] = m_desc.group(1) if m_desc else ""
+            elif m_id:
+                hdr.format_ids.add(m_id.group(1))
         return
     # '#CHROM' line
     if not hdr.fileformat_seen:
@@ -313,37 +120,29 @@ def _read_header_line(path: Path, hdr: _Header, n: int, line: str) -> None:
     hdr.columns = cols
 
 
-def _build_from_contigs(contigs: list[str], df: pd.DataFrame) -> str | None:
-    """The build when ``##reference`` does not say: ``##contig`` assembly or lengths, else record positions
-    beyond hg19 chromosome ends (``None`` when nothing contradicts hg19)."""
-    for value in contigs:
-        m_asm = re.search(r"assembly=\"?([^,>\"]+)", value)
-        if m_asm:
-            b = next((b for b, rx in _BUILD_PATTERNS if rx.search(m_asm.group(1))), None)
-            if b is not None:
-                return b
-        m_id, m_len = re.search(r"ID=([^,>]+)", value), re.search(r"length=(\d+)", value)
-        if m_id and m_len:
-            chrom = normalize_chromosomes([m_id.group(1)], numeric_sex="ucsc").iloc[0]
-            if chrom is not pd.NA and isinstance(chrom, str) and int(m_len.group(1)) != CHROM_SIZES[chrom]:
-                return (f"another build (##contig {m_id.group(1)} length {m_len.group(1)}, hg19: "
-                        f"{CHROM_SIZES[chrom]})")
-    if not df.empty:
-        sizes = df["chrom"].map(CHROM_SIZES)
-        beyond = (df["pos"] > sizes).to_numpy()
-        if beyond.any():
-            r = df[beyond].iloc[0]
-            return (f"another build (line {int(r['source_line'])}: {r['chrom']}:{int(r['pos'])} is beyond the hg19 "
-                    f"end {CHROM_SIZES[r['chrom']]})")
-    return None
+_GT = re.compile(r"^(?:\.|\d{1,9})(?:[/|](?:\.|\d{1,9}))*$")
 
 
-# --------------------------------------------------------------------------------------------------- records
+def _check_genotypes(path: Path, n: int, fields: list[str]) -> None:
+    """Every sample's GT must be a genotype of this record (alleles ``.`` or 0..number of ALTs): htslib crashes
+    the process on some malformed GT values (``0/x``, ``0/-3``, ``0/2147483647``) instead of reporting them, so
+    records read through cyvcf2 are checked here first."""
+    if len(fields) < 10:
+        return
+    keys = fields[8].split(":")
+    if "GT" not in keys:
+        return
+    k = keys.index("GT")
+    n_alt = len(fields[4].split(","))
+    for name_i, sample in enumerate(fields[9:]):
+        values = sample.split(":")
+        gt = values[k] if k < len(values) else "."
+        if not _GT.match(gt) or any(a != "." and int(a) > n_alt for a in re.split(r"[/|]", gt)):
+            raise InputError(path, f"GT {gt[:20]!r} of sample column {name_i + 1} is not a genotype of this record "
+                                   f"({n_alt} ALT allele(s))", n)
 
 
-def _record_rows(path: Path, n: int, fields: list[str], hdr: _Header, skipped: Counter, notes: dict[str, list],
-                 maf_is_molecular: bool) -> list[dict[str, Any]]:
-    chrom, pos_s, vid, ref, alt_s, _qual, filt, info_s = fields[:8]
+def _check_pos(path: Path, n: int, pos_s: str) -> int:
     try:
         pos = int(pos_s)
     except ValueError:
@@ -352,129 +151,161 @@ def _record_rows(path: Path, n: int, fields: list[str], hdr: _Header, skipped: C
         raise InputError(path, f"POS is negative: {pos}", n)
     if pos > 2**31 - 1:
         raise InputError(path, f"POS {pos} is beyond any chromosome (VCF POS is a 32-bit integer)", n)
-    info = _split_info(info_s)
-    alts = alt_s.split(",")
-    svtype = (info.get("SVTYPE") or "").lower()
-    if svtype == "fusion" or any("[" in a or "]" in a for a in alts) or svtype == "bnd":
-        skipped["fusion/breakend (SV) record"] += 1
-        return []
-    if any(a.startswith("<") for a in alts) or svtype == "cnv":
-        skipped["CNV or symbolic-ALT record"] += 1
-        return []
-    if alt_s in (".", "") or ref in (".", ""):
-        skipped["no ALT allele"] += 1
-        return []
-    if len(fields) < 10 or fields[8] in ("", "."):
-        skipped["no sample columns (sites-only record)"] += 1
-        return []
-    fmt = dict(zip(fields[8].split(":"), fields[9].split(":"), strict=False))
-    n_alt = len(alts)
-
-    def get(key: str) -> str | None:
-        v = fmt.get(key)
-        if v is None or v == ".":
-            v = info.get(key)
-        return v
-
-    fdp, fro, dp = _num(get("FDP")), _num(get("FRO")), _num(get("DP"))
-    fao_raw, ao_raw, af_raw = get("FAO"), get("AO"), get("AF")
-    fao_all = [_per_allele(fao_raw, j, n_alt) for j in range(n_alt)] if fao_raw else []
-    gt = fmt.get("GT", ".")
-    carried = _gt_alleles(gt)
-    filt = filt.strip()
-    reasons = [r for r in _list(info.get("FR")) if r != "."]
-    filter_reasons = ",".join(dict.fromkeys(reasons)) or None
-
-    # OMAPALT: OID/OPOS/OREF/OALT entry j belongs to ALT.index(OMAPALT[j]) (not ALT-ordered, may repeat).
-    omap = _list(info.get("OMAPALT"))
-    oid, opos, oref, oalt = (_list(info.get(k)) for k in ("OID", "OPOS", "OREF", "OALT"))
-    by_allele: dict[int, list[int]] = {}
-    for j, m in enumerate(omap):
-        if m in alts:
-            by_allele.setdefault(alts.index(m), []).append(j)
-    funcs = parse_func(info.get("FUNC"))
-    rows = []
-    for i, alt in enumerate(alts):
-        # -- minimal allele
-        norm = None
-        for j in by_allele.get(i, []):
-            p = _num(opos[j]) if j < len(opos) else None
-            if p is not None and 0 <= p <= 2**31 - 1 and j < len(oref) and j < len(oalt):
-                norm = _trim(int(p), _undash(oref[j]), _undash(oalt[j]))
-                break
-        if norm is None:
-            norm = _trim(pos, ref, alt)
-        ids = [oid[j] for j in by_allele.get(i, []) if j < len(oid) and oid[j] not in (".", "")]
-        # -- VAF, per allele
-        fao = fao_all[i] if fao_all else None
-        ao = _per_allele(ao_raw, i, n_alt)
-        af = _per_allele(af_raw, i, n_alt)
-        vaf, src, depth, alt_reads = math.nan, None, None, None
-        if fao is not None and fdp is not None and fdp > 0:
-            vaf, src, depth, alt_reads = fao / fdp, "FAO/FDP", fdp, fao
-        elif fao is not None and fro is not None and all(x is not None for x in fao_all) \
-                and fro + sum(fao_all) > 0:
-            denom = fro + sum(fao_all)
-            vaf, src, depth, alt_reads = fao / denom, "FAO/(FRO+sum FAO)", denom, fao
-        elif not fao_all and af is not None:
-            vaf, src = af, "AF"
-            depth = fdp if fdp is not None else dp
-            alt_reads = None
-        elif ao is not None and dp is not None and dp > 0:
-            vaf, src, depth, alt_reads = ao / dp, "AO/DP", dp, ao
-        elif fdp == 0 or dp == 0:
-            depth, alt_reads = 0.0, 0.0
-        if src == "FAO/FDP" and af is not None and abs(af - vaf) > AF_CROSSCHECK_TOLERANCE:
-            notes["af_mismatch"].append(f"line {n} {chrom}:{pos} {alt}: AF {af:g} vs FAO/FDP {vaf:.4f}")
-        if fao_all and fao is None:
-            notes["fao_dot"].append(f"line {n} {chrom}:{pos} {alt}")
-        # -- called?
-        if alt_reads is not None:
-            has_reads = alt_reads > 0
-        elif not math.isnan(vaf):
-            has_reads = vaf > 0
-        else:
-            has_reads = True
-            notes["no_counts"].append(f"line {n}")
-        called = (i + 1) in carried and filt in PASSING_FILTERS and has_reads
-        # -- annotation
-        d = _choose_func(funcs, norm)
-        clin = None
-        if d:
-            sig = [d[k] for k in sorted(d) if k.upper().startswith("CLNSIG") and d[k]]
-            clin = ";".join(sig) or None
-        rows.append({
-            "chrom": chrom, "pos": pos, "ref": ref, "alt": alt,
-            "norm_pos": norm[0], "norm_ref": _dash(norm[1]), "norm_alt": _dash(norm[2]),
-            "gene": (d or {}).get("gene") or None, "transcript": (d or {}).get("transcript") or None,
-            "hgvs_c": (d or {}).get("coding") or None, "hgvs_p": (d or {}).get("protein") or None,
-            "function": (d or {}).get("function") or None, "location": (d or {}).get("location") or None,
-            "clinvar": clin, "vaf": vaf, "vaf_source": src,
-            "depth": depth, "alt_reads": alt_reads, "genotype": gt, "filter": filt or ".",
-            "filter_reasons": filter_reasons, "hotspot_id": ",".join(dict.fromkeys(ids)) or None,
-            "pop_af": _pop_af(info, d, i, n_alt, maf_is_molecular), "source_line": n, "called": bool(called),
-            "id": vid if vid not in ("", ".") else None,
-        })
-    return rows
+    return pos
 
 
-def read_vcf(path: str | Path) -> VcfResult:
-    """Read a TVC / Ion Reporter VCF (plain, gzip or bgzip) into one row per ALT allele.
+# --------------------------------------------------------------------------------------------------- sample
 
-    Skipped and counted (see ``VcfResult.skipped`` and ``warnings``): ``<CNV>``/symbolic records,
-    fusion/breakend records (8-column ``SVTYPE=Fusion``), records without sample columns (sites-only
-    VCFs such as hotspot files). A header-only VCF is valid and gives zero rows.
-    Raises :class:`InputError` (file, line, reason) on anything that is not a readable VCF.
+
+def _header_tumour(meta: dict[str, list[str]]) -> tuple[str, str] | None:
+    """(tumour sample, the header line that names it), or None."""
+    for key in ("tumor_sample", "tumour_sample"):
+        for value in meta.get(key, []):
+            if value.strip():
+                return value.strip().strip('"'), f"##{key}"
+    for value in meta.get("SAMPLE", []):
+        m_id = re.search(r"ID=([^,>]+)", value)
+        m_name = re.search(r"SampleName=([^,>]+)", value)
+        if m_id and m_id.group(1).upper() in _TUMOUR_NAMES and m_name:
+            return m_name.group(1).strip('"'), "##SAMPLE=<ID=TUMOR>"
+    for key in ("MuTect", "GATKCommandLine"):
+        for value in meta.get(key, []):
+            m = re.search(r"(?:tumor_sample_name=|--tumor-sample[ =]|-tumor[ =])([^\s\",>]+)", value)
+            if m:
+                return m.group(1), f"the ##{key} command line"
+    return None
+
+
+def choose_tumour_sample(path: Path, samples: list[str], meta: dict[str, list[str]], requested: str | None,
+                         ion: bool) -> tuple[str | None, str | None]:
+    """(tumour sample, how it was chosen); see the module docstring for the rules.
+
+    Raises :class:`UsageError` when ``requested`` is not a column of the file, :class:`InputError` when a
+    multi-sample VCF gives no way to tell the tumour.
     """
-    p = Path(path)
-    hdr = _Header()
-    rows: list[dict[str, Any]] = []
-    skipped: Counter = Counter()
-    notes: dict[str, list] = {"af_mismatch": [], "fao_dot": [], "no_counts": []}
+    shown = ", ".join(samples[:10]) + (", …" if len(samples) > 10 else "")
+    if requested is not None:
+        if requested not in samples:
+            raise UsageError(f"{path}: no sample {requested!r} in the VCF (sample columns: {shown or 'none'})")
+        return requested, "--vcf-sample"
+    if not samples:
+        return None, None
+    if len(samples) == 1:
+        return samples[0], "the only sample column"
+    named = _header_tumour(meta)
+    if named is not None and named[0] in samples:
+        return named[0], f"named by {named[1]}"
+    by_name = [s for s in samples if s.upper() in _TUMOUR_NAMES]
+    if len(by_name) == 1:
+        return by_name[0], f"the column named {by_name[0]}"
+    if ion:
+        return samples[0], "the first column (Torrent Suite's primary sample)"
+    raise InputError(path, f"holds {len(samples)} samples ({shown}) and nothing in it says which is the tumour; "
+                           f"name the tumour column with --vcf-sample")
+
+
+# --------------------------------------------------------------------------------------------------- build
+
+
+def _build_of_vcf(meta: dict[str, list[str]], df: pd.DataFrame,
+                  other_contigs: list[str]) -> tuple[str | None, str | None]:
+    """(build, evidence): ``##reference``, ``##contig`` assembly or lengths, records on non-genome contigs,
+    positions beyond hg19 chromosome ends; (None, None) when nothing contradicts hg19."""
+    reference = meta.get("reference", [None])[0]
+    build = build_of(reference)
+    if build is not None:
+        return build, f"##reference={reference}"
+    for value in meta.get("contig", []):
+        m_asm = re.search(r"assembly=\"?([^,>\"]+)", value)
+        if m_asm and (b := build_of(m_asm.group(1), bare_numbers=True)) is not None:
+            return b, f"##contig assembly={m_asm.group(1)}"
+        m_id, m_len = re.search(r"ID=([^,>]+)", value), re.search(r"length=(\d+)", value)
+        if m_id and m_len:
+            chrom = normalize_chromosomes([m_id.group(1)], numeric_sex="ucsc").iloc[0]
+            if chrom is not pd.NA and isinstance(chrom, str) and int(m_len.group(1)) != CHROM_SIZES[chrom]:
+                return "another build", (f"##contig {m_id.group(1)} length {m_len.group(1)}, hg19: "
+                                         f"{CHROM_SIZES[chrom]}")
+    if other_contigs:
+        return "aligned to a non-genome reference", (f"records on contig {other_contigs[0]!r}, not a human "
+                                                     f"chromosome: an amplicon or transcript reference")
+    if not df.empty:
+        sizes = df["chrom"].map(CHROM_SIZES)
+        beyond = (df["pos"] > sizes).to_numpy()
+        if beyond.any():
+            r = df[beyond].iloc[0]
+            return "another build", (f"line {int(r['source_line'])}: {r['chrom']}:{int(r['pos'])} is beyond the "
+                                     f"hg19 end {CHROM_SIZES[r['chrom']]}")
+    return None, None
+
+
+# --------------------------------------------------------------------------------------------------- CNV records
+
+
+def _panel_cnv_row(path: Path, n: int, fields: list[str], pos: int, sample_col: int | None) -> dict[str, Any]:
+    """One Ion Reporter ``<CNV>`` record: gene, span, copy number and its 5-95 % interval (evidence only)."""
+    info = split_info(fields[7])
+    funcs = parse_func(info.get("FUNC"))
+    gene = next((d.get("gene") for d in funcs if d.get("gene")), None) or (fields[2] if fields[2] != "." else None)
+    end = _num(info.get("END"))
+    cn = None
+    if sample_col is not None and len(fields) > sample_col:
+        fmt = dict(zip(fields[8].split(":"), fields[sample_col].split(":"), strict=False))
+        cn = _num(fmt.get("CN"))
+    if cn is None:
+        cn = _num(info.get("RAW_CN"))
+    ci = dict(re.findall(r"([0-9.]+):([0-9.eE+-]+)", info.get("CI") or ""))
+    lows = [_num(v) for k, v in ci.items() if _num(k) is not None and _num(k) < 0.5]
+    highs = [_num(v) for k, v in ci.items() if _num(k) is not None and _num(k) > 0.5]
+    if end is not None and not pos <= end <= 2**31 - 1:
+        raise InputError(path, f"<CNV> record END {info.get('END')!r} is not a position after POS {pos}", n)
+    if cn is not None and cn < 0:
+        raise InputError(path, f"<CNV> record copy number {cn:g} is negative", n)
+    return {"gene": gene, "chrom": fields[0], "start": max(pos - 1, 0),
+            "end": int(end) if end is not None else pos, "copy_number": cn,
+            "ci_low": lows[0] if lows else None, "ci_high": highs[0] if highs else None,
+            "filter": fields[6].strip() or ".", "source_line": n}
+
+
+def _panel_cnv_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=list(PANEL_CNV_COLUMNS))
+    if not df.empty:
+        ucsc = normalize_chromosomes(df["chrom"], numeric_sex="ucsc")
+        df["chrom"] = ucsc.fillna(df["chrom"].astype("string")).astype(str)
+    df["gene"] = df["gene"].astype(object).where(df["gene"].notna(), None)
+    df = df.astype({"start": "int64", "end": "int64", "copy_number": "float64", "ci_low": "float64",
+                    "ci_high": "float64", "source_line": "int64", "filter": object, "chrom": object})
+    return check_table("panel_cnv", df)
+
+
+# --------------------------------------------------------------------------------------------------- reading
+
+
+@dataclass
+class _Scan:
+    """What the line scan of a text VCF found."""
+
+    hdr: _Header
+    records: list[tuple[int, str]] = field(default_factory=list)  # (line, kind) of every data record
+    rows: list[dict[str, Any]] = field(default_factory=list)  # Ion rows
+    fusion_lines: list[tuple[int, list[str]]] = field(default_factory=list)
+    cnv_rows: list[dict[str, Any]] = field(default_factory=list)
+    skipped: Counter = field(default_factory=Counter)
+    notes: dict[str, list] = field(default_factory=lambda: {"af_mismatch": [], "fao_dot": [], "no_counts": [],
+                                                            "caller_af": []})
+    ion: bool = False
+    sample: str | None = None
+    sample_col: int | None = None
+    sample_choice: str | None = None
+
+
+def _scan(p: Path, requested: str | None) -> _Scan:
+    """Header and records of a text VCF, line by line: structure checks with lines, record kinds, Ion rows."""
+    scan = _Scan(_Header())
+    hdr = scan.hdr
     maf_is_molecular = False
-    n_records = 0
     last = 0
-    for n, line in _open_lines(p):
+    decided = False
+    for n, line in iter_record_lines(p, "VCF"):
         last = n
         if hdr.columns is None:
             if not line.strip():
@@ -482,8 +313,7 @@ def read_vcf(path: str | Path) -> VcfResult:
             if line.startswith("#"):
                 _read_header_line(p, hdr, n, line)
                 if hdr.columns is not None:
-                    desc = hdr.info_desc.get("MAF", "")
-                    maf_is_molecular = "molecul" in desc.lower()
+                    maf_is_molecular = "molecul" in hdr.info_desc.get("MAF", "").lower()
                 continue
             if not hdr.fileformat_seen:
                 raise InputError(p, "no ##fileformat=VCF line: not a VCF file", n)
@@ -493,85 +323,223 @@ def read_vcf(path: str | Path) -> VcfResult:
         fields = line.split("\t")
         if len(fields) < 8:
             raise InputError(p, f"data line has {len(fields)} tab-separated columns, a VCF record needs 8", n)
-        n_records += 1
-        rows.extend(_record_rows(p, n, fields, hdr, skipped, notes, maf_is_molecular))
+        pos = _check_pos(p, n, fields[1])
+        if not decided:
+            scan.ion = is_ion(hdr.meta, set(hdr.info_desc), hdr.format_ids, fields[7])
+            _choose(p, scan, requested)
+            decided = True
+        kind = record_kind(fields)
+        scan.records.append((n, kind))
+        if not scan.ion:  # htslib (cyvcf2) will parse every record of this file
+            _check_genotypes(p, n, fields)
+        if kind == "fusion":
+            scan.fusion_lines.append((n, fields))
+        elif kind == "cnv":
+            scan.cnv_rows.append(_panel_cnv_row(p, n, fields, pos, scan.sample_col))
+        elif kind == "rna_assay":
+            scan.skipped["RNA assay/control record (expression controls, 5'/3' assays)"] += 1
+        elif kind == "other_sv":
+            scan.skipped["structural-variant or symbolic-ALT record"] += 1
+        elif kind == "no_alt":
+            scan.skipped["no ALT allele"] += 1
+        elif scan.ion:
+            scan.rows.extend(ion_rows(n, fields, pos, scan.sample_col or 9, scan.skipped, scan.notes,
+                                      maf_is_molecular))
     if not hdr.fileformat_seen:
         raise InputError(p, "no ##fileformat=VCF line: not a VCF file (empty file?)", last or None)
     if hdr.columns is None:
         raise InputError(p, "no #CHROM header line", last or None)
+    if not decided:  # header-only file
+        scan.ion = is_ion(hdr.meta, set(hdr.info_desc), hdr.format_ids, None)
+        _choose(p, scan, requested)
+    return scan
 
-    warnings: list[str] = []
+
+def _choose(p: Path, scan: _Scan, requested: str | None) -> None:
+    samples = scan.hdr.samples
+    scan.sample, scan.sample_choice = choose_tumour_sample(p, samples, scan.hdr.meta, requested, scan.ion)
+    scan.sample_col = 9 + samples.index(scan.sample) if scan.sample is not None else None
+
+
+def _htslib_reader(p: Path, sample: str | None) -> Any:
+    """A cyvcf2 reader of the tumour column only; cyvcf2's Python warnings become errors naming the file."""
+    import warnings
+
+    from cyvcf2 import VCF
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            reader = VCF(str(p), samples=[sample] if sample else None)
+    except Exception as exc:  # noqa: BLE001 - cyvcf2 raises plain Exceptions and UserWarnings
+        raise InputError(p, f"htslib cannot read this VCF ({' '.join(str(exc).split())})") from None
+    if sample and list(reader.samples) != [sample]:
+        raise InputError(p, f"htslib does not see the sample column {sample!r} the header line names")
+    return reader
+
+
+#: Largest ``IDX=`` a BCF header may hold: htslib sizes its dictionaries by it (a corrupt header saying
+#: IDX=4696305124 costs it seconds and gigabytes before failing).
+MAX_BCF_IDX = 1_000_000
+
+
+def _check_bcf_header(p: Path) -> None:
+    """Refuse a BCF whose header text is cut or carries implausible dictionary indexes, before htslib sees it."""
+    import struct
+
+    with open_bytes(p) as fh:
+        magic = fh.read(9)
+        if len(magic) < 9:
+            raise InputError(p, "BCF cut before its header")
+        (l_text,) = struct.unpack("<I", magic[5:9])
+        text = fh.read(min(l_text, 64 * 1024 * 1024)).decode("latin-1")
+    if len(text) < l_text:
+        raise InputError(p, f"BCF header cut short ({len(text)} of {l_text} bytes)")
+    for value in re.findall(r"IDX=([^,>]*)", text):
+        if not value.isascii() or not value.isdigit() or int(value) > MAX_BCF_IDX:
+            raise InputError(p, f"corrupt BCF header (IDX={value[:20]})")
+
+
+def _bcf_scan(p: Path, requested: str | None) -> tuple[_Scan, Any]:
+    """Header and record kinds of a BCF (through cyvcf2; record numbers stand for lines)."""
+    _check_bcf_header(p)
+    from .vcf_somatic import somatic_rows  # noqa: F401 - loads cyvcf2 and silences htslib first
+
+    reader = _htslib_reader(p, None)
+    scan = _Scan(_Header())
+    for n, line in enumerate(reader.raw_header.splitlines(), 1):
+        if line.strip():
+            _read_header_line(p, scan.hdr, n, line)
+    try:
+        for i, rec in enumerate(reader, 1):
+            fields = str(rec).rstrip("\n").split("\t")
+            kind = record_kind(fields)
+            scan.records.append((i, kind))
+            if kind == "fusion":
+                scan.fusion_lines.append((i, fields))
+            elif kind != "small":
+                scan.skipped[{"cnv": "copy-number record", "rna_assay": "RNA assay/control record",
+                              "no_alt": "no ALT allele"}.get(kind, "structural-variant or symbolic-ALT record")] += 1
+    except Exception as exc:  # noqa: BLE001
+        raise InputError(p, f"htslib cannot read record {len(scan.records) + 1} "
+                            f"({' '.join(str(exc).split())})") from None
+    _choose(p, scan, requested)
+    return scan, _htslib_reader(p, scan.sample)
+
+
+def _variants_frame(path: Path, rows: list[dict[str, Any]], warnings: list[str]) -> tuple[pd.DataFrame, list[str]]:
+    """The canonical variant table; chromosome names made UCSC; returns also the non-genome contigs seen."""
     df = pd.DataFrame(rows, columns=VARIANT_COLUMNS)
+    other: list[str] = []
     if not df.empty:
         ucsc = normalize_chromosomes(df["chrom"], numeric_sex="ucsc")
         unknown = sorted(set(df.loc[ucsc.isna(), "chrom"]))
         if unknown:
             warnings.append(f"chromosome names kept as written (not a human chromosome): {', '.join(unknown[:10])}")
+            other = [c for c in unknown if not _GENOME_CONTIG.search(c)]
         df["chrom"] = ucsc.fillna(df["chrom"].astype("string")).astype(str)
-    for col in ("gene", "transcript", "hgvs_c", "hgvs_p", "function", "location", "clinvar", "vaf_source",
-                "filter_reasons", "hotspot_id", "id"):
+    for col in _TEXT_COLUMNS:
         df[col] = df[col].astype(object).where(df[col].notna(), None)
-    df = df.astype({"pos": "int64", "norm_pos": "int64", "source_line": "int64", "called": bool,
-                    "vaf": "float64", "depth": "float64", "alt_reads": "float64", "pop_af": "float64"})
+    df = df.astype({"chrom": object, "ref": object, "alt": object, "norm_ref": object, "norm_alt": object,
+                    "genotype": object, "filter": object, "pos": "int64", "norm_pos": "int64",
+                    "source_line": "int64", "called": bool, "vaf": "float64", "depth": "float64",
+                    "alt_reads": "float64", "pop_af": "float64"})
+    first_bad_row(path, (df["vaf"] < 0) | (df["vaf"] > 1 + 1e-6), df["source_line"],
+                  lambda i: f"allele fraction {df['vaf'].iloc[i]:g} of {df['alt'].iloc[i]} is outside 0-1 "
+                            f"({df['vaf_source'].iloc[i]}: the counts contradict each other)")
+    first_bad_row(path, (df["depth"] < 0) | (df["alt_reads"] < 0), df["source_line"],
+                  lambda i: f"negative read count for {df['alt'].iloc[i]}")
+    return check_table("variants", df), other
 
-    source, caller = _source_of(hdr.meta)
-    reference = hdr.meta.get("reference", [None])[0]
-    build = next((b for b, rx in _BUILD_PATTERNS if reference and rx.search(reference)), None)
-    if build is None:
-        build = _build_from_contigs(hdr.meta.get("contig", []), df)
-    if build not in (None, "hg19"):
-        warnings.append(f"reference is {build} ({reference}), not hg19: coordinates will not match the gene table")
+
+def read_vcf(path: str | Path, sample: str | None = None) -> VcfResult:
+    """Read a small-variant VCF or BCF (plain, gzip or bgzip) into one row per ALT allele of the tumour sample.
+
+    ``sample`` names the tumour column (``--vcf-sample``); see the module docstring for how it is otherwise
+    chosen. Skipped and counted (``VcfResult.skipped`` and ``warnings``): RNA assay controls, structural
+    variants and symbolic ALTs other than fusions and ``<CNV>`` (which are read), records without an ALT allele
+    or sample columns (sites-only VCFs such as hotspot files). A header-only VCF is valid and gives zero rows.
+    Raises :class:`InputError` (file, line, reason) on anything that is not a readable VCF.
+    """
+    p = Path(path)
+    bcf = census(p).bcf
+    if bcf:
+        scan, reader = _bcf_scan(p, sample)
+    else:
+        scan, reader = _scan(p, sample), None
+    hdr = scan.hdr
+    kind = "ion" if scan.ion and not bcf else "somatic"
+    rows = scan.rows
+    if kind == "somatic":
+        from .vcf_somatic import Annotations, somatic_rows
+
+        if reader is None:
+            reader = _htslib_reader(p, scan.sample)
+        rows = somatic_rows(p, reader, scan.records, Annotations(hdr.info_desc), scan.skipped, scan.notes)
+    warnings: list[str] = []
+    df, other_contigs = _variants_frame(p, rows, warnings)
+
+    source, caller = source_of(hdr.meta)
     if source == "unknown":
-        warnings.append(f"not a Torrent Variant Caller VCF (##source={caller!r}); read with the TVC rules anyway")
-    for reason, count in sorted(skipped.items()):
+        sources = [v.strip().strip('"') for v in hdr.meta.get("source", []) if v.strip()]
+        source = ", ".join(sources) if sources else next((k for k in ("MuTect", "GATKCommandLine") if k in hdr.meta),
+                                                          "unknown")
+    reference = hdr.meta.get("reference", [None])[0]
+    build, evidence = _build_of_vcf(hdr.meta, df, other_contigs)
+    if not is_hg19(build):
+        warnings.append(f"reference: {build} ({evidence}), not hg19: coordinates will not match the gene table")
+    if scan.sample_choice not in (None, "the only sample column", "--vcf-sample"):
+        warnings.append(f"tumour sample {scan.sample!r}: {scan.sample_choice} (of {', '.join(hdr.samples)})")
+    for reason, count in sorted(scan.skipped.items()):
         warnings.append(f"{count} record(s) skipped: {reason}")
+    notes = scan.notes
     if notes["af_mismatch"]:
         warnings.append(f"AF differs from FAO/FDP by > {AF_CROSSCHECK_TOLERANCE} for {len(notes['af_mismatch'])} "
                         f"allele(s), FAO/FDP used (e.g. {notes['af_mismatch'][0]})")
+    if notes["caller_af"]:
+        warnings.append(f"the caller's allele fraction differs from its AD/DP counts by > 0.05 for "
+                        f"{len(notes['caller_af'])} allele(s); the caller's fraction is used (e.g. "
+                        f"{notes['caller_af'][0]})")
     if notes["fao_dot"]:
         warnings.append(f"FAO is '.' for {len(notes['fao_dot'])} allele(s) (indel-assembly alleles): VAF from AO/DP "
                         f"(e.g. {notes['fao_dot'][0]})")
     if notes["no_counts"]:
         warnings.append(f"{len(notes['no_counts'])} allele(s) carry no read counts: 'called' relies on GT and FILTER")
+    if kind == "somatic" and len(df) and df["vaf_source"].isna().all():
+        warnings.append("no allele fraction in the file (no AD, AF/FA/VF, Strelka or DP4 counts)")
+    fusions, fusion_call = None, overall_call(hdr.meta)
+    if scan.fusion_lines or scan.skipped.get("RNA assay/control record (expression controls, 5'/3' assays)"):
+        fusions, more = fusions_from_records(p, scan.fusion_lines)
+        warnings += more
     gender = (hdr.meta.get("sampleGender") or hdr.meta.get("AssumedGender") or [None])[0]
     cell = _num((hdr.meta.get("Cellularity as a fraction between 0-1") or [None])[0])
-    samples = hdr.columns[9:] if len(hdr.columns) > 9 else []
-    return VcfResult(path=str(p), sha256=sha256_file(p), source=source, sample=samples[0] if samples else None,
-                     variants=df, warnings=warnings, caller=caller, reference=reference, reference_build=build,
-                     sample_gender=gender, cellularity=cell, samples=list(samples), records=n_records,
-                     skipped=dict(skipped), deamination_metric=_num((hdr.meta.get("deamination_metric") or [None])[0]))
+    deam = _num((hdr.meta.get("deamination_metric") or [None])[0])
+    return VcfResult(path=str(p), sha256=sha256_file(p), source=source, sample=scan.sample, variants=df,
+                     warnings=warnings, caller=caller, reference=reference, reference_build=build,
+                     sample_gender=gender, cellularity=cell, samples=hdr.samples, records=len(scan.records),
+                     build_evidence=evidence,
+                     skipped=dict(scan.skipped), kind=kind, sample_choice=scan.sample_choice,
+                     deamination_metric=deam, fusions=fusions, fusion_overall_call=fusion_call,
+                     panel_cnv=_panel_cnv_frame(scan.cnv_rows) if scan.cnv_rows else None)
+
+
+# --------------------------------------------------------------------------------------------------- detection
+
+
+def sniff(head: Head) -> bool:
+    """A VCF (text, gzip/bgzip) that is not fusion-only, or a BCF."""
+    if head.raw.startswith(BCF_MAGIC):
+        return True
+    return head.text.startswith("##fileformat=VCF") and not census(head.path).fusion_only
 
 
 def is_small_variant_vcf(path: str | Path) -> bool:
-    """True for a VCF holding small variants: some record is not a fusion/breakend/symbolic-SV record, or it
-    has no record at all and its ``##source`` does not announce a fusion caller (Archer). False for anything
-    that is not a VCF (no ``##fileformat=VCF`` first line, unreadable, binary)."""
-    p = Path(path)
-    any_record = seen_header = False
-    sources: list[str] = []
-    try:
-        for n, line in _open_lines(p):
-            if n == 1:
-                if not line.startswith("##fileformat=VCF"):
-                    return False
-                seen_header = True
-            if line.startswith("#"):
-                if line.startswith("##source"):
-                    sources.append(line)
-                continue
-            fields = line.split("\t")
-            if len(fields) < 8:
-                continue
-            any_record = True
-            alts = fields[4].split(",")
-            svtype = (_split_info(fields[7]).get("SVTYPE") or "").lower()
-            if svtype in ("fusion", "bnd", "cnv") or any(("[" in a or "]" in a or a.startswith("<")) for a in alts):
-                continue
-            return True
-    except InputError:
+    """True for a VCF holding small variants (or none at all, unless its header announces a fusion VCF); False
+    for a fusion-only VCF and for anything that is not a VCF (never raises)."""
+    c = census(path)
+    if not c.is_vcf:
         return False
-    if any_record:
-        return False
-    if not seen_header:
-        return False  # empty file
-    return not any(re.search(r"archer|fusion", s, re.I) for s in sources)
+    if c.bcf:
+        return True
+    return c.counts["small"] + c.counts["no_alt"] > 0 or (c.records == 0 and not c.fusion_header)
+

@@ -1,10 +1,11 @@
-"""Atomic writers for the per-sample outputs (``<sample>.json``, ``<sample>.genes.tsv``,
-``<sample>.variants.tsv``)."""
+"""Atomic writers for the per-sample outputs (``<sample>.json``, ``<sample>.genes.tsv``, ``<sample>.variants.tsv``,
+``<sample>.igv.seg``)."""
 
 from __future__ import annotations
 
 import itertools
 import json
+import math
 import os
 import re
 from collections.abc import Iterator
@@ -12,6 +13,8 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, Any
 
+from .._version import __version__
+from ..io.own_outputs import SEG_EXPORT_MARK
 from ..result import SampleResult, _clean
 
 _COUNTER = itertools.count()
@@ -61,6 +64,20 @@ def atomic_write(path: str | Path, mode: str = "w") -> Iterator[IO[Any]]:
         raise
 
 
+def _refuse_overwriting_inputs(paths: list[Path]) -> None:
+    """Outputs share suffixes with inputs lmsgen reads (``.json``, ``.seg``): an existing file that is not lmsgen's
+    own output is an input, and inputs are never modified."""
+    from ..errors import UsageError
+    from ..io.registry import detect
+
+    for path in paths:
+        if path.exists() and path.suffix in (".json", ".seg"):
+            fmt = detect(path)
+            if fmt is not None and not fmt.output:
+                raise UsageError(f"{path}: exists and is an input ({fmt.description}), not an lmsgen output; "
+                                 f"lmsgen does not overwrite it: write the outputs to another folder (--out)")
+
+
 def result_json(result: SampleResult, indent: int | None = 2, doc: dict[str, Any] | None = None) -> str:
     """The JSON text of a result (``doc``: its :meth:`~SampleResult.to_dict` when already computed)."""
     return json.dumps(doc if doc is not None else result.to_dict(), indent=indent, ensure_ascii=False,
@@ -75,6 +92,42 @@ def genes_tsv(result: SampleResult) -> str:
     sample = _tsv_cell(result.sample)
     lines = ["\t".join(["sample", *GENE_TSV_COLUMNS])]
     lines += ["\t".join((sample, *row)) for row in zip(*columns, strict=True)]
+    return "\n".join(lines) + "\n"
+
+
+#: Floor of the copy number written as log2 in the .seg export (CN 0 would be -inf): log2(0.1 / 2) = -4.32.
+SEG_MIN_COPY_NUMBER = 0.1
+SEG_COLUMNS = ["ID", "chrom", "loc.start", "loc.end", "num.mark", "copy_number", "state", "seg.mean"]
+
+
+def seg_text(result: SampleResult) -> str | None:
+    """The sample's copy-number segments as a ``.seg`` file IGV reads (None when copy number was not assessed).
+
+    Tab-separated ``ID chrom loc.start loc.end num.mark copy_number state seg.mean``: 1-based starts (DNAcopy/IGV
+    convention), UCSC names, hg19; IGV colours by the last column, ``seg.mean``, the log2 ratio of the segment:
+    the file's own for log2 inputs, ``log2(CN / 2)`` for absolute copy numbers (ChAS; CN floored at
+    :data:`SEG_MIN_COPY_NUMBER`). LOH rows are not written (one value per segment); a ChAS export lists aberrant
+    segments only, so regions without a row are the normal level. Two comment lines first: IGV's
+    ``#type=COPY_NUMBER`` and lmsgen's mark (by which lmsgen skips its own export in a sample folder).
+    """
+    seg = result.segments
+    if seg is None:
+        return None
+    cn_rows = seg[seg["kind"] == "cn"] if "kind" in seg.columns else seg.iloc[0:0]
+    lines = ["#type=COPY_NUMBER",
+             f"{SEG_EXPORT_MARK}{__version__} copy-number segments of {_tsv_cell(result.sample)} (hg19; seg.mean = "
+             f"log2 ratio; an output of lmsgen, not an input)",
+             "\t".join(SEG_COLUMNS)]
+    sample = _tsv_cell(result.sample)
+    for r in cn_rows.to_dict("records"):
+        cn = _clean(r.get("copy_number"))
+        log2 = _clean(r.get("log2"))
+        if log2 is None and cn is not None:
+            log2 = math.log2(max(float(cn), SEG_MIN_COPY_NUMBER) / 2.0)
+        cells = [sample, str(r["chrom"]), str(int(r["start"]) + 1), str(int(r["end"])), _tsv_cell(r.get("markers")),
+                 "" if cn is None else f"{float(cn):.4g}", _tsv_cell(r.get("state")),
+                 "" if log2 is None else f"{float(log2):.4f}"]
+        lines.append("\t".join(cells))
     return "\n".join(lines) + "\n"
 
 
@@ -102,13 +155,15 @@ def variants_tsv(result: SampleResult) -> str:
 
 def write_outputs(result: SampleResult, out_dir: str | Path, write_json: bool = True,
                   doc: dict[str, Any] | None = None, indent: int | None = 2, stem: str | None = None) -> list[Path]:
-    """Write ``<stem>.genes.tsv`` (when copy number was assessed), ``<stem>.variants.tsv`` (when a VCF was read)
-    and, last, ``<stem>.json`` (unless ``write_json`` is False); returns the paths. ``stem`` defaults to the
-    file-safe sample name (``classify --name`` gives another).
+    """Write ``<stem>.genes.tsv`` and the IGV segment file ``<stem>.igv.seg`` (both when copy number was
+    assessed), ``<stem>.variants.tsv`` (when a VCF was read) and, last, ``<stem>.json`` (unless ``write_json`` is
+    False); returns the paths. ``stem`` defaults to the file-safe sample name (``classify --name`` gives another).
 
     Each file is complete or absent: the text is rendered first, then written atomically; the JSON is written
     last, so its presence means the others are complete. ``indent=None`` writes compact JSON (C encoder, several
-    times faster: what ``lmsgen cohort`` uses).
+    times faster: what ``lmsgen cohort`` uses). A ``.json`` or ``.seg`` target that exists and is not lmsgen's
+    own output (an Archer isoforms JSON, a segment file: inputs lmsgen reads) is never overwritten:
+    :class:`~lms_genomics.errors.UsageError` before anything is written.
     """
     out = Path(out_dir)
     stem = stem or safe_file_stem(result.sample)
@@ -117,8 +172,12 @@ def write_outputs(result: SampleResult, out_dir: str | Path, write_json: bool = 
         rendered.append((out / f"{stem}.genes.tsv", genes_tsv(result)))
     if isinstance(result.variants, list):
         rendered.append((out / f"{stem}.variants.tsv", variants_tsv(result)))
+    seg = seg_text(result)
+    if seg is not None:
+        rendered.append((out / f"{stem}.igv.seg", seg))
     if write_json:
         rendered.append((out / f"{stem}.json", result_json(result, indent=indent, doc=doc) + "\n"))
+    _refuse_overwriting_inputs([path for path, _ in rendered])
     written = []
     for path, text in rendered:
         with atomic_write(path) as fh:
