@@ -288,6 +288,9 @@ FUZZ_REGRESSIONS = {
                                    + b";RAW_CN=-2.1\tGT:CN\t./.:-2.1\n"),
     "position_1e30.probeset.txt": (read_probes, b"ProbeSetName\tChromosome\tPosition\tLog2Ratio\n"
                                                 b"C-1\t1\t1e30\t0.1\nC-2\t1\t2000\t0.2\n"),
+    "alt_empty_allele.vcf": (read_vcf, b"##fileformat=VCFv4.1\n"
+                                       b"#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS\n"
+                                       b"chr17\t10\t.\tT\t,\t.\tPASS\tFAO=5;FDP=20\tGT\t0/1\n"),
     "count_overflow.full_results.txt": (read_archer, b"SAMPLE_NAME\tS\nFCA_1_GENES_UNIQUE\tA:B\n"
                                                      b"FCA_1_SUPPORTING_ISOFORM_ID_1\tFC_1\nFC_1_EITHER_R1_OR_R2\t"
                                                      + b"9" * 30 + b"\n"),

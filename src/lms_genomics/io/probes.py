@@ -176,23 +176,24 @@ def read_probes(path: str | Path, weighted: bool = False) -> pd.DataFrame:
     def check(bad_mask: np.ndarray, reason: str, values: np.ndarray) -> None:
         first_bad_row(p, bad_mask, line_arr, lambda i: f"{reason}: {float(values[i])!r}")
 
-    if fmt == "cnvkit_cnr":
-        start = num(start_i, "start", False)
-        end = num(end_i, "end", False)
-        check((start < 0) | (end < start), "bad bin coordinates (0 <= start <= end expected), start", start)
-        pos = np.floor((start + end) / 2)
-    else:
-        pos = num(pos_i, "Position", False)
-        check(pos < 1, "Position must be >= 1", pos)
-        pos = pos - 1  # 1-based probe position → 0-based
-    check(pos != np.floor(pos), "position is not an integer", pos)
-    check(pos >= 2**31, "position beyond any chromosome", pos)  # also inf: never cast to int64 garbage
-    log2 = num(log2_i, "log2 ratio", True)
-    baf = num(baf_i, "BAF", True) if baf_i is not None else np.full(len(raw), np.nan)
-    ad = num(ad_i, "AllelicDifference", True) if ad_i is not None else np.full(len(raw), np.nan)
-    check(np.isinf(log2), "infinite log2 ratio", log2)
-    out = pd.DataFrame({"chrom": chrom.astype(str).to_numpy(), "pos": pos.astype("int64"), "log2": log2,
-                        "baf": baf, "allele_diff": ad})
+    with np.errstate(all="ignore"):  # overflowing or inf values are refused below by line, not warned about
+        if fmt == "cnvkit_cnr":
+            start = num(start_i, "start", False)
+            end = num(end_i, "end", False)
+            check((start < 0) | (end < start), "bad bin coordinates (0 <= start <= end expected), start", start)
+            pos = np.floor((start + end) / 2)
+        else:
+            pos = num(pos_i, "Position", False)
+            check(pos < 1, "Position must be >= 1", pos)
+            pos = pos - 1  # 1-based probe position → 0-based
+        check(pos != np.floor(pos), "position is not an integer", pos)
+        check(pos >= 2**31, "position beyond any chromosome", pos)  # also inf: never cast to int64 garbage
+        log2 = num(log2_i, "log2 ratio", True)
+        baf = num(baf_i, "BAF", True) if baf_i is not None else np.full(len(raw), np.nan)
+        ad = num(ad_i, "AllelicDifference", True) if ad_i is not None else np.full(len(raw), np.nan)
+        check(np.isinf(log2), "infinite log2 ratio", log2)
+        out = pd.DataFrame({"chrom": chrom.astype(str).to_numpy(), "pos": pos.astype("int64"), "log2": log2,
+                            "baf": baf, "allele_diff": ad})
     order = np.lexsort((out["pos"].to_numpy(), out["chrom"].map(CHROM_ORDER).to_numpy()))
     out = out.iloc[order].reset_index(drop=True)
     sample = None

@@ -28,6 +28,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..genome import other_build_reason
 from . import (
     archer,
     archer_full_results,
@@ -47,9 +48,9 @@ from .vcf_records import census
 
 ROLES = ("copy_number", "probes", "variants", "fusions", "sample_sheet")
 
-#: The refusal of data on another genome build (every reader that can tell says it this way).
-OTHER_BUILD_REFUSAL = "{what} is on {build}, not hg19/GRCh37: lmsgen's gene and arm references are hg19 " \
-                      "(override with --allow-other-build)"
+#: The refusal of data on another genome build (GRCh38 references such as ``Homo_sapiens_assembly38``/``hs38DH``,
+#: hg38 ISCN, positions beyond hg19 ends): every reader that can tell words it with this function.
+OTHER_BUILD_REFUSAL = other_build_reason
 
 
 @dataclass(frozen=True)

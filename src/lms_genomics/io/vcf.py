@@ -329,6 +329,8 @@ def _scan(p: Path, requested: str | None) -> _Scan:
             _choose(p, scan, requested)
             decided = True
         kind = record_kind(fields)
+        if kind == "small" and "" in fields[4].split(","):
+            raise InputError(p, f"ALT {fields[4][:40]!r} holds an empty allele", n)
         scan.records.append((n, kind))
         if not scan.ion:  # htslib (cyvcf2) will parse every record of this file
             _check_genotypes(p, n, fields)
