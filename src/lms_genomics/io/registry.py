@@ -16,7 +16,10 @@ Roles:
 * ``probes`` — probe-level log2 ratios for plots and QC (never for calls);
 * ``variants`` — small variants of the tumour;
 * ``fusions`` — fusion calls (an Ion Reporter/Oncomine DNA+RNA VCF gives both variants and fusions);
-* ``sample_sheet`` — purity, ploidy and sex per sample.
+* ``sample_sheet`` — purity, ploidy and sex per sample;
+* ``copy_number_qc``, ``variants_qc``, ``fusions_qc`` — QC measures of an assay (a ChAS/APT QC table, a Torrent
+  Suite coverageAnalysis report, Archer's read statistics): they judge an assay, never make a call, and alone do
+  not make a folder a sample.
 """
 
 from __future__ import annotations
@@ -29,13 +32,16 @@ from typing import Any
 import pandas as pd
 
 from . import (
+    apt_qc,
     archer,
     archer_full_results,
     archer_isoforms,
+    archer_read_stats,
     archer_table,
     chas,
     cnvkit,
     fusion_vcf,
+    ion_coverage,
     own_outputs,
     probes,
     samplesheet,
@@ -45,7 +51,8 @@ from . import (
 from .text import Head, head_of
 from .vcf_records import census
 
-ROLES = ("copy_number", "probes", "variants", "fusions", "sample_sheet")
+ROLES = ("copy_number", "probes", "variants", "fusions", "sample_sheet", "copy_number_qc", "variants_qc",
+         "fusions_qc")
 
 #: The refusal of data on another genome build (every reader that can tell says it this way).
 OTHER_BUILD_REFUSAL = "{what} is on {build}, not hg19/GRCh37: lmsgen's gene and arm references are hg19 " \
@@ -109,6 +116,15 @@ def _fusion_table(result: Any) -> pd.DataFrame:
 register(Format("lmsgen_output", "lmsgen's own result JSON or IGV .seg export (an output, not an input)", (),
                 own_outputs.sniff, output=True, refusal="lmsgen's own output, not an input",
                 suffixes=(".json", ".seg")))
+register(Format("apt_qc", "ChAS/APT OncoScan QC table (MAPD, ndSNPQC/SNPQC, waviness SD, TuScan cellularity, gender)",
+                ("copy_number_qc",), apt_qc.sniff, apt_qc.read_qc_table, "qc", lambda r: r.table,
+                suffixes=(".qc.txt", "QCReport.txt")))
+register(Format("ion_coverage", "Torrent Suite coverageAnalysis summary (.stats.cov.txt: depth, uniformity)",
+                ("variants_qc",), ion_coverage.sniff, ion_coverage.read_coverage_stats, "qc", lambda r: r.table,
+                suffixes=(".stats.cov.txt",)))
+register(Format("archer_read_stats", "Archer Analysis read statistics JSON (RNA QC: unique start sites per GSP2 "
+                                     "control)", ("fusions_qc",), archer_read_stats.sniff,
+                archer_read_stats.read_read_stats, "qc", lambda r: r.table, suffixes=(".read_stats.json",)))
 register(Format("fusion_vcf", "fusion VCF: Archer SVTYPE=BND pairs, Ion Reporter/Oncomine SVTYPE=Fusion records",
                 ("fusions",), fusion_vcf.sniff, fusion_vcf.read_fusion_vcf, "fusions", _fusion_table,
                 suffixes=(".vcf", ".vcf.gz")))
