@@ -2,10 +2,10 @@
 
 The ChAS ``File`` column (``PATIENT-A.OSCHP``), the VCF's sample column, the Archer sample name, QC tables and the
 sample folder each name the sample. Names are compared token by token (split on ``-``, ``_``, ``.`` and spaces,
-case ignored): two names agree when their tokens are equal, or when one's tokens start the other's and what
-follows is only suffix-like — file types (``.OSCHP``, ``.RC.OSCHP``, ``.CEL``), versions (``_v1``), short numbers
-(``-01``: a block or aliquot), the OncoScan channel letter of a CEL file (``_A``/``_C``) and assay words (``DNA``,
-``RNA``, ``T``/``tumour``). ``LMS-01`` and ``LMS-01_v1`` agree; ``LMS-01`` and ``LMS-02`` do not (neither
+case ignored), after removing trailing file types (``.OSCHP``, ``.RC.OSCHP``, ``_A.CEL``), versions (``_v1``) and
+assay words (``DNA``, ``RNA``, ``T``/``tumour``): two names agree when their tokens are equal, or when one's
+tokens start the other's and only such suffixes or a short number (``-01``: a block or aliquot) follow.
+``H24-0153.RC.OSCHP``, ``H24-0153_v2`` and ``H24-0153-01`` agree; ``LMS-01`` and ``LMS-02`` do not (neither
 starts the other), nor do ``PATIENT-A`` and ``PATIENT-B``. Torrent Suite's run decorations around a sample name
 (``Auto_user_…``, ``IonXpress_001``) are not stripped: such a VCF column is reported as a disagreement, which the
 reader can dismiss.
@@ -22,28 +22,26 @@ _SPLIT = re.compile(r"[\s._\-]+")
 #: Tokens that may follow a sample name without changing whom it designates.
 SUFFIX_WORDS = frozenset({
     "oschp", "rc", "cel", "cychp", "cnchp", "chp", "txt", "tsv", "csv", "vcf", "gz", "bgz", "bcf", "bam", "json",
-    "seg", "cns", "cnr", "segments", "probeset", "full", "results", "dna", "rna", "t", "tumor", "tumour", "a", "c",
+    "seg", "cns", "cnr", "segments", "probeset", "full", "results", "dna", "rna", "t", "tumor", "tumour",
 })
-_SUFFIX_PATTERN = re.compile(r"^(v\d{1,3}|\d{1,3}|r\d{1,2})$")
+_VERSION = re.compile(r"^(v\d{1,3}|r\d{1,2})$")
+_SHORT_NUMBER = re.compile(r"^\d{1,3}$")
 
 
 def tokens(name: str) -> list[str]:
-    """The comparison tokens of a sample name (lower case, split on separators, empties dropped)."""
-    return [t for t in _SPLIT.split(str(name).strip().lower()) if t]
+    """The comparison tokens of a sample name (lower case, split on separators, empties dropped), with the
+    trailing file types, versions and assay words removed (``H24-0153.RC.OSCHP`` → ``h24 0153``; an OncoScan
+    channel ``_A.CEL``/``_C.CEL`` too). Short numbers are kept: ``LMS-01`` and ``LMS-02`` stay apart."""
+    toks = [t for t in _SPLIT.split(str(name).strip().lower()) if t]
+    if len(toks) > 2 and toks[-1] == "cel" and toks[-2] in ("a", "c"):
+        toks = toks[:-2]
+    while len(toks) > 1 and (toks[-1] in SUFFIX_WORDS or _VERSION.match(toks[-1])):
+        toks.pop()
+    return toks
 
 
 def _suffix_like(token: str) -> bool:
-    return token in SUFFIX_WORDS or bool(_SUFFIX_PATTERN.match(token))
-
-
-def core_name(name: str) -> str:
-    """The name without trailing suffix-like tokens, for display and grouping (``P1_v1.OSCHP`` → ``p1``); the whole
-    name when every token is suffix-like (``01``)."""
-    toks = tokens(name)
-    end = len(toks)
-    while end > 1 and _suffix_like(toks[end - 1]):
-        end -= 1
-    return "-".join(toks[:end]) if toks else ""
+    return token in SUFFIX_WORDS or bool(_VERSION.match(token) or _SHORT_NUMBER.match(token))
 
 
 def same_sample(a: str, b: str) -> bool:
@@ -53,7 +51,7 @@ def same_sample(a: str, b: str) -> bool:
         return True  # an empty name says nothing
     if ta == tb:
         return True
-    short, long_ = (ta, tb) if len(ta) < len(tb) else (tb, ta)
+    short, long_ = (ta, tb) if len(ta) < len(tb) else (tb, ta)  # then a block/aliquot number may follow
     if long_[:len(short)] != short:
         return False
     return all(_suffix_like(t) for t in long_[len(short):])

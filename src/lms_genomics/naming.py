@@ -4,7 +4,9 @@ A sample name becomes a file stem by :func:`file_stem` (letters, digits and ``. 
 ``P-e``; anything else becomes ``_``). Two inputs can still resolve to one stem — two folders naming the same
 sample, or names equal once made file-safe (``LMS 01``, ``LMS_01``, ``LMS/01``). Such a collision never overwrites
 the first sample's files: the later one gets the stem with its folder's name appended (``P1.folderB``), else a
-number (``P1.2``), and a warning naming both. The JSON keeps the name the files give (``"sample"``); the stem only
+number (``P1.2``), and a warning naming both. Which of two colliding samples is "later" follows the order they are
+written in: input order with ``-j 1``, completion order in parallel; once claimed, a name stays with its input on
+later runs. The JSON keeps the name the files give (``"sample"``); the stem only
 names the files. Stems are compared case-insensitively (``P1`` and ``p1`` collide on macOS and Windows).
 
 Two registries: :class:`StemRegistry` within one process (``lmsgen classify`` of a multi-sample file), and
@@ -41,11 +43,11 @@ def _key(stem: str) -> str:
 
 
 def _alternatives(stem: str, origin: str | None) -> list[str]:
-    """Stems to try after ``stem``: with the origin folder's name appended, then numbered."""
+    """Stems to try after ``stem``: with the origin folder's name appended (a sample folder; not for a file, whose
+    samples share its folder), then numbered."""
     out = []
-    if origin:
-        folder = file_stem(Path(origin).name if not Path(origin).suffix or Path(origin).is_dir()
-                           else Path(origin).parent.name)
+    if origin and (Path(origin).is_dir() or not Path(origin).suffix):
+        folder = file_stem(Path(origin).name)
         if folder and _key(folder) != _key(stem):
             out.append(f"{stem}.{folder}")
     out += [f"{stem}.{n}" for n in range(2, 10_000)]
