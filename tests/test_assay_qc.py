@@ -400,3 +400,44 @@ def test_sample_verdict_rules():
     shallow = sample_verdict({"copy_number": n, "variants": f, "fusions": None})
     assert shallow["verdict"] == "not_assessed" and not shallow["non_contributory"]
     assert shallow["reasons"][0] == "variants: x"
+
+
+def test_coverage_value_beyond_the_float_range_is_refused_in_one_line(tmp_path):
+    """Fuzz finding (bench/fuzz_readers.py, ion_coverage): ``94.1e308%`` parsed as infinity reached the QC table
+    validator (ValueError) instead of a one-line InputError."""
+    cov = tmp_path / "x.stats.cov.txt"
+    cov.write_text("Coverage Analysis Report\n\nAverage base coverage depth:     1520.4\n"
+                   "Uniformity of amplicon coverage:   94.1e308%\n")
+    with pytest.raises(InputError, match=r"x.stats.cov.txt:4: Uniformity of amplicon coverage: expected a non-neg"):
+        read_coverage_stats(cov)
+
+
+def test_qc_blocks_survive_the_json_and_the_report_of_an_existing_result(tmp_path):
+    from lms_genomics.report.html_report import render_report
+    from lms_genomics.result import SampleResult
+
+    r = classify(folder(tmp_path, "PATIENT-A", CASE2, QC / "apt_mapd045.qc.txt"))
+    again = SampleResult.from_dict(json.loads(json.dumps(r.to_dict())))
+    doc = again.to_dict()
+    assert again.profile_class == "non_contributory" and doc["profile"]["measured_class"] == "complex"
+    assert doc["qc"]["copy_number"]["verdict"] == "fail"
+    html = render_report(again)
+    assert '<div class="banner">NON-CONTRIBUTORY — copy-number QC failed: MAPD 0.450 &gt; 0.3' in html
+    assert "non-contributory (copy-number QC failed; measured: complex profile)" in html
+
+
+def test_classify_prints_each_assays_verdict_with_its_measures(tmp_path):
+    d = folder(tmp_path, "PATIENT-A", CASE2, QC / "apt_pass.qc.txt", QC / "patient_a_depth2000.vcf",
+               rename={"apt_pass.qc.txt": "PATIENT-A.qc.txt"})
+    (d / "a.segments.txt").write_text((d / "case2.segments.txt").read_text(encoding="utf-8-sig")
+                                      .replace("case2.OSCHP", "PATIENT-A.OSCHP"))
+    (d / "case2.segments.txt").unlink()
+    res = run("classify", d)
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert lines[0].startswith("PATIENT-A: complex profile")
+    assert ("assays: copy number: OncoScan ChAS segment export, QC pass (MAPD 0.183, ndSNPQC 31.4, waviness SD "
+            "0.082, TuScan cellularity 62 %, array gender call female); variants: Ion Torrent VCF, QC pass (median "
+            "depth 2,000, limit of detection 2.0 % VAF)") in lines[1]
+    assert "tumour content 62 % (TuScan cellularity)" in res.output
+    assert "sample identity" not in res.output  # PATIENT-A everywhere (the CEL name carries _A.CEL)

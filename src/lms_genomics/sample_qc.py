@@ -55,6 +55,22 @@ def _named(name: str | None) -> str | None:
     return str(name).strip()
 
 
+def _probe_sample(path: Path) -> str | None:
+    """The sample a ChAS probe export names in its column headers (``Log2Ratio (1-RV.OSCHP)``), else None."""
+    from .io.probes import _SAMPLE_IN_HEADER
+    from .io.text import head_of
+
+    try:
+        header = head_of(path).header()
+    except OSError:
+        return None
+    for column in header[3:]:
+        m = _SAMPLE_IN_HEADER.search(column)
+        if m and m.group(1).strip():
+            return m.group(1).strip()
+    return None
+
+
 def _record(report: Any, sample_in_file: str | None) -> dict[str, Any]:
     rec = {"path": str(report.path), "sha256": report.sha256, "format": report.format, "role": "qc"}
     if sample_in_file is not None:
@@ -172,7 +188,7 @@ def assess(*, sample: str, cns: Any, part_qc: dict[str, Any], probes: Any, qc_re
     blocks: dict[str, dict[str, Any] | None] = {}
     checks: dict[str, str] = {}
     names: list[tuple[str, str | None]] = []
-    if cns is not None:
+    if cns is not None and cns.sample != folder_name:  # equal: named by the file, or the folder's default name
         what = "the ChAS export (File column)" if cns.source_format == "chas_segments" else "the copy-number file"
         names.append((what, cns.sample))
 
@@ -183,6 +199,8 @@ def assess(*, sample: str, cns: Any, part_qc: dict[str, Any], probes: Any, qc_re
     if cn_used:
         records.append(_record(cn_report, cn_qc_name))
         names.append((f"the QC table {Path(cn_report.path).name}", cn_qc_name))
+    if probes is not None and cns is not None:
+        names.append((f"the probe-level export {Path(probes[0]).name}", _probe_sample(probes[0])))
     loh_caution = None
     if cns is not None:
         block, cn_checks = copy_number_qc(cn_measures, t, sources=sources)

@@ -113,7 +113,7 @@ def copy_number_qc(measures: dict[str, Any], thresholds: Thresholds, *, sources:
         verdict = "pass"
     else:
         verdict = "not_assessed"
-        reasons.append("MAPD not measured (no ChAS/APT QC table, QC header or probe-level export)")
+        reasons.append("MAPD not measured: no ChAS/APT QC table, QC header or probe-level export")
     return _block(verdict, reasons, dict(measures), cautions,
                   **({"measure_sources": dict(sources)} if sources else {})), checks
 

@@ -90,7 +90,7 @@ def read_coverage_stats(path: str | Path) -> QcReport:
                             "is kept")
             continue
         number = parse_number(value.rstrip("%").strip(), integer=measure in ("amplicons", "mapped_reads"))
-        if number is None or number < 0:
+        if number is None or number < 0 or number in (float("inf"), float("-inf")) or number != number:
             raise InputError(p, f"{m.group(1).strip()}: expected a non-negative number, got {value[:40]!r}", n)
         seen[measure] = n
         rows.append({"sample": None, "assay": "variants", "measure": measure, "value": number, "text": None,

@@ -155,8 +155,7 @@ def assay_detail(name: str, block: dict[str, Any] | None) -> str:
             parts.append(f"uniformity {float(m['coverage_uniformity_pct']):.0f} %")
     elif name == "fusions" and _num(m.get("rna_control_start_sites")) is not None:
         parts.append(f"RNA control {_g(m['rna_control_start_sites'])} unique start sites per GSP2 control")
-    parts += [str(c) for c in block.get("cautions") or []]
-    return "; ".join(parts)
+    return "; ".join([", ".join(parts)] * bool(parts) + [str(c) for c in block.get("cautions") or []])
 
 
 def lod_text(block: dict[str, Any] | None) -> str | None:

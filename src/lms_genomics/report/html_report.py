@@ -92,10 +92,13 @@ QC_LABELS = {
     "coordinate_convention": "coordinate convention of the export", "probe_level_data": "probe-level data",
     "variant_records": "variant records in the VCF", "variants_reportable": "reportable variants",
     "vcf_median_depth": "median sequencing depth", "fusions_reported": "fusions reported", "mapd": "MAPD",
-    "verdict": "overall verdict", "reasons": "reasons",
+    "verdict": "overall verdict", "reasons": "reasons", "mapd_source": "MAPD from",
+    "non_contributory": "non-contributory sample",
 }
 CHECK_LABELS = {"mapd": "array noise (MAPD)", "segmentation": "segmentation (segment count)",
-                "sequencing_depth": "sequencing depth (VCF median)"}
+                "sequencing_depth": "sequencing depth (VCF median)", "snp_qc": "allele signal (ndSNPQC)",
+                "coverage_depth": "coverage depth (coverageAnalysis)",
+                "rna_qc": "RNA (unique start sites per GSP2 control)"}
 STATE_TEXT = {"homdel": "homozygous deletion", "hetdel": "heterozygous deletion", "gain": "gain",
               "amp": "amplification", "loh": "LOH (copy-neutral)"}
 SCORE_LABELS = {"avg_cn": "average copy number", "wgd": "whole-genome doubling", "lst": "LST",
@@ -362,9 +365,8 @@ def _qc_section(doc: dict[str, Any]) -> str:
     for a in facts.assays(doc):
         block = qc.get(a.name.replace(" ", "_")) if isinstance(qc.get(a.name.replace(" ", "_")), dict) else {}
         measures = block.get("measures") or {}
-        notes = [a.detail] if a.detail else []
-        if block.get("statement"):
-            notes.append(str(block["statement"]))
+        notes = [str(block["statement"])] if block.get("statement") else ([a.detail] if a.detail else [])
+        notes += [str(c) for c in block.get("cautions") or [] if block.get("statement")]
         rows.append([html.escape(a.name.capitalize()), _verdict(a.verdict) if a.read else
                      '<span class="muted">not assessed</span>', html.escape("; ".join(a.reasons)) or "—",
                      html.escape("; ".join(notes)) or "—",

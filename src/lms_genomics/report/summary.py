@@ -29,7 +29,7 @@ def format_summary(result: SampleResult, genes: tuple[str, ...] = KEY_GENES, doc
     if ploidy:
         lines.append(f"  {ploidy}")
     tc = p.get("tumour_content") if isinstance(p, dict) else None
-    if isinstance(tc, dict) and tc.get("text"):
+    if isinstance(tc, dict) and tc.get("established") and tc.get("text"):  # a flat profile without says so above
         lines.append(f"  {tc['text']}")
     for k in facts.key_genes(doc, genes):
         extra = f"; {', '.join(k.mutations)}" if k.mutations else ""
