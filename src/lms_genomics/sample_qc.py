@@ -92,6 +92,17 @@ def _from_report(report: Any, sample: str, what: str, warnings: list[str]) -> tu
     return found[1], found[0], True
 
 
+def _qc_file(report: Any, sample: str, what: str, warnings: list[str], records: list[dict[str, Any]],
+             names: list[tuple[str, str | None]]) -> tuple[dict[str, Any], bool]:
+    """(measures, used) of ``sample`` in a QC file; when used, its input record and the name it gives the sample
+    (for the identity check) are added."""
+    measures, name, used = _from_report(report, sample, what, warnings)
+    if used:
+        records.append(_record(report, name))
+        names.append((f"the {what} {Path(report.path).name}", _named(name)))
+    return measures, used
+
+
 def _copy_number_measures(cns: Any, part_qc: dict[str, Any], probes: Any, report: Any, sample: str,
                           warnings: list[str]) -> tuple[dict[str, Any], dict[str, str], str | None, bool]:
     """(measures, source of each, name in the QC table, table used)."""
@@ -216,10 +227,7 @@ def assess(*, sample: str, cns: Any, part_qc: dict[str, Any], probes: Any, qc_re
 
     # --- variants
     cov_report = qc_reports.get("variants_qc")
-    cov, cov_name, cov_used = _from_report(cov_report, sample, "coverageAnalysis report", warnings)
-    if cov_used:
-        records.append(_record(cov_report, cov_name))
-        names.append((f"the coverageAnalysis report {Path(cov_report.path).name}", cov_name))
+    cov, cov_used = _qc_file(cov_report, sample, "coverageAnalysis report", warnings, records, names)
     if vcf is not None:
         names.append(("the VCF sample column", _named(vcf.sample)))
         measures: dict[str, Any] = {"median_depth": part_qc.get("vcf_median_depth"),
@@ -237,10 +245,7 @@ def assess(*, sample: str, cns: Any, part_qc: dict[str, Any], probes: Any, qc_re
 
     # --- fusions
     rs_report = qc_reports.get("fusions_qc")
-    rs, rs_name, rs_used = _from_report(rs_report, sample, "Archer read statistics", warnings)
-    if rs_used:
-        records.append(_record(rs_report, rs_name))
-        names.append((f"Archer's read statistics {Path(rs_report.path).name}", _named(rs_name)))
+    rs, rs_used = _qc_file(rs_report, sample, "Archer read statistics", warnings, records, names)
     out_fusions = fusions
     if archer is not None:
         names.append(("the Archer output", _named(archer.sample)))

@@ -66,6 +66,16 @@ def qc_verdict(qc: dict[str, Any], thresholds: Thresholds) -> dict[str, Any]:
     return {"verdict": verdict, "reasons": reasons, "checks": checks}
 
 
+def _judge(checks: dict[str, str], name: str, value: float | None, passes: bool, failure: str,
+           sink: list[str]) -> None:
+    """Record one check: ``not_assessed`` without a value, else pass, or fail with ``failure`` added to ``sink``."""
+    if value is None:
+        return
+    checks[name] = "pass" if passes else "fail"
+    if not passes:
+        sink.append(failure)
+
+
 def _block(verdict: str, reasons: list[str], measures: dict[str, Any], cautions: list[str] | None = None,
            **extra: Any) -> dict[str, Any]:
     out: dict[str, Any] = {"verdict": verdict, "reasons": reasons, "measures": measures}
@@ -85,28 +95,16 @@ def copy_number_qc(measures: dict[str, Any], thresholds: Thresholds, *, sources:
     cautions: list[str] = []
     checks = {"mapd": "not_assessed", "snp_qc": "not_assessed", "segmentation": "not_assessed"}
     mapd = measures.get("mapd")
-    if mapd is not None:
-        if mapd <= t.qc_max_mapd:
-            checks["mapd"] = "pass"
-        else:
-            checks["mapd"] = "fail"
-            reasons.append(f"MAPD {mapd:.3f} > {t.qc_max_mapd} (array noise too high)")
+    _judge(checks, "mapd", mapd, mapd is not None and mapd <= t.qc_max_mapd,
+           f"MAPD {mapd or 0:.3f} > {t.qc_max_mapd} (array noise too high)", reasons)
     snp_name = "ndSNPQC" if measures.get("nd_snp_qc") is not None else "SNPQC"
     snp = measures.get("nd_snp_qc", measures.get("snp_qc"))
-    if snp is not None:
-        if snp >= t.qc_min_snp_qc:
-            checks["snp_qc"] = "pass"
-        else:
-            checks["snp_qc"] = "fail"
-            cautions.append(f"{snp_name} {snp:g} < {t.qc_min_snp_qc:g}: the allele (SNP) signal is weak, LOH calls "
-                            f"are less reliable and LOH-based second hits are only 'probable'")
+    _judge(checks, "snp_qc", snp, snp is not None and snp >= t.qc_min_snp_qc,
+           f"{snp_name} {snp or 0:g} < {t.qc_min_snp_qc:g}: the allele (SNP) signal is weak, LOH calls are less "
+           f"reliable and LOH-based second hits are only 'probable'", cautions)
     segments = measures.get("segments")
-    if segments is not None:
-        if segments <= t.qc_max_segments:
-            checks["segmentation"] = "pass"
-        else:
-            checks["segmentation"] = "fail"
-            reasons.append(f"{segments:g} copy-number segments > {t.qc_max_segments} (hyper-segmented profile)")
+    _judge(checks, "segmentation", segments, segments is not None and segments <= t.qc_max_segments,
+           f"{segments or 0:g} copy-number segments > {t.qc_max_segments} (hyper-segmented profile)", reasons)
     if reasons:
         verdict = "fail"
     elif checks["mapd"] == "pass":
@@ -136,19 +134,11 @@ def variants_qc(measures: dict[str, Any], thresholds: Thresholds) -> tuple[dict[
     checks = {"sequencing_depth": "not_assessed", "coverage_depth": "not_assessed"}
     m = dict(measures)
     depth = m.get("median_depth")
-    if depth is not None:
-        if depth >= t.qc_min_median_depth:
-            checks["sequencing_depth"] = "pass"
-        else:
-            checks["sequencing_depth"] = "fail"
-            reasons.append(f"median sequencing depth {depth:g} < {t.qc_min_median_depth}")
+    _judge(checks, "sequencing_depth", depth, depth is not None and depth >= t.qc_min_median_depth,
+           f"median sequencing depth {depth or 0:g} < {t.qc_min_median_depth}", reasons)
     cov = m.get("coverage_mean_depth")
-    if cov is not None:
-        if cov >= t.qc_min_median_depth:
-            checks["coverage_depth"] = "pass"
-        else:
-            checks["coverage_depth"] = "fail"
-            reasons.append(f"mean base coverage depth {cov:g} < {t.qc_min_median_depth} (coverageAnalysis)")
+    _judge(checks, "coverage_depth", cov, cov is not None and cov >= t.qc_min_median_depth,
+           f"mean base coverage depth {cov or 0:g} < {t.qc_min_median_depth} (coverageAnalysis)", reasons)
     alt = t.variant_ffpe_min_alt_reads if t.variant_ffpe else t.variant_min_alt_reads
     basis = depth if depth is not None else cov
     lod = limit_of_detection(basis, t)
