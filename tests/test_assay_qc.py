@@ -314,7 +314,10 @@ def test_a_cohort_of_non_contributory_samples_finishes_with_its_table(tmp_path):
         shutil.copytree(THESIS / case, series / case)
     res = run("cohort", series, "--out", tmp_path / "out")
     assert res.exit_code == 0, res.output
-    assert "non-contributory 2" in res.stdout and "deletions not assessable (QC failed in every sample)" in res.stdout
+    assert "non-contributory 2" in res.stdout
+    assert "RB1 not assessable (every copy-number and variant result failed QC)" in res.stdout
+    assert "MYOCD amplification not assessable (QC failed in every sample)" in res.stdout
+    assert "biallelic: not assessable" in res.stdout and "altered 0" not in res.stdout
     table = pd.read_csv(tmp_path / "out" / "cohort.tsv", sep="\t")
     assert list(table["contribution"]) == ["non-contributory", "non-contributory"]
     assert list(table["class"]) == ["non_contributory", "non_contributory"] and list(table["qc_copy_number"]) == [

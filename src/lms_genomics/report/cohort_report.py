@@ -167,7 +167,18 @@ def _scope(c: dict[str, Any], assay: str, what: str, value: str, missing: str) -
     return value
 
 
-def _gene_text(c: dict[str, Any], gene: str) -> str:
+def _usable(c: dict[str, Any], assay: str) -> bool:
+    """Some sample's assay was read and did not fail QC (counts without the keys: assume so)."""
+    return c.get(f"{assay}_assessed", 1) > c.get(f"{assay}_failed_qc", 0)
+
+
+def _gene_text(c: dict[str, Any], gene: str, detail: bool = True) -> str:
+    if not _usable(c, "copy_number") and not _usable(c, "variants"):
+        if not c.get("copy_number_assessed", 1) and not c.get("variants_assessed", 1):
+            return f"{gene} not assessed (no copy-number input, no VCF)"
+        return f"{gene} not assessable (every copy-number and variant result failed QC)"
+    if not detail:
+        return f"{gene} altered {c[f'{gene}_altered']}"
     parts = [_scope(c, "copy_number", "deletions", f"deleted {c[f'{gene}_deleted']}", "no copy-number input"),
              _scope(c, "variants", "mutations", f"mutated {c[f'{gene}_by_mutation']}", "no VCF")]
     return f"{gene} altered {c[f'{gene}_altered']} ({', '.join(parts)})"
@@ -195,8 +206,10 @@ def format_counts(c: dict[str, Any]) -> str:
         f"profile: flat {c['flat']}, simple {c['simple']}, complex {c['complex']}, "
         f"non-contributory {c['non_contributory']}" + (f", copy number not assessed {c['not_assessed']}"
                                                        if c["not_assessed"] else ""),
-        f"{_gene_text(c, 'RB1')}; {_gene_text(c, 'TP53')}; {myocd}; PTEN altered {c['PTEN_altered']}",
-        f"biallelic: TP53 {c['biallelic_TP53']}, RB1 {c['biallelic_RB1']}; fusions: {_fusion_text(c)}",
+        f"{_gene_text(c, 'RB1')}; {_gene_text(c, 'TP53')}; {myocd}; {_gene_text(c, 'PTEN', detail=False)}",
+        ("biallelic: " + (f"TP53 {c['biallelic_TP53']}, RB1 {c['biallelic_RB1']}"
+                          if _usable(c, "copy_number") or _usable(c, "variants") else "not assessable")
+         + f"; fusions: {_fusion_text(c)}"),
     ]
     if "copy_number_assessed" in c:
         lines.append("assays read: " + ", ".join(
@@ -373,7 +386,9 @@ def render_cohort_html(table: pd.DataFrame, counts: dict[str, Any], gain: np.nda
     include: Any = True if plotly_js == "embed" else plotly_js
     plot = pio.to_html({"data": data, "layout": layout}, full_html=False, include_plotlyjs=include, validate=False,
                        config={"displaylogo": False})
-    rows = "".join(f"<tr><td>{html.escape(k.replace('_', ' '))}</td><td>{v}</td></tr>" for k, v in counts.items())
+    rows = "".join(f"<tr><td>{html.escape(k.replace('_', ' '))}</td><td>{html.escape(str(v))}</td></tr>"
+                   for k, v in counts.items())
+    summary_lines = "".join(f"<li>{html.escape(line)}</li>" for line in format_counts(counts).splitlines())
     head = "".join(f"<th>{html.escape(c)}</th>" for c in TSV_COLUMNS)
     body = []
     for r in table.to_dict("records"):
@@ -381,7 +396,8 @@ def render_cohort_html(table: pd.DataFrame, counts: dict[str, Any], gain: np.nda
         body.append(f"<tr{cls}>" + "".join(_cell(c, r.get(c)) for c in TSV_COLUMNS) + "</tr>")
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>lmsgen cohort</title><style>{_CSS}</style>"
             f"</head><body><h1>lmsgen cohort summary</h1>"
-            f"<h2>Counts</h2><table>{rows}</table><h2>Profiles</h2>{shown_note}{plot}<p>{_GRID_KEY}</p>"
+            f"<h2>Counts</h2><ul>{summary_lines}</ul><details><summary>every count</summary><table>{rows}</table>"
+            f"</details><h2>Profiles</h2>{shown_note}{plot}<p>{_GRID_KEY}</p>"
             f"<h2>Samples</h2><p>Every column of cohort.tsv; click a header to sort. Non-contributory samples are "
             f"greyed.</p><div class='wrap'><table class='sortable'><thead><tr>{head}</tr></thead><tbody>"
             f"{''.join(body)}</tbody></table></div><p>Bins: {FREQUENCY_BIN // 1_000_000} Mb, autosomes, profile "
