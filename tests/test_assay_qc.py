@@ -258,7 +258,7 @@ def test_chas_export_of_patient_a_and_vcf_of_patient_b_warn_naming_both(tmp_path
     r = classify(d)
     hits = [w for w in r.warnings if w.startswith("sample identity")]
     assert len(hits) == 1 and "'PATIENT-A'" in hits[0] and "'PATIENT-B'" in hits[0]
-    res = run("classify", d)
+    res = run("classify", d, "--out", tmp_path / "out", "--no-report")
     assert res.exit_code == 0 and "PATIENT-B" in res.output
 
 
@@ -435,7 +435,7 @@ def test_classify_prints_each_assays_verdict_with_its_measures(tmp_path):
     (d / "a.segments.txt").write_text((d / "case2.segments.txt").read_text(encoding="utf-8-sig")
                                       .replace("case2.OSCHP", "PATIENT-A.OSCHP"))
     (d / "case2.segments.txt").unlink()
-    res = run("classify", d)
+    res = run("classify", d, "--out", tmp_path / "out", "--no-report")
     assert res.exit_code == 0, res.output
     lines = res.output.splitlines()
     assert lines[0].startswith("PATIENT-A: complex profile")
