@@ -252,11 +252,17 @@ def classify(sample_dir: Path, out_dir: Path | None, json_to: str | None, sample
         written = []
         target = out_dir if out_dir is not None else (None if json_to == "-" else Path.cwd())
         if target is not None:
+            from lms_genomics.naming import StemRegistry
+
+            stems = StemRegistry()  # two samples whose names are equal once file-safe get distinct files
             with _exporter(formats, rformats) as exporter:
                 plotly_js = _plotly_js(results, target, formats, rformats)
                 for r in results:
+                    stem, clash = (output_name, None) if output_name else stems.claim(r.sample, str(sample_dir))
+                    if clash:
+                        r.warnings.append(clash)
                     written.extend(write_sample_files(r, target, plot_formats=formats, report_formats=rformats,
-                                                      exporter=exporter, plotly_js=plotly_js, stem=output_name))
+                                                      exporter=exporter, plotly_js=plotly_js, stem=stem))
         if json_to == "-":
             if len(results) == 1:
                 click.echo(result_json(results[0]))

@@ -74,7 +74,9 @@ def test_first_block_order_and_content(case2):
                                      "Key gene", "Findings worth discussing")]
     assert order == sorted(order)
     assert "complex</b> profile — A = 14 anomalies on C = 10 chromosomes, GI = 19.6, FGA 22 %" in head
-    assert "OncoScan ChAS segment export — QC <span class=\"qc-pass\">pass</span>" in head
+    # an export alone carries no array QC value: "not assessed" (issue 15), not the "pass" it read before
+    assert "OncoScan ChAS segment export — QC <span class=\"qc-not_assessed\">not assessed</span>" in head
+    assert "MAPD not measured" in head
     assert "<b>RB1</b> (13q14.2)" in head and "<b>MYOCD</b> CN 8 (17p12)" in head
     assert "MYOCD amplified: supports smooth-muscle differentiation" in head
     assert "NON-CONTRIBUTORY" not in html

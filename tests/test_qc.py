@@ -8,9 +8,10 @@ from lms_genomics.thresholds import Thresholds
 T = Thresholds()
 
 
-def test_nothing_measured_is_not_assessed_and_passes():
+def test_nothing_measured_is_not_assessed_never_passed():
+    # issue 15: a verdict with no check made was "pass"; it is "not_assessed"
     v = qc_verdict({}, T)
-    assert v["verdict"] == "pass" and v["reasons"] == []
+    assert v["verdict"] == "not_assessed" and v["reasons"] == []
     assert set(v["checks"].values()) == {"not_assessed"}
 
 

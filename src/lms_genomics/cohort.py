@@ -159,6 +159,9 @@ def summary_row(doc: dict[str, Any]) -> dict[str, Any]:
     row: dict[str, Any] = {"sample": doc["sample"], "status": "ok",
                            "contribution": "non-contributory" if verdict == "fail" else "contributory",
                            "qc_verdict": verdict, "qc_reasons": "; ".join(qc.get("reasons", []))}
+    from .calling.qc import assay_verdicts  # issue 15: each assay's QC, for counts of contributory assays
+
+    row.update(assay_verdicts(doc))
     prof = doc.get("profile")
     if isinstance(prof, dict):
         row.update({"class": prof["class"], "A": prof["anomalies"], "C": prof["chromosomes"],
@@ -299,6 +302,7 @@ def _up_to_date(json_path: Path, digest: dict[str, str], thresholds: dict[str, A
 def process_unit(unit: WorkUnit, out_dir: str, options: dict[str, Any], resume: bool = False) -> list[SampleOutcome]:
     """Classify one work unit and write its outputs; never raises (errors become failed outcomes)."""
     from .io.text import stem_of
+    from .naming import claim_stem, claimed_stem
     from .report.writers import safe_file_stem, write_outputs
     from .sample import iter_classify
     from .thresholds import DEFAULT_THRESHOLDS
@@ -310,8 +314,8 @@ def process_unit(unit: WorkUnit, out_dir: str, options: dict[str, Any], resume: 
             digest = _input_digest(unit)
             names = list(unit.samples) if unit.samples else [Path(unit.path).name if Path(unit.path).is_dir()
                                                              else stem_of(unit.path)]
-            docs = [_up_to_date(Path(out_dir) / f"{safe_file_stem(n)}.json", digest, thresholds.as_dict())
-                    for n in names]
+            docs = [_up_to_date(Path(out_dir) / f"{claimed_stem(out_dir, n, unit.path) or safe_file_stem(n)}.json",
+                                digest, thresholds.as_dict()) for n in names]
             if all(d is not None for d in docs):
                 return [SampleOutcome(d["sample"], "skipped", summary_row(d), bins=_doc_bins(d))
                         for d in docs if d is not None]
@@ -319,8 +323,11 @@ def process_unit(unit: WorkUnit, out_dir: str, options: dict[str, Any], resume: 
                                 skip_missing_samples=True, **options)
         outcomes = []
         for r in results:
+            stem, clash = claim_stem(out_dir, r.sample, unit.path)  # never another sample's files (issue 15)
+            if clash:
+                r.warnings.append(clash)
             doc = r.to_dict()
-            written = write_outputs(r, out_dir, doc=doc, indent=None)
+            written = write_outputs(r, out_dir, doc=doc, indent=None, stem=stem)
             outcomes.append(SampleOutcome(r.sample, "ok", summary_row(doc), outputs=[str(w) for w in written],
                                           bins=_doc_bins(doc)))
         done = {o.sample for o in outcomes}

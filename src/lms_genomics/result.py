@@ -13,6 +13,8 @@ from .calling.profile import Profile
 SCHEMA = "lmsgen.sample/1"
 SEGMENT_FIELDS = ["chrom", "start", "end", "kind", "type", "state", "copy_number", "log2", "markers", "segment_id",
                   "source_line", "in_profile"]
+#: ``profile`` keys of the QC (issue 15), kept through :meth:`SampleResult.from_dict`.
+PROFILE_EXTRA_KEYS = ("measured_class", "tumour_content", "class_statement")
 GENE_FIELDS = ["chrom", "start", "end", "call", "copy_number", "min_copy_number", "max_copy_number", "loh",
                "loh_fraction", "partial", "covered_fraction"]
 
@@ -76,10 +78,13 @@ class SampleResult:
     iscn: list[dict[str, Any]] | None = None
     sequenced_territory: Any = "not_assessed"  # gene -> covered fraction of the coding sequence (panel BED)
     panel_copy_number: list[dict[str, Any]] | None = None  # Oncomine <CNV> records: evidence, not used for calls
+    #: Keys added to ``profile`` by the QC (issue 15): ``measured_class``, ``tumour_content``, ``class_statement``.
+    profile_extra: dict[str, Any] | None = None
 
     @property
     def profile_class(self) -> str:
-        """``flat``, ``simple``, ``complex``, or ``not_assessed`` without copy-number data."""
+        """``flat``, ``simple``, ``complex``, ``non_contributory`` (copy-number QC failed; the measured class is in
+        ``profile_extra["measured_class"]``), or ``not_assessed`` without copy-number data."""
         return self.profile.profile_class if self.profile is not None else "not_assessed"
 
     def gene(self, name: str) -> dict[str, Any]:
@@ -187,13 +192,16 @@ class SampleResult:
                    biallelic=doc.get("biallelic", {}), variants=doc.get("variants", "not_assessed"),
                    fusions=doc.get("fusions", "not_assessed"), warnings=list(doc.get("warnings", [])),
                    iscn=iscn, sequenced_territory=doc.get("sequenced_territory", "not_assessed"),
-                   panel_copy_number=doc.get("panel_copy_number"))
+                   panel_copy_number=doc.get("panel_copy_number"),
+                   profile_extra={k: prof[k] for k in PROFILE_EXTRA_KEYS if k in prof} if isinstance(prof, dict)
+                   else None)
 
     def to_dict(self) -> dict[str, Any]:
         """The full result as plain JSON-ready data (schema ``lmsgen.sample/1``)."""
         profile: Any = "not_assessed"
         if self.profile is not None:
             profile = self.profile.as_dict()
+            profile.update(self.profile_extra or {})
             profile["arm_level"] = self.arm_level
             from .report.iscn import result_iscn
 

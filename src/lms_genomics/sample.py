@@ -28,7 +28,6 @@ from .calling.genes import call_genes, gene_evidence
 from .calling.knowledge import load_knowledge
 from .calling.log2 import check_purity_ploidy, log2_to_copy_number
 from .calling.profile import clean_anomalies, compute_profile, in_profile_flags
-from .calling.qc import qc_verdict
 from .calling.scores import scores_from_clean
 from .calling.states import SEXES, segment_states
 from .calling.territory import cds_coverage
@@ -348,11 +347,15 @@ def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thres
                  probes: tuple[Path, str, float, str] | None = None,
                  extra_warnings: list[str] | None = None, kit: KitCoverage | None = None,
                  panel: PanelBed | None = None, transcripts: TranscriptSet | None = None,
-                 purity: float | None = None) -> SampleResult:
+                 purity: float | None = None, purity_source: str | None = None,
+                 qc_reports: dict[str, Any] | None = None, identity_folder: str | None = None) -> SampleResult:
     """Calls, profile, arm-level events, genome-wide scores, variants, fusions and biallelic status for one
     sample. ``kit``: the coverage the scores are relative to (default: the bundled OncoScan coverage);
     ``panel``: the lab's designed BED (sequenced territory); ``transcripts``: transcript models for lmsgen's own
-    annotation (default bundled); ``purity``: tumour cell fraction for the biallelic wild-type-copies rule."""
+    annotation (default bundled); ``purity``: tumour cell fraction for the biallelic wild-type-copies rule (and
+    the tumour content of the profile, from ``purity_source``); ``qc_reports``: QC files by role
+    (``copy_number_qc``, ``variants_qc``, ``fusions_qc``); ``identity_folder``: the sample folder's name, compared
+    with the files' sample names (:mod:`lms_genomics.sample_qc`)."""
     kit = kit if kit is not None else load_kit()
     warnings: list[str] = []
     input_records: list[dict[str, Any]] = []
@@ -413,7 +416,18 @@ def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thres
         qc["mapd"] = round(probes[2], 4)
         qc["probe_level_data"] = True
         input_records.append({"path": str(probes[0]), "sha256": probes[1], "format": "probes", "reader": probes[3]})
-    qc.update(qc_verdict(qc, thresholds))
+    from .sample_qc import assess
+
+    assessment = assess(sample=sample, cns=cns, part_qc=qc, probes=probes, qc_reports=qc_reports or {}, vcf=vcf,
+                        variant_table=variant_table, archer=archer, fusions=fusions, profile=profile, purity=purity,
+                        purity_source=purity_source, folder_name=identity_folder, thresholds=thresholds)
+    qc.update(assessment.qc)
+    fusions = assessment.fusions
+    input_records += assessment.input_records
+    warnings += assessment.warnings
+    profile_extra = dict(assessment.profile_extra)
+    if profile is not None and "class" in profile_extra:
+        profile = dataclasses.replace(profile, profile_class=profile_extra.pop("class"))
     warnings += list(extra_warnings or [])
     provenance = {
         "lmsgen_version": __version__,
@@ -433,8 +447,13 @@ def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thres
     if vcf is not None or panel is not None:
         provenance["transcripts"] = (transcripts or load_transcripts()).files
         provenance["variant_knowledge"] = load_knowledge().files
-    biallelic = biallelic_status(calls, variant_table if variant_table is not None else "not_assessed",
-                                 territory=territory_detail, purity=purity, thresholds=thresholds)
+    biallelic = biallelic_status(calls if not assessment.copy_number_failed else None,
+                                 variant_table if variant_table is not None else "not_assessed",
+                                 territory=territory_detail, purity=purity, thresholds=thresholds,
+                                 loh_caution=assessment.loh_caution)
+    if assessment.copy_number_failed:
+        for b in biallelic.values():
+            b["evidence"].insert(0, "copy-number QC failed: its calls are not used for the biallelic status")
     panel_cn = None
     if vcf is not None and vcf.panel_cnv is not None:
         from .result import _records
@@ -445,7 +464,7 @@ def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thres
         provenance=provenance, qc=qc, biallelic=biallelic, variants=variants, fusions=fusions, warnings=warnings,
         sequenced_territory=({g: c["fraction"] for g, c in territory_detail.items()} if territory_detail is not None
                              else "not_assessed"),
-        panel_copy_number=panel_cn,
+        panel_copy_number=panel_cn, profile_extra=profile_extra or None,
     )
 
 
@@ -544,6 +563,12 @@ def iter_classify(path: str | Path, *, thresholds: Thresholds | None = None,
 
         probe_fmt, probe_file = probe_found
         probes = (probe_file, sha256_file(probe_file), mapd(probe_fmt.read(probe_file)), probe_fmt.name)
+    qc_reports = {}
+    for role, what in (("copy_number_qc", "array QC tables"), ("variants_qc", "coverageAnalysis reports"),
+                       ("fusions_qc", "Archer read-statistics files")):
+        found_qc = _one(inputs, role, what)
+        if found_qc is not None:
+            qc_reports[role] = found_qc[0].read(found_qc[1])
     if len(cn_names) > 1 and (vcf is not None or archer is not None or probes is not None):
         raise InputError(inputs.folder, f"the copy-number file holds {len(cn_names)} samples but the folder has one "
                                         f"VCF/Archer output: put each sample in its own folder")
@@ -555,7 +580,8 @@ def iter_classify(path: str | Path, *, thresholds: Thresholds | None = None,
     return _results(cn_samples, folder_name or stem_of(path), thresholds=thresholds, genes=gene_ref,
                     arms=arm_table, arms_path=arms_path, sex=sex, inputs=inputs, sheet=sheet, vcf=vcf, archer=archer,
                     probes=probes, extra_warnings=extra, kit=kit, panel=panel, transcripts=transcript_set,
-                    purity=purity)
+                    purity=purity, qc_reports=qc_reports,
+                    identity_folder=folder_name if len(cn_names) == 1 and samples is None else None)
 
 
 def _results(cn_samples: Iterator[CopyNumberSample | None], default_name: str, *, sex: str | None,
@@ -569,8 +595,10 @@ def _results(cn_samples: Iterator[CopyNumberSample | None], default_name: str, *
         if sample_panel is None and info is not None and info.panel_bed:
             sample_panel = read_panel_bed(info.panel_bed)
         sample_purity = purity if purity is not None else (info.purity if info is not None else None)
+        purity_source = "command line" if purity is not None else ("sample sheet" if sample_purity is not None
+                                                                     else None)
         yield build_result(cns, sample=name, sex=sample_sex, sheet=sheet, panel=sample_panel, purity=sample_purity,
-                           **kw)
+                           purity_source=purity_source, **kw)
 
 
 def classify(path: str | Path, *, sample: str | None = None, **options: Any) -> SampleResult:

@@ -36,6 +36,10 @@ Panel copy number (Ion Reporter/Oncomine ``<CNV>`` records, evidence only, never
 :data:`PANEL_CNV_COLUMNS`.
 
 Genes (a gene reference, 0-based half-open): ``chrom``, ``start``, ``end``, ``gene``, ``strand``, ``groups``.
+
+QC measures (one row per measure of one sample, from a ChAS/APT QC table, a coverageAnalysis report or Archer's
+read statistics): see :data:`QC_COLUMNS`; ``assay`` is ``copy_number``, ``variants`` or ``fusions``, ``value`` a
+non-negative number (NaN for a text measure such as the gender call, which is in ``text``).
 """
 
 from __future__ import annotations
@@ -84,6 +88,10 @@ PANEL_CNV_COLUMNS: dict[str, str] = {
 
 GENE_COLUMNS: dict[str, str] = {"chrom": "str", "start": "int64", "end": "int64", "gene": "str", "strand": "str",
                                 "groups": "str"}
+
+QC_COLUMNS: dict[str, str] = {"sample": "opt", "assay": "str", "measure": "str", "value": "float64", "text": "opt",
+                              "source_line": "Int64"}
+QC_ASSAYS = ("copy_number", "variants", "fusions")
 
 
 def empty_segments() -> pd.DataFrame:
@@ -229,6 +237,19 @@ def _gene_rows(df: pd.DataFrame) -> str | None:
     return None
 
 
+def _qc_rows(df: pd.DataFrame) -> str | None:
+    if not df["assay"].isin(QC_ASSAYS).all():
+        return f"assay must be one of {list(QC_ASSAYS)}"
+    if (df["measure"].str.strip() == "").any():
+        return "measure names must not be empty"
+    values = df["value"].to_numpy(dtype=float)
+    if np.isinf(values).any() or (values[~np.isnan(values)] < 0).any():
+        return "value must be a finite number >= 0 (or NaN for a text measure)"
+    if (np.isnan(values) & df["text"].isna().to_numpy()).any():
+        return "a measure needs a value or a text"
+    return None
+
+
 def is_segments(df: pd.DataFrame, raise_errors: bool = False) -> bool:
     """Check a canonical segment table (bioframe-style): columns, dtypes, coordinates, kinds."""
     return _validate(df, SEGMENT_COLUMNS, "segment", raise_errors, _segment_rows)
@@ -259,6 +280,11 @@ def is_genes(df: pd.DataFrame, raise_errors: bool = False) -> bool:
     return _validate(df, GENE_COLUMNS, "gene", raise_errors, _gene_rows)
 
 
+def is_qc(df: pd.DataFrame, raise_errors: bool = False) -> bool:
+    """Check a QC-measure table: columns, dtypes, known assays, non-negative finite values."""
+    return _validate(df, QC_COLUMNS, "QC", raise_errors, _qc_rows)
+
+
 def check_segments(df: pd.DataFrame) -> pd.DataFrame:
     """Validate and return ``df`` (raises ``ValueError`` if invalid)."""
     is_segments(df, raise_errors=True)
@@ -273,6 +299,7 @@ SCHEMAS: dict[str, tuple[dict[str, str], Callable[..., bool]]] = {
     "fusions": (FUSION_COLUMNS, is_fusions),
     "panel_cnv": (PANEL_CNV_COLUMNS, is_panel_cnv),
     "genes": (GENE_COLUMNS, is_genes),
+    "qc": (QC_COLUMNS, is_qc),
 }
 
 

@@ -155,7 +155,8 @@ class Thresholds:
 
     qc_max_mapd: float = 0.3
     """QC: median absolute pairwise difference of probe log2 ratios above this fails the array (OncoScan
-    guidance: MAPD ≤ 0.3). Only judged when probe-level data are in the sample folder."""
+    guidance: MAPD ≤ 0.3). Judged on the MAPD of a ChAS/APT QC table or the export's header when the folder has
+    one, else on the MAPD lmsgen computes from a probe-level export; without either it is not assessed."""
 
     qc_max_segments: int = 2500
     """QC: more copy-number segments than this is a hyper-segmented, noisy profile (TCGA SNP6 sarcomas top
@@ -163,7 +164,25 @@ class Thresholds:
 
     qc_min_median_depth: int = 100
     """QC: median read depth (FDP, else DP) over the VCF's records below this fails the sequencing (an
-    amplicon panel normally runs at hundreds to thousands of reads)."""
+    amplicon panel normally runs at hundreds to thousands of reads). The same floor applies to the mean base
+    depth of a Torrent Suite coverageAnalysis report (``Average base coverage depth``) when the folder has one."""
+
+    qc_min_snp_qc: float = 26.0
+    """QC (OncoScan): ndSNPQC (else SNPQC) below this marks a weak allele (SNP) signal; read from a ChAS/APT QC table
+    or the export's header. OncoScan's acceptance criteria are MAPD ≤ 0.3 and ndSNPQC ≥ 26 (Thermo Fisher's
+    OncoScan QC guidance, as issue 15 states it; a public OncoScan QC analysis script applies exactly these two
+    cut-offs, ``MAPD <= 0.3`` and ``ndSNPQC >= 26``). APT's TuScan parameters carry their own, looser thresholds
+    (``--tuscan-nd-snp-qc-threshold 19``, ``--tuscan-mapd-qc-threshold 0.4``; apt.oncoscan.2.4.0), internal to
+    its segmentation. Below this floor the copy-number assay still passes when MAPD passes (copy number rests on
+    log2 ratios), but LOH calls rest on the allele signal: LOH-based second hits of the biallelic status are then
+    only 'probable'."""
+
+    qc_min_rna_control_start_sites: float = 10.0
+    """QC (Archer FusionPlex): Archer Analysis' RNA QC metric, the average number of unique RNA start sites per
+    GSP2 control (read-stats ``qc_stats.avg_unique_rna_start_sites_per_gsp2_control``), below this means too
+    little usable RNA: a negative fusion result is then "not_assessable" (a called fusion stays reported, with a
+    QC warning). 10 is the cut-off the lab applies to this metric (lmsgen issue 15); Archer's own documentation is
+    not public, so no stored source confirms the number: set it with ``-t qc_min_rna_control_start_sites=N``."""
 
     def as_dict(self) -> dict[str, Any]:
         """Plain dict of every threshold (for JSON provenance)."""
@@ -217,6 +236,8 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "variant_min_vaf": (0, 1),
     "variant_max_pop_af": (0, 1),
     "qc_max_mapd": (0, 10),
+    "qc_min_snp_qc": (0, 1000),
+    "qc_min_rna_control_start_sites": (0, 100000),
 }
 
 

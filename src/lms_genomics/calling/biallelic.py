@@ -143,7 +143,8 @@ def _coverage(territory: Any, gene: str, min_fraction: float) -> tuple[str, floa
 
 def biallelic_status(gene_calls: pd.DataFrame | None, variants: Any = "not_assessed",
                      genes: tuple[str, ...] = BIALLELIC_GENES, *, territory: Any = None,
-                     purity: float | None = None, thresholds: Thresholds | None = None) -> dict[str, Any]:
+                     purity: float | None = None, thresholds: Thresholds | None = None,
+                     loh_caution: str | None = None) -> dict[str, Any]:
     """Per gene: ``{"biallelic": True/False/None, "status", "reason", "evidence": [...], "basis", "flags": [...]}``.
 
     ``gene_calls``: gene, call, copy_number, loh (from the copy-number calls), or None/empty when copy number was not
@@ -153,6 +154,8 @@ def biallelic_status(gene_calls: pd.DataFrame | None, variants: Any = "not_asses
     records of :func:`lms_genomics.calling.territory.cds_coverage`). ``purity``: tumour cell fraction, or None.
 
     Without variants (the copy-number-only path) genes missing from ``gene_calls`` are left out, as before.
+    ``loh_caution``: why the LOH calls are of low confidence (the array's ndSNPQC below its floor, issue 15): an
+    LOH-based second hit is then 'probable', never 'confirmed', and a verdict resting on "no LOH" says so.
     """
     t = thresholds or DEFAULT_THRESHOLDS
     cn_assessed = gene_calls is not None and not gene_calls.empty
@@ -164,8 +167,24 @@ def biallelic_status(gene_calls: pd.DataFrame | None, variants: Any = "not_asses
         r = gene_calls.iloc[position[gene]] if gene in position else None
         if r is None and not var_assessed:
             continue
-        out[gene] = _one_gene(gene, r, cn_assessed, vt, territory, purity, t)
+        out[gene] = _with_loh_caution(_one_gene(gene, r, cn_assessed, vt, territory, purity, t), loh_caution)
     return out
+
+
+def _with_loh_caution(res: dict[str, Any], caution: str | None) -> dict[str, Any]:
+    """A verdict resting on LOH calls of low confidence: an LOH-based 'confirmed' becomes 'probable'; a 'not
+    biallelic' resting on "no LOH" carries the caution in its evidence."""
+    if caution is None:
+        return res
+    loh_hit = "LOH of the other allele" in res["reason"]  # the second hit is an LOH call (see _one_gene)
+    if res["status"] == "confirmed" and loh_hit:
+        res.update(status="probable", reason=f"{res['reason']}; but {caution}")
+        res["basis"] = res["reason"]
+        res["flags"].append("low_snp_qc")
+    elif res["status"] == "not_biallelic" or loh_hit or any("LOH" in e for e in res["evidence"][:1]):
+        res["evidence"].append(f"LOH calls of low confidence: {caution}")
+        res["flags"].append("low_snp_qc")
+    return res
 
 
 def _result(value: bool | None, status: str, reason: str, evidence: list[str], flags: list[str],

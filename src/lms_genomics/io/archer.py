@@ -47,7 +47,9 @@ from .text import decode_text, normalize_column, parse_number
 #: stem followed by ``_<suffix>`` (``GENES_UNIQUE_VariantPlex``).
 FIELD_NAMES: dict[str, dict[str, str]] = {
     # full_results.txt, whole-file keys
-    "full_results_file": {"SAMPLE_NAME": "sample"},
+    "full_results_file": {"SAMPLE_NAME": "sample",
+                          # inferred: the read-stats JSON key in the export's upper-case style (no real file seen)
+                          "AVG_UNIQUE_RNA_START_SITES_PER_GSP2_CONTROL": "rna_control_start_sites"},
     # full_results.txt, keys after ``FCA_<i>_`` (one fusion call)
     "full_results_call": {
         "GENES_UNIQUE": "genes",
@@ -188,6 +190,8 @@ class ArcherResult:
     fusions: list[Fusion] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     overall_call: str | None = None  # a VCF header's overall fusion call (Oncomine FusionSampleOverallCall)
+    #: Archer's RNA QC metric, average unique RNA start sites per GSP2 control, when the file carries it.
+    rna_control_start_sites: float | None = None
 
 
 # --------------------------------------------------------------------------------------------------- helpers
@@ -355,12 +359,15 @@ def archer_result(path: Path, fmt: str, sample: str | None, fusions: list[Fusion
                         warnings=warnings)
 
 
-def read_parsed(path: str | Path, fmt: str,
-                parse: Callable[[Path, str], tuple[str | None, list[Fusion], list[str]]]) -> ArcherResult:
-    """An :class:`ArcherResult` from a whole-text parser ``parse(path, text) -> (sample, fusions, warnings)``."""
+def read_parsed(path: str | Path, fmt: str, parse: Callable[[Path, str], tuple]) -> ArcherResult:
+    """An :class:`ArcherResult` from a whole-text parser ``parse(path, text) -> (sample, fusions, warnings)`` or
+    ``(sample, fusions, warnings, extras)``, ``extras`` setting further fields (the RNA QC metric)."""
     p = Path(path)
-    sample, fusions, warnings = parse(p, decode_text(p)[0])
-    return archer_result(p, fmt, sample, fusions, warnings)
+    sample, fusions, warnings, *extras = parse(p, decode_text(p)[0])
+    result = archer_result(p, fmt, sample, fusions, warnings)
+    for key, value in (extras[0] if extras else {}).items():
+        setattr(result, key, value)
+    return result
 
 
 def canonical_items(keys: dict[str, tuple[str, int]], mapping: dict[str, str],

@@ -92,7 +92,7 @@ def _genomic_breakpoint(value: str, side: int) -> str | None:
     return f"chr{chrom.upper() if not chrom.isdigit() else chrom}:{pos}"
 
 
-def _read_full_results(path: Path, text: str) -> tuple[str | None, list[Fusion], list[str]]:
+def _read_full_results(path: Path, text: str) -> tuple[str | None, list[Fusion], list[str], dict[str, Any]]:
     """Parse ``full_results.txt``.
 
     Several isoforms (``FC_<m>``) may support one call (``FCA_<i>``): lmsgen takes, independently, the
@@ -117,12 +117,18 @@ def _read_full_results(path: Path, text: str) -> tuple[str | None, list[Fusion],
         entries[key] = (value.strip(), n)
 
     sample = None
+    extras: dict[str, Any] = {}
     calls: dict[int, dict[str, tuple[str, int]]] = {}
     isoforms: dict[int, dict[str, tuple[str, int]]] = {}
     for key, (value, n) in entries.items():
         file_key = FIELD_NAMES["full_results_file"].get(key)
         if file_key == "sample":
             sample = value or None
+        elif file_key == "rna_control_start_sites" and not _is_na(value):
+            metric = _float(value, key, path, n)
+            if metric is not None and metric < 0:
+                raise InputError(path, f"{key}: expected a number >= 0, got {metric:g}", n)
+            extras["rna_control_start_sites"] = metric
         elif m := _FCA.match(key):
             calls.setdefault(int(m.group(1)), {})[m.group(2)] = (value, n)
         elif m := _FC.match(key):
@@ -211,7 +217,7 @@ def _read_full_results(path: Path, text: str) -> tuple[str | None, list[Fusion],
                     setattr(fusion, f"breakpoint{side}", bp)
                     warnings.append(f"{tag}: {side}' breakpoint taken from the isoform GENOMIC_ANNOTATION")
         fusions.append(fusion)
-    return sample, fusions, warnings
+    return sample, fusions, warnings, extras
 
 
 def read_full_results(path: str | Path) -> ArcherResult:

@@ -50,7 +50,7 @@ def _json_genes(value: object, where: str, category: str, path: Path) -> tuple[s
     raise InputError(path, f"{where}: gene_arms {_short(value)} is not a [GENE5, GENE3] pair")
 
 
-def _read_isoform_json(path: Path, text: str) -> tuple[str | None, list[Fusion], list[str]]:
+def _read_isoform_json(path: Path, text: str) -> tuple[str | None, list[Fusion], list[str], dict[str, Any]]:
     """Parse the Archer Analysis isoforms list (arrays ``fusions`` and ``oncogenic_isoforms``).
 
     Each entry is already one isoform, so counts are taken as given (``num_reads`` → ``reads``,
@@ -129,7 +129,10 @@ def _read_isoform_json(path: Path, text: str) -> tuple[str | None, list[Fusion],
                         setattr(f, f"exon{side}", num if region == "exon" else f"intron:{num}")
                     break
             fusions.append(f)
-    return sample, fusions, warnings
+    from .archer_read_stats import rna_qc_measures  # an isoforms list may also carry the run's qc_stats
+
+    metric = rna_qc_measures(data, path).get("rna_control_start_sites")
+    return sample, fusions, warnings, ({"rna_control_start_sites": metric} if metric is not None else {})
 
 
 def read_isoform_json(path: str | Path) -> ArcherResult:

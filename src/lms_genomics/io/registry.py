@@ -16,7 +16,10 @@ Roles:
 * ``probes`` — probe-level log2 ratios for plots and QC (never for calls);
 * ``variants`` — small variants of the tumour;
 * ``fusions`` — fusion calls (an Ion Reporter/Oncomine DNA+RNA VCF gives both variants and fusions);
-* ``sample_sheet`` — purity, ploidy and sex per sample.
+* ``sample_sheet`` — purity, ploidy and sex per sample;
+* ``copy_number_qc``, ``variants_qc``, ``fusions_qc`` — QC measures of an assay (a ChAS/APT QC table, a Torrent
+  Suite coverageAnalysis report, Archer's read statistics): they judge an assay, never make a call, and alone do
+  not make a folder a sample.
 """
 
 from __future__ import annotations
@@ -30,13 +33,16 @@ import pandas as pd
 
 from ..genome import other_build_reason
 from . import (
+    apt_qc,
     archer,
     archer_full_results,
     archer_isoforms,
+    archer_read_stats,
     archer_table,
     chas,
     cnvkit,
     fusion_vcf,
+    ion_coverage,
     own_outputs,
     probes,
     samplesheet,
@@ -46,7 +52,8 @@ from . import (
 from .text import Head, head_of
 from .vcf_records import census
 
-ROLES = ("copy_number", "probes", "variants", "fusions", "sample_sheet")
+ROLES = ("copy_number", "probes", "variants", "fusions", "sample_sheet", "copy_number_qc", "variants_qc",
+         "fusions_qc")
 
 #: The refusal of data on another genome build (GRCh38 references such as ``Homo_sapiens_assembly38``/``hs38DH``,
 #: hg38 ISCN, positions beyond hg19 ends): every reader that can tell words it with this function.
@@ -110,6 +117,15 @@ def _fusion_table(result: Any) -> pd.DataFrame:
 register(Format("lmsgen_output", "lmsgen's own result JSON or IGV .seg export (an output, not an input)", (),
                 own_outputs.sniff, output=True, refusal="lmsgen's own output, not an input",
                 suffixes=(".json", ".seg")))
+register(Format("apt_qc", "ChAS/APT OncoScan QC table (MAPD, ndSNPQC/SNPQC, waviness SD, TuScan cellularity, gender)",
+                ("copy_number_qc",), apt_qc.sniff, apt_qc.read_qc_table, "qc", lambda r: r.table,
+                suffixes=(".qc.txt", "QCReport.txt")))
+register(Format("ion_coverage", "Torrent Suite coverageAnalysis summary (.stats.cov.txt: depth, uniformity)",
+                ("variants_qc",), ion_coverage.sniff, ion_coverage.read_coverage_stats, "qc", lambda r: r.table,
+                suffixes=(".stats.cov.txt",)))
+register(Format("archer_read_stats", "Archer Analysis read statistics JSON (RNA QC: unique start sites per GSP2 "
+                                     "control)", ("fusions_qc",), archer_read_stats.sniff,
+                archer_read_stats.read_read_stats, "qc", lambda r: r.table, suffixes=(".read_stats.json",)))
 register(Format("fusion_vcf", "fusion VCF: Archer SVTYPE=BND pairs, Ion Reporter/Oncomine SVTYPE=Fusion records",
                 ("fusions",), fusion_vcf.sniff, fusion_vcf.read_fusion_vcf, "fusions", _fusion_table,
                 suffixes=(".vcf", ".vcf.gz")))

@@ -16,7 +16,8 @@ from ..cohort import SCORE_COLUMNS
 from ..genome import KEY_GENES
 from .writers import atomic_write
 
-TSV_COLUMNS = ["sample", "status", "contribution", "qc_verdict", "qc_reasons", "class", "A", "C", "GI", "FGA",
+TSV_COLUMNS = ["sample", "status", "contribution", "qc_verdict", "qc_reasons", "qc_copy_number", "qc_variants",
+               "qc_fusions", "class", "A", "C", "GI", "FGA",
                *SCORE_COLUMNS, "RB1", "TP53", "MYOCD", "PTEN", "CDKN2A", "RB1_cn", "TP53_cn", "MYOCD_cn",
                "TP53_mutations", "RB1_mutations", "TP53_biallelic", "RB1_biallelic", "fusions", "error"]
 DELETIONS = ("homozygous_deletion", "heterozygous_deletion")
@@ -89,11 +90,33 @@ class CohortSummary:
         return table, counts, [out / "cohort.tsv", out / "cohort.html", js]
 
 
-def cohort_counts(table: pd.DataFrame) -> dict[str, Any]:
-    """Counts over the cohort: classes (contributory samples), non-contributory, failed, altered genes.
+def _assay_rows(table: pd.DataFrame, assay: str, fallback: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(read, contributory) masks of one assay over the table's rows: read = the assay's QC column is set;
+    contributory = read and its QC did not fail. Rows without a value there (rows built without it) use
+    ``fallback`` for both."""
+    col = f"qc_{assay}"
+    ok = table["status"] == "ok"
+    if col not in table:
+        return fallback & ok, fallback & ok
+    known = table[col].map(lambda v: isinstance(v, str))
+    verdict = table[col].map(lambda v: v if isinstance(v, str) else "")
+    read = ok & ((known & (verdict != "")) | (~known & fallback))
+    return read, read & (~known | (verdict != "fail"))
 
-    A tumour suppressor is altered when deleted (homozygous or heterozygous) or carrying a reportable damaging
-    mutation; MYOCD when amplified. Non-contributory and failed samples are left out of the gene counts.
+
+def _count(mask: pd.Series) -> int:
+    return int(np.asarray(mask, dtype=bool).sum())
+
+
+def cohort_counts(table: pd.DataFrame) -> dict[str, Any]:
+    """Counts over the cohort: classes (contributory samples), non-contributory, failed, altered genes, assays.
+
+    Each count takes only the assays that can speak for it: deletions and amplifications count over samples whose
+    copy-number assay was read and did not fail QC, mutations over samples whose variant assay was read and did
+    not fail QC, fusions over samples with an Archer output (a fusion called despite a failed RNA QC counts; a
+    negative does not). A tumour suppressor is altered when deleted (homozygous or heterozygous) or carrying a
+    reportable damaging mutation; MYOCD when amplified. ``*_assessed`` give how many samples each assay covered,
+    so that a count of 0 over no sample reads "not assessed", never "none".
     """
     ok = table[table["contribution"] == "contributory"]
     classes = {c: int((ok["class"] == c).sum()) for c in ("flat", "simple", "complex")}
@@ -103,33 +126,102 @@ def cohort_counts(table: pd.DataFrame) -> dict[str, Any]:
         "failed": int((table["status"] == "failed").sum()),
         "not_assessed": int((ok["class"] == "not_assessed").sum()),
     }
+    contributory = table["contribution"] == "contributory"
+    cn_read, cn_ok = _assay_rows(table, "copy_number", contributory & (table["class"] != "not_assessed"))
+    var_read, var_ok = _assay_rows(table, "variants", contributory & table.get(
+        "TP53_mutations", pd.Series("not_assessed", index=table.index)).ne("not_assessed"))
+    fus_read, fus_ok = _assay_rows(table, "fusions", contributory & table["fusions"].map(
+        lambda f: isinstance(f, str) and f != "not_assessed"))
+    for assay, read, good in (("copy_number", cn_read, cn_ok), ("variants", var_read, var_ok),
+                              ("fusions", fus_read, fus_ok)):
+        out[f"{assay}_assessed"] = _count(read)
+        out[f"{assay}_failed_qc"] = _count(read & ~good)
     for gene in ("RB1", "TP53", "PTEN", "CDKN2A"):
-        mut = ok.get(f"{gene}_mutations", pd.Series(dtype=object)).map(_mutated) if f"{gene}_mutations" in ok \
-            else pd.Series(False, index=ok.index)
-        deleted = ok[gene].isin(DELETIONS)
-        out[f"{gene}_altered"] = int((deleted | mut.reindex(ok.index, fill_value=False)).sum())
-        out[f"{gene}_by_mutation"] = int(mut.sum()) if len(mut) else 0
-        out[f"{gene}_deleted"] = int(deleted.sum())
-    out["MYOCD_amplified"] = int((ok["MYOCD"] == "amplification").sum())
-    out["fusions"] = int(ok["fusions"].map(lambda f: isinstance(f, str) and "::" in f).sum())
-    out["biallelic_TP53"] = int((ok["TP53_biallelic"] == "yes").sum())
-    out["biallelic_RB1"] = int((ok["RB1_biallelic"] == "yes").sum())
+        cells = table[f"{gene}_mutations"] if f"{gene}_mutations" in table else pd.Series(None, index=table.index)
+        mut = var_ok & cells.map(_mutated).astype(bool)
+        deleted = cn_ok & table[gene].isin(DELETIONS)
+        out[f"{gene}_altered"] = _count(deleted | mut)
+        out[f"{gene}_by_mutation"] = _count(mut)
+        out[f"{gene}_deleted"] = _count(deleted)
+    out["MYOCD_amplified"] = _count(cn_ok & (table["MYOCD"] == "amplification"))
+    out["fusions"] = _count(fus_read & table["fusions"].map(lambda f: isinstance(f, str) and "::" in f))
+    out["fusions_not_assessable"] = _count(fus_read & (table["fusions"] == "not_assessable"))
+    out["fusions_qc_not_assessed"] = _count(fus_read & (table.get("qc_fusions", pd.Series("", index=table.index))
+                                                        == "not_assessed"))
+    either = cn_ok | var_ok
+    out["biallelic_TP53"] = _count(either & (table["TP53_biallelic"] == "yes"))
+    out["biallelic_RB1"] = _count(either & (table["RB1_biallelic"] == "yes"))
+    names = table["sample"].astype(str)
+    repeated = sorted(set(names[names.duplicated()]))
+    if repeated:  # two inputs naming one sample: both kept, under distinct file names (lms_genomics.naming)
+        out["repeated_sample_names"] = ", ".join(f"{n} ×{int((names == n).sum())}" for n in repeated)
     return out
 
 
+def _scope(c: dict[str, Any], assay: str, what: str, value: str, missing: str) -> str:
+    """``deleted 3``, or why the count cannot be made: no sample had the assay, or it failed QC in all."""
+    if not c.get(f"{assay}_assessed", 1):
+        return f"{what} not assessed ({missing})"
+    if c.get(f"{assay}_assessed", 1) == c.get(f"{assay}_failed_qc", 0):
+        return f"{what} not assessable (QC failed in every sample)"
+    return value
+
+
+def _usable(c: dict[str, Any], assay: str) -> bool:
+    """Some sample's assay was read and did not fail QC (counts without the keys: assume so)."""
+    return c.get(f"{assay}_assessed", 1) > c.get(f"{assay}_failed_qc", 0)
+
+
+def _gene_text(c: dict[str, Any], gene: str, detail: bool = True) -> str:
+    if not _usable(c, "copy_number") and not _usable(c, "variants"):
+        if not c.get("copy_number_assessed", 1) and not c.get("variants_assessed", 1):
+            return f"{gene} not assessed (no copy-number input, no VCF)"
+        return f"{gene} not assessable (every copy-number and variant result failed QC)"
+    if not detail:
+        return f"{gene} altered {c[f'{gene}_altered']}"
+    parts = [_scope(c, "copy_number", "deletions", f"deleted {c[f'{gene}_deleted']}", "no copy-number input"),
+             _scope(c, "variants", "mutations", f"mutated {c[f'{gene}_by_mutation']}", "no VCF")]
+    return f"{gene} altered {c[f'{gene}_altered']} ({', '.join(parts)})"
+
+
+def _fusion_text(c: dict[str, Any]) -> str:
+    if not c.get("fusions_assessed", 1):
+        return "not assessed (no Archer output)"
+    text = str(c["fusions"]) if c["fusions"] else "none detected"
+    notes = []
+    if c.get("fusions_not_assessable"):
+        notes.append(f"not assessable in {c['fusions_not_assessable']} (Archer RNA QC failed)")
+    if c.get("fusions_qc_not_assessed"):
+        notes.append(f"RNA QC not assessed in {c['fusions_qc_not_assessed']} of {c['fusions_assessed']}")
+    return text + (f" ({'; '.join(notes)})" if notes else "")
+
+
 def format_counts(c: dict[str, Any]) -> str:
-    """The counts as a few human lines (printed by ``lmsgen cohort``)."""
-    return "\n".join([
+    """The counts as a few human lines (printed by ``lmsgen cohort``): an assay no sample had reads "not assessed",
+    never "none"."""
+    myocd = _scope(c, "copy_number", "MYOCD amplification", f"MYOCD amplified {c['MYOCD_amplified']}",
+                   "no copy-number input")
+    lines = [
         f"samples: {c['samples']}  (failed: {c['failed']})",
         f"profile: flat {c['flat']}, simple {c['simple']}, complex {c['complex']}, "
         f"non-contributory {c['non_contributory']}" + (f", copy number not assessed {c['not_assessed']}"
                                                        if c["not_assessed"] else ""),
-        f"RB1 altered {c['RB1_altered']} (deleted {c['RB1_deleted']}, mutated {c['RB1_by_mutation']}); "
-        f"TP53 altered {c['TP53_altered']} (deleted {c['TP53_deleted']}, mutated {c['TP53_by_mutation']}); "
-        f"MYOCD amplified {c['MYOCD_amplified']}; PTEN altered {c['PTEN_altered']}",
-        f"biallelic: TP53 {c['biallelic_TP53']}, RB1 {c['biallelic_RB1']}; fusions: "
-        + (str(c["fusions"]) if c["fusions"] else "none detected"),
-    ])
+        f"{_gene_text(c, 'RB1')}; {_gene_text(c, 'TP53')}; {myocd}; {_gene_text(c, 'PTEN', detail=False)}",
+        ("biallelic: " + (f"TP53 {c['biallelic_TP53']}, RB1 {c['biallelic_RB1']}"
+                          if _usable(c, "copy_number") or _usable(c, "variants") else "not assessable")
+         + f"; fusions: {_fusion_text(c)}"),
+    ]
+    if "copy_number_assessed" in c:
+        lines.append("assays read: " + ", ".join(
+            f"{name} {c[f'{key}_assessed']}" + (f" ({c[f'{key}_failed_qc']} failed QC)" if c[f"{key}_failed_qc"]
+                                                else "")
+            for key, name in (("copy_number", "copy number"), ("variants", "variants"), ("fusions", "fusions")))
+            + "; the counts leave out assays that failed QC")
+    if c.get("repeated_sample_names"):
+        lines.append(f"warning: several inputs name the same sample ({c['repeated_sample_names']}): each was kept, "
+                     "under its own file names (see the warning in each JSON); check they are not one patient "
+                     "counted twice")
+    return "\n".join(lines)
 
 
 def write_cohort_tsv(table: pd.DataFrame, path: str) -> None:
@@ -294,7 +386,9 @@ def render_cohort_html(table: pd.DataFrame, counts: dict[str, Any], gain: np.nda
     include: Any = True if plotly_js == "embed" else plotly_js
     plot = pio.to_html({"data": data, "layout": layout}, full_html=False, include_plotlyjs=include, validate=False,
                        config={"displaylogo": False})
-    rows = "".join(f"<tr><td>{html.escape(k.replace('_', ' '))}</td><td>{v}</td></tr>" for k, v in counts.items())
+    rows = "".join(f"<tr><td>{html.escape(k.replace('_', ' '))}</td><td>{html.escape(str(v))}</td></tr>"
+                   for k, v in counts.items())
+    summary_lines = "".join(f"<li>{html.escape(line)}</li>" for line in format_counts(counts).splitlines())
     head = "".join(f"<th>{html.escape(c)}</th>" for c in TSV_COLUMNS)
     body = []
     for r in table.to_dict("records"):
@@ -302,7 +396,8 @@ def render_cohort_html(table: pd.DataFrame, counts: dict[str, Any], gain: np.nda
         body.append(f"<tr{cls}>" + "".join(_cell(c, r.get(c)) for c in TSV_COLUMNS) + "</tr>")
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>lmsgen cohort</title><style>{_CSS}</style>"
             f"</head><body><h1>lmsgen cohort summary</h1>"
-            f"<h2>Counts</h2><table>{rows}</table><h2>Profiles</h2>{shown_note}{plot}<p>{_GRID_KEY}</p>"
+            f"<h2>Counts</h2><ul>{summary_lines}</ul><details><summary>every count</summary><table>{rows}</table>"
+            f"</details><h2>Profiles</h2>{shown_note}{plot}<p>{_GRID_KEY}</p>"
             f"<h2>Samples</h2><p>Every column of cohort.tsv; click a header to sort. Non-contributory samples are "
             f"greyed.</p><div class='wrap'><table class='sortable'><thead><tr>{head}</tr></thead><tbody>"
             f"{''.join(body)}</tbody></table></div><p>Bins: {FREQUENCY_BIN // 1_000_000} Mb, autosomes, profile "

@@ -109,13 +109,82 @@ class Assay:
     source: str  # what was read, or why it was not
     verdict: str  # pass / fail / not_assessed / not_assessable
     reasons: list[str] = field(default_factory=list)
+    detail: str = ""  # the measures behind the verdict, cautions, what a negative holds for
 
     @property
     def text(self) -> str:
         if not self.read:
             return f"{self.name}: {self.source}"
-        reasons = f" ({'; '.join(self.reasons)})" if self.reasons else ""
+        notes = [*self.reasons, *([self.detail] if self.detail else [])]
+        reasons = f" ({'; '.join(notes)})" if notes else ""
         return f"{self.name}: {self.source}, QC {VERDICT_TEXT.get(self.verdict, readable(self.verdict))}{reasons}"
+
+
+def _g(value: Any, digits: int = 3) -> str:
+    v = _num(value)
+    return "—" if v is None else f"{v:.{digits}g}"
+
+
+def assay_detail(name: str, block: dict[str, Any] | None) -> str:
+    """The measures behind an assay's verdict as a reader sees them (``MAPD 0.18, ndSNPQC 31.4``; ``median depth
+    2,000, limit of detection 2.0 % VAF``; ``RNA control 25.3 unique start sites``), with cautions."""
+    if not block:
+        return ""
+    m = block.get("measures") or {}
+    parts: list[str] = []
+    if name == "copy number":
+        if _num(m.get("mapd")) is not None:
+            parts.append(f"MAPD {_g(m['mapd'])}")
+        for key, label in (("nd_snp_qc", "ndSNPQC"), ("snp_qc", "SNPQC")):
+            if _num(m.get(key)) is not None:
+                parts.append(f"{label} {_g(m[key])}")
+                break
+        for key, label in (("nd_waviness_sd", "waviness SD"), ("waviness_sd", "waviness SD")):
+            if _num(m.get(key)) is not None:
+                parts.append(f"{label} {_g(m[key], 2)}")
+                break
+        if _num(m.get("tuscan_cellularity")) is not None:
+            parts.append(f"TuScan cellularity {fmt_pct(m['tuscan_cellularity'])}")
+        if m.get("gender"):
+            parts.append(f"array gender call {m['gender']}")
+    elif name == "variants":
+        lod = lod_text(block)
+        if lod:
+            parts.append(lod)
+        if _num(m.get("coverage_uniformity_pct")) is not None:
+            parts.append(f"uniformity {float(m['coverage_uniformity_pct']):.0f} %")
+    elif name == "fusions" and _num(m.get("rna_control_start_sites")) is not None:
+        parts.append(f"RNA control {_g(m['rna_control_start_sites'])} unique start sites per GSP2 control")
+    return "; ".join([", ".join(parts)] * bool(parts) + [str(c) for c in block.get("cautions") or []])
+
+
+def lod_text(block: dict[str, Any] | None) -> str | None:
+    """``median depth 2,000, limit of detection 2.0 % VAF`` of a variant QC block (None without one)."""
+    if not block or block.get("read") is False:
+        return None
+    m = block.get("measures") or {}
+    depth = _num(m.get("median_depth"))
+    which = "median depth"
+    if depth is None:
+        depth, which = _num(m.get("coverage_mean_depth")), "mean base depth"
+    if depth is None:
+        return "depth unknown"
+    lod = _num(m.get("limit_of_detection"))
+    return f"{which} {depth:,.0f}" + (f", limit of detection {100 * lod:.1f} % VAF" if lod is not None else "")
+
+
+def negative_variant_text(doc: dict[str, Any]) -> str:
+    """What "no reportable variant" means for this result: at which depth and limit of detection, or that it is
+    not a negative result when the variant QC failed."""
+    qc = doc.get("qc") or {}
+    block = qc.get("variants") if isinstance(qc.get("variants"), dict) else None
+    if block is None:
+        return "no reportable variant"
+    if block.get("verdict") == "fail":
+        return ("no reportable variant — not a negative result: variant QC failed ("
+                + "; ".join(str(r) for r in block.get("reasons") or []) + ")")
+    lod = lod_text(block)
+    return "no reportable variant" + (f" ({lod})" if lod else "")
 
 
 def _inputs(doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -153,7 +222,8 @@ def assays(doc: dict[str, Any]) -> list[Assay]:
             src += " + probe-level data"
         if block:
             out.append(Assay("copy number", True, src, str(block.get("verdict", "not_assessed")),
-                             [wordify(str(r)) for r in block.get("reasons") or []]))
+                             [wordify(str(r)) for r in block.get("reasons") or []],
+                             assay_detail("copy number", block)))
         else:
             out.append(Assay("copy number", True, src, _legacy_verdict(qc, ("mapd", "segmentation")),
                              _legacy_reasons(qc, ("MAPD", "segments"))))
@@ -162,7 +232,7 @@ def assays(doc: dict[str, Any]) -> list[Assay]:
         out.append(Assay("variants", False, "not assessed (no Ion Torrent VCF)", "not_assessed"))
     elif block:
         out.append(Assay("variants", True, INPUT_TEXT["vcf"], str(block.get("verdict", "not_assessed")),
-                         [str(r) for r in block.get("reasons") or []]))
+                         [str(r) for r in block.get("reasons") or []], assay_detail("variants", block)))
     else:
         out.append(Assay("variants", True, INPUT_TEXT["vcf"], _legacy_verdict(qc, ("sequencing_depth",)),
                          _legacy_reasons(qc, ("sequencing depth",))))
@@ -177,7 +247,7 @@ def assays(doc: dict[str, Any]) -> list[Assay]:
         out.append(Assay("fusions", False, "not assessed (no Archer output)", "not_assessed"))
     elif block:
         out.append(Assay("fusions", True, src, str(block.get("verdict", "not_assessed")),
-                         [str(r) for r in block.get("reasons") or []]))
+                         [str(r) for r in block.get("reasons") or []], assay_detail("fusions", block)))
     else:
         out.append(Assay("fusions", True, src, "not_assessed"))
     return out
@@ -203,7 +273,14 @@ def profile_text(doc: dict[str, Any]) -> str:
     if not isinstance(p, dict):
         return "copy number not assessed"
     a = p.get("anomalies")
-    text = (f"{p.get('class')} profile — A = {a} {'anomaly' if a == 1 else 'anomalies'} on C = {p.get('chromosomes')} "
+    cls = f"{p.get('class')} profile"
+    if p.get("class") == "non_contributory":
+        cls = f"non-contributory (copy-number QC failed; measured: {p.get('measured_class')} profile)"
+    elif p.get("class") == "flat" and isinstance(p.get("tumour_content"), dict):
+        tc = p["tumour_content"]
+        cls = ("flat profile (tumour content not established)" if not tc.get("established")
+               else f"flat profile ({tc.get('text')})")
+    text = (f"{cls} — A = {a} {'anomaly' if a == 1 else 'anomalies'} on C = {p.get('chromosomes')} "
             f"{'chromosome' if p.get('chromosomes') == 1 else 'chromosomes'}, GI = {fmt_gi(p.get('genomic_index'))}")
     if p.get("gi_class"):
         text += f" ({p['gi_class']})"
@@ -378,9 +455,14 @@ def _gene_findings(gmap: dict[str, Any], call: str) -> list[GeneFinding]:
 
 
 def fusion_lines(doc: dict[str, Any]) -> tuple[list[str], str]:
+    """(reported fusions as text, status): ``listed``, ``none detected`` (qualified when the RNA QC was not
+    assessed), ``not assessed``, ``not assessable (Archer RNA QC failed: …)``."""
     fusions = doc.get("fusions")
+    block = (doc.get("qc") or {}).get("fusions")
+    block = block if isinstance(block, dict) else {}
     if fusions == "not_assessable":
-        return [], "not assessable (Archer RNA QC failed)"
+        why = "; ".join(str(r) for r in block.get("reasons") or [])
+        return [], "not assessable (Archer RNA QC failed" + (f": {why})" if why else ")")
     if not isinstance(fusions, list):
         return [], "not assessed"
     rep = [f for f in fusions if f.get("reported")]
@@ -395,8 +477,14 @@ def fusion_lines(doc: dict[str, Any]) -> tuple[list[str], str]:
         text = name + (f" ({', '.join(extra)})" if extra else "")
         if f.get("known_fusion_hint"):
             text += f" — {f['known_fusion_hint']}"
+        if f.get("qc_warning"):
+            text += f" [QC warning: {f['qc_warning']}]"
         lines.append(text)
-    return lines, ("listed" if lines else "none detected")
+    if lines:
+        return lines, "listed"
+    if block.get("read") and block.get("verdict") == "not_assessed":
+        return lines, "none detected (Archer RNA QC not assessed: no control metric)"
+    return lines, "none detected"
 
 
 def findings(doc: dict[str, Any]) -> Findings:

@@ -92,10 +92,13 @@ QC_LABELS = {
     "coordinate_convention": "coordinate convention of the export", "probe_level_data": "probe-level data",
     "variant_records": "variant records in the VCF", "variants_reportable": "reportable variants",
     "vcf_median_depth": "median sequencing depth", "fusions_reported": "fusions reported", "mapd": "MAPD",
-    "verdict": "overall verdict", "reasons": "reasons",
+    "verdict": "overall verdict", "reasons": "reasons", "mapd_source": "MAPD from",
+    "non_contributory": "non-contributory sample",
 }
 CHECK_LABELS = {"mapd": "array noise (MAPD)", "segmentation": "segmentation (segment count)",
-                "sequencing_depth": "sequencing depth (VCF median)"}
+                "sequencing_depth": "sequencing depth (VCF median)", "snp_qc": "allele signal (ndSNPQC)",
+                "coverage_depth": "coverage depth (coverageAnalysis)",
+                "rna_qc": "RNA (unique start sites per GSP2 control)"}
 STATE_TEXT = {"homdel": "homozygous deletion", "hetdel": "heterozygous deletion", "gain": "gain",
               "amp": "amplification", "loh": "LOH (copy-neutral)"}
 SCORE_LABELS = {"avg_cn": "average copy number", "wgd": "whole-genome doubling", "lst": "LST",
@@ -204,13 +207,14 @@ def _findings_block(doc: dict[str, Any]) -> str:
     variants = doc.get("variants")
     if isinstance(variants, list):
         items.append("<li><b>Variants</b>: " + ("; ".join(html.escape(v) for v in f.variants)
-                                                 if f.variants else "no reportable variant") + "</li>")
+                                                 if f.variants else html.escape(facts.negative_variant_text(doc)))
+                     + "</li>")
     else:
         items.append('<li class="muted">Variants: not assessed (no VCF)</li>')
     if f.fusions:
         items.append("<li><b>Fusions</b>: " + "; ".join(html.escape(x) for x in f.fusions) + "</li>")
-    elif f.fusions_status == "none detected":
-        items.append("<li>Fusions: none detected</li>")
+    elif f.fusions_status.startswith("none detected"):
+        items.append(f"<li>Fusions: {html.escape(f.fusions_status)}</li>")
     elif f.fusions_status == "not assessed":
         items.append('<li class="muted">Fusions: not assessed (no Archer output)</li>')
     else:
@@ -361,12 +365,16 @@ def _qc_section(doc: dict[str, Any]) -> str:
     for a in facts.assays(doc):
         block = qc.get(a.name.replace(" ", "_")) if isinstance(qc.get(a.name.replace(" ", "_")), dict) else {}
         measures = block.get("measures") or {}
+        notes = [str(block["statement"])] if block.get("statement") else ([a.detail] if a.detail else [])
+        notes += [str(c) for c in block.get("cautions") or [] if block.get("statement")]
         rows.append([html.escape(a.name.capitalize()), _verdict(a.verdict) if a.read else
                      '<span class="muted">not assessed</span>', html.escape("; ".join(a.reasons)) or "—",
+                     html.escape("; ".join(notes)) or "—",
                      html.escape("; ".join(f"{readable(k)} {v:.4g}" if isinstance(v, float) else
-                                           f"{readable(k)} {readable(v)}" for k, v in measures.items())) or "—"])
-    out = _table(["Assay", "Verdict", "Reasons", "Measures"], rows)
-    skip = {"checks", "copy_number", "variants", "fusions", "reasons"}
+                                           f"{readable(k)} {readable(v)}" for k, v in measures.items()
+                                           if v is not None)) or "—"])
+    out = _table(["Assay", "Verdict", "Reasons", "What it means", "Measures"], rows)
+    skip = {"checks", "copy_number", "variants", "fusions", "reasons", "contributory_assays"}
     details = [[html.escape(QC_LABELS.get(k, readable(k))), _e(v)] for k, v in qc.items() if k not in skip]
     details += [[f"check: {html.escape(CHECK_LABELS.get(k, readable(k)))}", _e(v)]
                 for k, v in (qc.get("checks") or {}).items()]
@@ -467,16 +475,23 @@ def methods_text(result: SampleResult | None = None, doc: dict[str, Any] | None 
         parts.append("Fusions could not be assessed (Archer RNA QC failed).")
     else:
         parts.append("Fusions were not analysed (no Archer output).")
-    qc_parts = []
+    qc = doc.get("qc") or {}
+    cn_block = qc.get("copy_number") if isinstance(qc.get("copy_number"), dict) else {}
     if cn_assessed:
-        mapd_read = "probes" in fmts
-        qc_parts.append(f"MAPD > {_g(t, 'qc_max_mapd')} (probe-level log2 ratios"
-                        + (")" if mapd_read else "; not assessed here: no probe-level export)"))
-        qc_parts.append(f"more than {_g(t, 'qc_max_segments')} segments")
+        mapd_from = (cn_block.get("measure_sources") or {}).get("mapd") or (
+            "the probe-level log2 ratios" if "probes" in fmts else None)
+        parts.append(f"Copy-number QC fails at MAPD > {_g(t, 'qc_max_mapd')} "
+                     + (f"(from {mapd_from})" if mapd_from else "(not measured here: no QC table, QC header or "
+                                                                "probe-level export)")
+                     + f" or more than {_g(t, 'qc_max_segments')} segments; ndSNPQC < {_g(t, 'qc_min_snp_qc')} "
+                     "leaves copy number usable but makes LOH-based second hits probable only. A failed "
+                     "copy-number assay makes the sample non-contributory.")
     if isinstance(doc.get("variants"), list):
-        qc_parts.append(f"median sequencing depth < {_g(t, 'qc_min_median_depth')}")
-    if qc_parts:
-        parts.append("QC fails a sample (non-contributory) when " + ", or ".join(qc_parts) + ".")
+        parts.append(f"Variant QC fails at a median sequencing depth (or coverageAnalysis mean base depth) < "
+                     f"{_g(t, 'qc_min_median_depth')}; it makes only the variant result non-contributory.")
+    if isinstance(doc.get("fusions"), list) or doc.get("fusions") == "not_assessable":
+        parts.append(f"Fusion QC fails below {_g(t, 'qc_min_rna_control_start_sites')} average unique RNA start "
+                     "sites per GSP2 control (Archer): no fusion is then 'not assessable', a called fusion stays.")
     return " ".join(parts)
 
 

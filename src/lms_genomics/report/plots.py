@@ -151,10 +151,12 @@ def _title(result: SampleResult, chrom: str | None) -> str:
     if p is None:
         parts.append("copy number not assessed")
     else:
-        parts.append(f"<b>{esc(p.profile_class)}</b> profile")
+        measured = (result.profile_extra or {}).get("measured_class")
+        parts.append(f"<b>{esc(p.profile_class.replace('_', '-'))}</b> profile"
+                     + (f" (measured {esc(measured)})" if measured else ""))
         parts.append(f"A = {p.anomalies}, C = {p.chromosomes}, GI = {p.genomic_index:.1f}, FGA = {p.fga:.0%}")
-    if result.qc.get("verdict") not in (None, "pass"):
-        parts.append(f"QC {esc(result.qc.get('verdict'))}")
+    if result.qc.get("verdict") == "fail" and (p is None or p.profile_class != "non_contributory"):
+        parts.append("QC NON-CONTRIBUTORY")
     if chrom is not None:  # a zoom: the profile is in the genome figure's title
         return "  ·  ".join([parts[0], esc(chrom)] + [p for p in parts if p.startswith("QC ")])
     return "  ·  ".join(parts)

@@ -28,6 +28,9 @@ def format_summary(result: SampleResult, genes: tuple[str, ...] = KEY_GENES, doc
     ploidy = facts.ploidy_text(doc)
     if ploidy:
         lines.append(f"  {ploidy}")
+    tc = p.get("tumour_content") if isinstance(p, dict) else None
+    if isinstance(tc, dict) and tc.get("established") and tc.get("text"):  # a flat profile without says so above
+        lines.append(f"  {tc['text']}")
     for k in facts.key_genes(doc, genes):
         extra = f"; {', '.join(k.mutations)}" if k.mutations else ""
         bi = f"  [{k.biallelic}]" if k.biallelic != "—" else ""
@@ -40,7 +43,7 @@ def format_summary(result: SampleResult, genes: tuple[str, ...] = KEY_GENES, doc
     for h in f.hints:
         lines.append(f"  hint (not a diagnosis): {h.text}")
     if isinstance(doc.get("variants"), list):
-        lines.append("  variants: " + ("; ".join(f.variants) if f.variants else "no reportable variant"))
+        lines.append("  variants: " + ("; ".join(f.variants) if f.variants else facts.negative_variant_text(doc)))
     else:
         lines.append("  variants: not assessed")
     fusions = doc.get("fusions")

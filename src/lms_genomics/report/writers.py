@@ -7,7 +7,6 @@ import itertools
 import json
 import math
 import os
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -32,9 +31,11 @@ VARIANT_TSV_COLUMNS = ["gene", "chrom", "pos", "ref", "alt", "hgvs_c", "hgvs_p",
 
 
 def safe_file_stem(sample: str) -> str:
-    """A file-name-safe version of a sample name (no path separators, no shell or HTML metacharacters)."""
-    stem = re.sub(r"[^A-Za-z0-9._+-]+", "_", sample).strip("._")
-    return stem or "sample"
+    """A file-name-safe version of a sample name (no path separators, no shell or HTML metacharacters; accents
+    folded): :func:`lms_genomics.naming.file_stem`, the one rule."""
+    from ..naming import file_stem
+
+    return file_stem(sample)
 
 
 @contextmanager
