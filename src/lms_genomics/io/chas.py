@@ -13,10 +13,11 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
+from .._lazy import pandas as pd
 from ..errors import InputError
 from ..genome import (
     beyond_hg19,
@@ -28,6 +29,9 @@ from ..genome import (
 )
 from ..tables import check_table, conform_segments
 from .text import Head, TextTable, first_bad_row, normalize_column, parse_numbers, read_table, stem_of
+
+if TYPE_CHECKING:
+    from .cn_arrays import CopyNumberFile
 
 #: normalised column name → canonical key (first match wins).
 COLUMN_ALIASES: dict[str, str] = {
@@ -296,3 +300,13 @@ def read_chas(path: str | Path, default_sample: str | None = None, check_build: 
         warnings.append(f"{p.name}: the export holds no LOH row (ChAS may have hidden the LOH track): "
                         f"LOH not assessed")
     return ChasExport(p, sha, segments, sample_list, has_loh, convention, list(table.header), warnings)
+
+
+def read_chas_arrays(path: str | Path, default_sample: str | None = None, check_build: bool = True,
+                     samples: Collection[str] | None = None) -> CopyNumberFile:
+    """:func:`read_chas` into arrays (:class:`~lms_genomics.io.cn_arrays.CopyNumberFile`): the same segments, errors
+    and warnings, read without pandas (:mod:`lms_genomics.io.chas_arrays`)."""
+    from .cn_arrays import from_export
+
+    return from_export(read_chas(path, default_sample=default_sample, check_build=check_build, samples=samples),
+                       "chas_segments")

@@ -13,8 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-
+from .._lazy import pandas as pd
 from ..errors import InputError
 from .text import Head, normalize_column, parse_number, read_table
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
+from .._lazy import pandas as pd
 from ..cohort import SCORE_COLUMNS
 from ..genome import KEY_GENES
 from .writers import atomic_write

@@ -16,6 +16,7 @@ from typing import IO, Any
 from .._version import __version__
 from ..io.own_outputs import SEG_EXPORT_MARK
 from ..result import SampleResult, _clean
+from ..segarrays import CHROM_NAMES, KIND_CN, STATE_NAMES
 
 _COUNTER = itertools.count()
 
@@ -84,11 +85,43 @@ def result_json(result: SampleResult, indent: int | None = 2, doc: dict[str, Any
                       allow_nan=False, default=_clean)
 
 
+def _float_cells(values: Any, decimals: int | None = None) -> list[str]:
+    if decimals is None:
+        return ["" if v != v else str(v) for v in values.tolist()]
+    return ["" if v != v else f"{round(v, decimals):g}" for v in values.tolist()]
+
+
+def _whole_cells(values: Any) -> list[str]:
+    return ["" if v != v else str(int(v)) for v in values.tolist()]
+
+
+def _text_cells(values: list[Any]) -> list[str]:
+    return ["" if v is None else " ".join(str(v).split()) for v in values]
+
+
 def genes_tsv(result: SampleResult) -> str:
-    """The gene table as TSV text (one row per gene; empty cells for missing values)."""
-    df = result.genes
-    columns = [[_tsv_cell(v, GENE_TSV_DECIMALS.get(c)) for v in df[c].tolist()] if c in df.columns
-               else [""] * len(df) for c in GENE_TSV_COLUMNS]
+    """The gene table as TSV text (one row per gene; empty cells for missing values), written from the gene
+    calls' arrays."""
+    calls = result.copy_number.genes if result.copy_number is not None else None
+    if calls is None:
+        raise ValueError(f"{result.sample}: copy number not assessed, no gene table")
+    flags = ["" if v < 0 else str(bool(v)) for v in calls.deciding_in_profile.tolist()]
+    has = calls.has_segment
+    columns = [
+        _text_cells(calls.names.tolist()), CHROM_NAMES[calls.chrom].tolist(), list(map(str, calls.start.tolist())),
+        list(map(str, calls.end.tolist())), _text_cells(calls.call.tolist()),
+        _float_cells(calls.copy_number, GENE_TSV_DECIMALS["copy_number"]),
+        _float_cells(calls.min_copy_number, GENE_TSV_DECIMALS["min_copy_number"]),
+        _float_cells(calls.max_copy_number, GENE_TSV_DECIMALS["max_copy_number"]),
+        [""] * len(calls) if calls.loh is None else [str(v) for v in calls.loh.tolist()],
+        _float_cells(calls.loh_fraction, GENE_TSV_DECIMALS["loh_fraction"]),
+        [str(v) for v in calls.partial.tolist()],
+        _float_cells(calls.covered_fraction, GENE_TSV_DECIMALS["covered_fraction"]),
+        _text_cells(calls.deciding_segment_id.tolist()),
+        [str(v) if h else "" for v, h in zip(calls.deciding_start.tolist(), has.tolist(), strict=True)],
+        [str(v) if h else "" for v, h in zip(calls.deciding_end.tolist(), has.tolist(), strict=True)],
+        _whole_cells(calls.deciding_markers), _whole_cells(calls.deciding_source_line), flags,
+    ]
     sample = _tsv_cell(result.sample)
     lines = ["\t".join(["sample", *GENE_TSV_COLUMNS])]
     lines += ["\t".join((sample, *row)) for row in zip(*columns, strict=True)]
@@ -110,24 +143,23 @@ def seg_text(result: SampleResult) -> str | None:
     segments only, so regions without a row are the normal level. Two comment lines first: IGV's
     ``#type=COPY_NUMBER`` and lmsgen's mark (by which lmsgen skips its own export in a sample folder).
     """
-    seg = result.segments
-    if seg is None:
+    if result.copy_number is None:
         return None
-    cn_rows = seg[seg["kind"] == "cn"] if "kind" in seg.columns else seg.iloc[0:0]
+    seg = result.copy_number.segments
+    rows = seg.take(seg.kind == KIND_CN)
     lines = ["#type=COPY_NUMBER",
              f"{SEG_EXPORT_MARK}{__version__} copy-number segments of {_tsv_cell(result.sample)} (hg19; seg.mean = "
              f"log2 ratio; an output of lmsgen, not an input)",
              "\t".join(SEG_COLUMNS)]
     sample = _tsv_cell(result.sample)
-    for r in cn_rows.to_dict("records"):
-        cn = _clean(r.get("copy_number"))
-        log2 = _clean(r.get("log2"))
-        if log2 is None and cn is not None:
-            log2 = math.log2(max(float(cn), SEG_MIN_COPY_NUMBER) / 2.0)
-        cells = [sample, str(r["chrom"]), str(int(r["start"]) + 1), str(int(r["end"])), _tsv_cell(r.get("markers")),
-                 "" if cn is None else f"{float(cn):.4g}", _tsv_cell(r.get("state")),
-                 "" if log2 is None else f"{float(log2):.4f}"]
-        lines.append("\t".join(cells))
+    states = STATE_NAMES[rows.state].tolist() if rows.state is not None else [None] * len(rows)
+    for chrom, start, end, markers, cn, state, log2 in zip(
+            rows.chrom_names.tolist(), rows.start.tolist(), rows.end.tolist(), _whole_cells(rows.markers),
+            rows.copy_number.tolist(), states, rows.log2.tolist(), strict=True):
+        if log2 != log2 and cn == cn:
+            log2 = math.log2(max(cn, SEG_MIN_COPY_NUMBER) / 2.0)
+        lines.append(f"{sample}\t{chrom}\t{start + 1}\t{end}\t{markers}\t{'' if cn != cn else f'{cn:.4g}'}\t"
+                     f"{'' if state is None else state}\t{'' if log2 != log2 else f'{log2:.4f}'}")
     return "\n".join(lines) + "\n"
 
 
@@ -168,7 +200,7 @@ def write_outputs(result: SampleResult, out_dir: str | Path, write_json: bool = 
     out = Path(out_dir)
     stem = stem or safe_file_stem(result.sample)
     rendered: list[tuple[Path, str]] = []
-    if result.genes is not None:
+    if result.copy_number is not None:
         rendered.append((out / f"{stem}.genes.tsv", genes_tsv(result)))
     if isinstance(result.variants, list):
         rendered.append((out / f"{stem}.variants.tsv", variants_tsv(result)))
