@@ -344,8 +344,8 @@ def main() -> None:
               f"(min–max); lmsgen with default options{' ' + args.lmsgen_args if args.lmsgen_args else ''}.",
               ""]
     if cli_per_sample is not None:
-        header.insert(1, f"CNVkit per-sample CLI: {cli_per_sample:.2f} s a sample (import-seg + one `call -m threshold` "
-                         f"process per sample, {args.cli_samples} samples timed).")
+        header.insert(1, f"CNVkit per-sample CLI: {cli_per_sample:.2f} s a sample (import-seg + one `call -m "
+                         f"threshold` process per sample, {args.cli_samples} samples timed).")
         header.insert(2, "")
     table = "\n".join([*header, *rows])
     print("\n" + table)

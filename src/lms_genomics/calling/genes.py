@@ -160,7 +160,8 @@ class GeneCalls:
         loh_values = [g.get("loh") for g in objs]
         return cls(
             names=objects(names), chrom=chrom_codes_of(g["chrom"] for g in objs),
-            start=ints([g["start"] for g in objs]), end=ints([g["end"] for g in objs]), covered_bp=None, assessed_bp=None, state=None,
+            start=ints([g["start"] for g in objs]), end=ints([g["end"] for g in objs]), covered_bp=None,
+            assessed_bp=None, state=None,
             call=objects([g["call"] for g in objs]), copy_number=floats([g.get("copy_number") for g in objs]),
             min_copy_number=floats([g.get("min_copy_number") for g in objs]),
             max_copy_number=floats([g.get("max_copy_number") for g in objs]),
