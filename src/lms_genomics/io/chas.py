@@ -257,9 +257,9 @@ def read_chas(path: str | Path, default_sample: str | None = None, check_build: 
     log2 = parse_numbers(log2_text, decimal)
 
     files = col("file")
-    samples = files.map(sample_name_from_file)
-    named = list(dict.fromkeys(s for s in samples if s))
-    blank = (samples == "").to_numpy()
+    names = files.map(sample_name_from_file)  # not `samples`: the wanted samples
+    named = list(dict.fromkeys(s for s in names if s))
+    blank = (names == "").to_numpy()
     if blank.any() and len(named) > 1:
         # Rows without a File value cannot be given to one of several samples: refuse rather than guess.
         first_bad_row(p, blank, lines, lambda i: f"row without a File value in an export of {len(named)} samples "
@@ -268,10 +268,10 @@ def read_chas(path: str | Path, default_sample: str | None = None, check_build: 
     if blank.any() and named:
         warnings.append(f"{p.name}: {int(blank.sum())} row(s) without a File value read as sample {named[0]!r}, the "
                         f"export's only sample")
-    samples = samples.where(samples != "", named[0] if named else (default_sample or stem_of(p)))
+    names = names.where(names != "", named[0] if named else (default_sample or stem_of(p)))
     # Two File values naming one sample (LST.OSCHP and LST.RC.OSCHP) would merge two arrays into one profile.
     first_file: dict[str, str] = {}
-    for i, (f, s) in enumerate(zip(files, samples, strict=True)):
+    for i, (f, s) in enumerate(zip(files, names, strict=True)):
         if f and first_file.setdefault(s, f) != f:
             raise InputError(p, f"File {f!r} and {first_file[s]!r} both name sample {s!r}; export one of them",
                              int(lines.iloc[i]))
@@ -279,7 +279,7 @@ def read_chas(path: str | Path, default_sample: str | None = None, check_build: 
     seg_id = seg_id.where(seg_id != "", p.name + ":" + lines.astype(str))
 
     segments = pd.DataFrame({
-        "sample": samples, "chrom": chrom.astype(str), "start": start0.astype("int64"),
+        "sample": names, "chrom": chrom.astype(str), "start": start0.astype("int64"),
         "end": end.astype("int64"), "kind": np.where(is_cn, "cn", "loh"), "type": seg_type,
         "copy_number": cn.astype(float), "log2": log2.astype(float), "markers": markers.astype("Int64"),
         "segment_id": seg_id, "source_line": lines,
@@ -306,7 +306,6 @@ def read_chas_arrays(path: str | Path, default_sample: str | None = None, check_
                      samples: Collection[str] | None = None) -> CopyNumberFile:
     """:func:`read_chas` into arrays (:class:`~lms_genomics.io.cn_arrays.CopyNumberFile`): the same segments, errors
     and warnings, read without pandas (:mod:`lms_genomics.io.chas_arrays`)."""
-    from .cn_arrays import from_export
+    from .chas_arrays import read_chas_arrays as read
 
-    return from_export(read_chas(path, default_sample=default_sample, check_build=check_build, samples=samples),
-                       "chas_segments")
+    return read(path, default_sample=default_sample, check_build=check_build, samples=samples)

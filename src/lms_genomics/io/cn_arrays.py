@@ -38,6 +38,7 @@ class CopyNumberFile:
     warnings: list[str] = field(default_factory=list)
     chromosome_coding: str | None = None
     has_loh_rows: dict[str, bool] | None = None
+    via: str = "arrays"  # "arrays": the one-pass array reader; "DataFrame reader": read and converted
 
     @property
     def absolute(self) -> bool:
@@ -76,7 +77,7 @@ def from_export(export: Any, format_name: str) -> CopyNumberFile:
     return CopyNumberFile(export.path, export.sha256, format_name if chas else export.format, rows, sample_of, samples,
                           export.coordinate_convention, list(export.warnings),
                           chromosome_coding=None if chas else export.chromosome_coding,
-                          has_loh_rows=dict(export.has_loh_rows) if chas else None)
+                          has_loh_rows=dict(export.has_loh_rows) if chas else None, via="DataFrame reader")
 
 
 def read_copy_number_arrays(format_name: str, path: str | Path, *, default_sample: str | None = None,

@@ -324,8 +324,7 @@ def read_seg(path: str | Path, default_sample: str | None = None, check_build: b
 def read_seg_arrays(path: str | Path, default_sample: str | None = None, check_build: bool = True,
                     samples: Collection[str] | None = None) -> CopyNumberFile:
     """:func:`read_seg` into arrays (:class:`~lms_genomics.io.cn_arrays.CopyNumberFile`): the same segments, errors
-    and warnings, read without pandas (:mod:`lms_genomics.io.seg_arrays`)."""
-    from .cn_arrays import from_export
+    and warnings, read in one pass without pandas (:mod:`lms_genomics.io.seg_arrays`)."""
+    from .seg_arrays import read_seg_arrays as read
 
-    return from_export(read_seg(path, default_sample=default_sample, check_build=check_build, samples=samples),
-                       "seg")
+    return read(path, default_sample=default_sample, check_build=check_build, samples=samples)
