@@ -86,15 +86,24 @@ class SegmentArrays:
     copy_number: np.ndarray  # float64, NaN on LOH rows (and on log2 rows until computed)
     log2: np.ndarray  # float64, NaN when the source has none
     markers: np.ndarray  # float64, NaN = unknown
-    segment_id: np.ndarray  # object (str)
+    ids: np.ndarray | None  # object (str); None: ``id_prefix`` + source line (``<file>:<line>``), made on demand
     source_line: np.ndarray  # float64, NaN = unknown
     sample: str = ""
     state: np.ndarray | None = None  # int8, STATES
     in_profile: np.ndarray | None = None  # int8
     excluded: np.ndarray | None = None  # bool
+    id_prefix: str = ""
 
     def __len__(self) -> int:
         return len(self.chrom)
+
+    @property
+    def segment_id(self) -> np.ndarray:
+        """Each segment's id in its source (``Name/ID``) or ``<file>:<line>`` (object array of str)."""
+        if self.ids is None:
+            self.ids = np.array([*map(self.id_prefix.__add__, map(str, self.source_line.astype(np.int64).tolist())),
+                                 None], dtype=object)[:-1]
+        return self.ids
 
     @property
     def is_loh(self) -> np.ndarray:
@@ -124,9 +133,9 @@ class SegmentArrays:
         """Several pieces one after the other (uncalled columns only)."""
         if not parts:
             return cls.empty(sample)
-        names = ("chrom", "start", "end", "kind", "type", "copy_number", "log2", "markers", "segment_id",
-                 "source_line")
-        return cls(**{n: np.concatenate([getattr(p, n) for p in parts]) for n in names}, sample=sample)
+        names = ("chrom", "start", "end", "kind", "type", "copy_number", "log2", "markers", "source_line")
+        return cls(**{n: np.concatenate([getattr(p, n) for p in parts]) for n in names},
+                   ids=np.concatenate([p.segment_id for p in parts]), sample=sample)
 
     # ------------------------------------------------------------------------------------------- pandas boundary
 
@@ -174,7 +183,7 @@ class SegmentArrays:
             type=np.fromiter((_TYPE_CODES[t] for t in df["type"].tolist()), np.int8, len(df))
             if "type" in df else np.where(df["kind"].to_numpy(object) == "loh", TYPE_LOH, TYPE_NEUTRAL).astype(np.int8),
             copy_number=num("copy_number"), log2=num("log2"), markers=num("markers"),
-            segment_id=df["segment_id"].astype(object).to_numpy() if "segment_id" in df
+            ids=df["segment_id"].astype(object).to_numpy() if "segment_id" in df
             else np.full(len(df), "", dtype=object),
             source_line=num("source_line"), sample=name)
         if "state" in df:
@@ -204,7 +213,7 @@ class SegmentArrays:
             type=np.array([_TYPE_CODES[r.get("type") or ("loh" if r.get("kind") == "loh" else "neutral")]
                            for r in records], dtype=np.int8).reshape(n),
             copy_number=floats("copy_number"), log2=floats("log2"), markers=floats("markers"),
-            segment_id=np.array([r.get("segment_id") for r in records] + [None], dtype=object)[:n],
+            ids=np.array([r.get("segment_id") for r in records] + [None], dtype=object)[:n],
             source_line=floats("source_line"), sample=sample)
         if n and all("state" in r for r in records):
             out.state = np.array([_STATE_CODES[r["state"]] for r in records], dtype=np.int8)

@@ -223,7 +223,7 @@ def _read_fast(p: Path, default_sample: str | None, check_build: bool,
         chrom=chrom[rows_idx], start=start0[rows_idx].astype(np.int64), end=end[rows_idx].astype(np.int64),
         kind=np.where(is_loh, KIND_LOH, KIND_CN).astype(np.int8), type=typ[rows_idx], copy_number=cn[rows_idx],
         log2=log2[rows_idx], markers=markers[rows_idx],
-        segment_id=np.array([seg_id[i] for i in rows_idx.tolist()] + [None], dtype=object)[:len(rows_idx)],
+        ids=np.array([seg_id[i] for i in rows_idx.tolist()] + [None], dtype=object)[:len(rows_idx)],
         source_line=lines[rows_idx].astype(float))
     return CopyNumberFile(p, sha256_file(p), "chas_segments", segs, remap[code], sample_list, convention, warnings,
                           has_loh_rows=has_loh)

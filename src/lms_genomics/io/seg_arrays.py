@@ -46,6 +46,22 @@ from .text import (
 BLOCK_CHARS = 4 * 1024 * 1024
 _SPECIAL_LINE = re.compile(r"(?m)^(?:[^\S\n]|#|$)")  # a blank, whitespace-led or comment line
 _NEEDS_STRIP = re.compile(r"[^\S\t\n]")  # whitespace a field may have to lose
+_ASCII_SPACE = (" ", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")  # \s in ASCII text, but tab and newline
+
+
+def _special_lines(text: str) -> bool:
+    """Whether some line of ``text`` is blank, starts with whitespace or is a ``#`` comment."""
+    if not text.isascii():
+        return _SPECIAL_LINE.search(text) is not None
+    t = "\n" + text
+    return any(("\n" + c) in t for c in ("\n", "#", "\t", *_ASCII_SPACE))
+
+
+def _needs_strip(text: str) -> bool:
+    """Whether a field of ``text`` may have whitespace to strip (other than the tab and newline separators)."""
+    if not text.isascii():
+        return _NEEDS_STRIP.search(text) is not None
+    return any(c in text for c in _ASCII_SPACE)
 _AFFY_25 = re.compile(r"(chr)?25")
 _SIZES = np.array([CHROM_SIZES[c] for c in CHROM_ORDER], dtype=np.int64)
 
@@ -192,7 +208,7 @@ class _Parser:
     def add(self, lines: list[str], first: int) -> None:
         numbers = np.arange(first, first + len(lines), dtype=np.int64)
         text = "\n".join(lines)
-        if _SPECIAL_LINE.search(text):
+        if _special_lines(text):
             keep = [k for k, ln in enumerate(lines) if ln.strip() and not ln.lstrip().startswith("#")]
             lines, numbers = [lines[k] for k in keep], numbers[keep]
         if not lines:
@@ -203,7 +219,7 @@ class _Parser:
         if set(map(str.count, lines, repeat(d))) != {width - 1}:
             raise _Unusual("ragged rows")
         flat = d.join(lines).split(d)
-        if _NEEDS_STRIP.search(text):
+        if _needs_strip(text):
             flat = [f.strip() for f in flat]
         column = {key: flat[i::width] for key, i in self.cols.items()
                   if key in ("sample", "chrom", "start", "end", "markers", "log2")}
@@ -345,7 +361,6 @@ class _Parser:
             chrom=chrom, start=start0, end=end, kind=np.full(len(chrom), KIND_CN, np.int8),
             type=np.where(log2 < 0, TYPE_LOSS, np.where(log2 > 0, TYPE_GAIN, TYPE_NEUTRAL)).astype(np.int8),
             copy_number=np.full(len(chrom), np.nan), log2=log2, markers=markers,
-            segment_id=np.array([f"{p.name}:{n}" for n in line.tolist()] + [None], dtype=object)[:len(line)],
-            source_line=line.astype(float))
+            ids=None, id_prefix=f"{p.name}:", source_line=line.astype(float))
         return CopyNumberFile(p, sha, fmt, rows_out, remap[sample_code], sample_list, convention, warnings,
                               chromosome_coding=coding)

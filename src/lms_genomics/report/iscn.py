@@ -44,6 +44,7 @@ LOSS_STATES = ("homdel", "hetdel")
 GAIN_STATES = ("gain", "amp")
 LOG2_FORMATS = ("log2_seg", "cnvkit_cns", "seg")
 _X, _Y = CHROM_ORDER["chrX"], CHROM_ORDER["chrY"]
+_SHORT_NAMES = np.array([c.removeprefix("chr") for c in CHROM_ORDER], dtype=object)
 _SEX_CODES = (_X, _Y)
 
 
@@ -67,6 +68,45 @@ def band_at(chrom: str, pos: int) -> str:
         return ""
     starts, names = table
     return str(names[max(int(np.searchsorted(starts, pos, side="right")) - 1, 0)])
+
+
+@lru_cache(maxsize=1)
+def _band_axis() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every band on one genome axis (chromosome code × 2^32 + start, karyotype order), its name, and the index of
+    each chromosome's first band (-1: no band table)."""
+    bands = cytobands()
+    axis, names, first, offset = [], [], np.full(len(CHROM_ORDER), -1, dtype=np.int64), 0
+    for chrom, code in CHROM_ORDER.items():
+        if chrom in bands:
+            starts, labels = bands[chrom]
+            axis.append(code * (1 << 32) + starts)
+            names.append(labels)
+            first[code] = offset
+            offset += len(starts)
+    return np.concatenate(axis), np.concatenate(names), first
+
+
+def region_texts(chrom: np.ndarray, start: np.ndarray, end: np.ndarray) -> list[str]:
+    """:func:`region_text` of many segments at once (chromosome codes of :data:`CHROM_ORDER`)."""
+    axis, names, first = _band_axis()
+    known = first[chrom] >= 0
+
+    def bands(pos: np.ndarray) -> list[str]:
+        idx = np.maximum(np.searchsorted(axis, chrom * (1 << 32) + pos, side="right") - 1, first[chrom])
+        return np.where(known, names[np.maximum(idx, 0)], "").tolist()
+
+    return [f"{c}{b1 if b1 == b2 else b1 + b2}({s + 1}_{e})"
+            for c, b1, b2, s, e in zip(_SHORT_NAMES[chrom].tolist(), bands(start), bands(end - 1), start.tolist(),
+                                       end.tolist(), strict=True)]
+
+
+def copy_number_suffixes(cn: np.ndarray) -> list[str]:
+    """:func:`copy_number_suffix` of many copy numbers at once."""
+    v = np.maximum(cn, 0.0)
+    r = np.round(v)
+    near = np.abs(v - r) <= INTEGER_TOLERANCE
+    return [f"x{int(i)}" if n else f"x{math.floor(x)}~{math.ceil(x)}"
+            for x, i, n in zip(v.tolist(), r.tolist(), near.tolist(), strict=True)]
 
 
 def copy_number_suffix(cn: float) -> str:
@@ -115,15 +155,17 @@ def iscn_entries(seg: SegmentArrays, *, build: str = "GRCh37", excluded: np.ndar
     is_cn = s.kind == KIND_CN
     lost, gained = np.isin(s.state, (HOMDEL, HETDEL)), np.isin(s.state, (GAIN, AMP))
     cn_rows = s.take(is_cn & (lost | gained))
-    out: list[dict[str, Any]] = []
-    flags = flags_of(cn_rows.in_profile) if cn_rows.in_profile is not None else [None] * len(cn_rows)
-    for c, st, e, state, v, sid, flag in zip(cn_rows.chrom_names.tolist(), cn_rows.start.tolist(),
-                                             cn_rows.end.tolist(), STATE_NAMES[cn_rows.state].tolist(),
-                                             cn_rows.copy_number.tolist(), cn_rows.segment_id.tolist(), flags,
-                                             strict=True):
-        if v != v:
-            continue
-        out.append(_entry(build, c, st, e, state, v, segment_id=sid, in_profile=flag))
+    listed = cn_rows.take(~np.isnan(cn_rows.copy_number))
+    flags = flags_of(listed.in_profile) if listed.in_profile is not None else [None] * len(listed)
+    prefix = f"arr[{build}] "
+    out: list[dict[str, Any]] = [
+        {"iscn": prefix + region + suffix, "chrom": c, "start": st, "end": e, "state": state, "copy_number": v,
+         "segment_id": sid, "in_profile": flag}
+        for region, suffix, c, st, e, state, v, sid, flag in zip(
+            region_texts(listed.chrom, listed.start, listed.end), copy_number_suffixes(listed.copy_number),
+            listed.chrom_names.tolist(), listed.start.tolist(), listed.end.tolist(),
+            STATE_NAMES[listed.state].tolist(), listed.copy_number.tolist(), listed.segment_id.tolist(), flags,
+            strict=True)]
     loh = s.take((s.kind == KIND_LOH) & (~np.isin(s.chrom, _SEX_CODES) if sex == "male" else s.chrom != _Y))
     if len(loh):
         losses = s.take(is_cn & lost)
