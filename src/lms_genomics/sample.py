@@ -225,24 +225,6 @@ def copy_number_sample(cn: CopyNumberFile, sample: str, segments: SegmentArrays,
                             warnings=list(cn.warnings) + gap_warning, autosomes_without_data=gaps)
 
 
-def _copy_number_samples(cn_file: Path, fmt: Format, default_sample: str, *, sheet: SampleSheet | None,
-                         purity: float | None, ploidy: float | None, check_build: bool,
-                         wanted: list[str] | None = None) -> tuple[list[str], Iterator[CopyNumberSample]]:
-    """(sample names, their copy-number samples): the file is read into arrays (the array entry point of its
-    reader) and every sample's purity/ploidy checked now; each sample's segments are sliced only when the
-    iterator reaches it."""
-    cn = read_copy_number_arrays(fmt.name, cn_file, default_sample=default_sample, check_build=check_build,
-                                 samples=wanted)
-    names = _chosen(cn.samples, wanted)
-    models = {} if cn.absolute else {s: copy_number_model(s, sheet, purity, ploidy, cn.chromosome_coding)
-                                     for s in names}
-
-    def samples() -> Iterator[CopyNumberSample]:
-        for s, seg in cn.by_sample(wanted):
-            yield copy_number_sample(cn, s, seg, model=models.get(s), purity=purity, ploidy=ploidy)
-    return names, samples()
-
-
 def _chosen(names: list[str], wanted: list[str] | None) -> list[str]:
     if wanted is None:
         return names
@@ -485,6 +467,135 @@ def iter_classify(path: str | Path, *, thresholds: Thresholds | None = None,
     with fusion records is both), one probe-level track (a CNVkit .cnr beside its .cns counts), one sample sheet.
     Raises :class:`InputError`, :class:`NoInputError` or :class:`UsageError` with a one-line reason.
     """
+    plan = plan_samples(path, thresholds=thresholds, genes=genes, arms=arms, sex=sex, purity=purity, ploidy=ploidy,
+                        sample_sheet=sample_sheet, check_build=check_build, samples=samples,
+                        skip_missing_samples=skip_missing_samples, panel_bed=panel_bed, transcripts=transcripts,
+                        vcf_sample=vcf_sample)
+    return plan.results(plan.read_copy_number())
+
+
+@dataclass
+class SamplePlan:
+    """What :func:`iter_classify` knows about an input before reading its copy-number file: the inputs found and
+    checked, the sample sheet, the references and the options. ``lmsgen cohort`` builds one per work unit, reads
+    the copy-number file once (:meth:`read_copy_number`) and hands each sample's segments to :meth:`result_for` in
+    the workers."""
+
+    path: Path
+    inputs: SampleInputs
+    cn_file: tuple[Format, Path] | None
+    vcf_found: tuple[Format, Path] | None
+    fusion_found: tuple[Format, Path] | None
+    sheet: SampleSheet | None
+    folder_name: str | None
+    thresholds: Thresholds
+    genes: GeneReference
+    transcripts: TranscriptSet | None
+    panel: PanelBed | None
+    arms_path: Path
+    arms: KitCoverage
+    kit: KitCoverage
+    sex: str | None
+    purity: float | None
+    ploidy: float | None
+    check_build: bool
+    samples: list[str] | None
+    skip_missing_samples: bool
+    vcf_sample: str | None
+
+    @property
+    def default_name(self) -> str:
+        return self.folder_name or stem_of(self.path)
+
+    def read_copy_number(self) -> CopyNumberFile | None:
+        """The copy-number file read into arrays (its array entry point), or None without one."""
+        if self.cn_file is None:
+            return None
+        cn_fmt, cn_file = self.cn_file
+        return read_copy_number_arrays(cn_fmt.name, cn_file, default_sample=self.folder_name or stem_of(cn_file),
+                                       check_build=self.check_build, samples=self.samples)
+
+    def models(self, cn: CopyNumberFile) -> dict[str, dict[str, Any]]:
+        """The log2 → copy-number model of each wanted sample (checked now: a bad purity fails before any
+        output); empty for ChAS exports (absolute copy numbers)."""
+        if cn.absolute:
+            return {}
+        return {s: copy_number_model(s, self.sheet, self.purity, self.ploidy, cn.chromosome_coding)
+                for s in _chosen(cn.samples, self.samples)}
+
+    def check_panels(self) -> None:
+        """Read every sheet panel BED now: a bad one fails before any output."""
+        if self.panel is None and self.sheet is not None:
+            for info in self.sheet.rows.values():
+                if info.panel_bed:
+                    read_panel_bed(info.panel_bed)
+
+    def results(self, cn: CopyNumberFile | None) -> Iterator[SampleResult]:
+        """Every wanted sample's result, built one at a time (the inputs other than copy number are read and
+        checked before the first one)."""
+        cn_names: list[str | None] = [None]
+        cn_samples: Iterator[CopyNumberSample | None] = iter([None])
+        if cn is not None:
+            models = self.models(cn)
+            cn_names = _chosen(cn.samples, self.samples)  # type: ignore[assignment]
+            cn_samples = (copy_number_sample(cn, s, seg, model=models.get(s), purity=self.purity,
+                                             ploidy=self.ploidy) for s, seg in cn.by_sample(self.samples))
+            missing = set(self.samples or ()) - set(cn_names)
+            if missing and not self.skip_missing_samples:
+                raise UsageError(f"{cn.path}: no sample {sorted(missing)[0]!r} in the file")
+        vcf_found, fusion_found = self.vcf_found, self.fusion_found
+        vcf = vcf_found[0].read(vcf_found[1], sample=self.vcf_sample) if vcf_found is not None else None
+        if vcf is not None and not is_hg19(vcf.reference_build) and self.check_build:
+            raise InputError(vcf.path, other_build_reason("the VCF", str(vcf.reference_build), vcf.build_evidence))
+        archer = None
+        if fusion_found is not None and vcf is not None and fusion_found[1] == vcf_found[1]:  # type: ignore[index]
+            archer = ArcherResult(Path(vcf.path), vcf.sha256, "vcf", vcf.sample, vcf.fusions or [],
+                                  overall_call=vcf.fusion_overall_call)
+        elif fusion_found is not None:
+            archer = fusion_found[0].read(fusion_found[1])
+        probe_found = _one(self.inputs, "probes", "probe-level exports")
+        probes = None
+        if probe_found is not None:
+            from .io.probes import mapd
+
+            probe_fmt, probe_file = probe_found
+            probes = (probe_file, sha256_file(probe_file), mapd(probe_fmt.read(probe_file)), probe_fmt.name)
+        if len(cn_names) > 1 and (vcf is not None or archer is not None or probes is not None):
+            raise InputError(self.inputs.folder, f"the copy-number file holds {len(cn_names)} samples but the folder "
+                                                 f"has one VCF/Archer output: put each sample in its own folder")
+        self.check_panels()
+        return _results(cn_samples, self.default_name, vcf=vcf, archer=archer, probes=probes, **self._build_options())
+
+    def copy_number_only(self) -> bool:
+        """Whether the input has nothing but copy number (and a sample sheet): its samples can be split."""
+        return (self.vcf_found is None and self.fusion_found is None
+                and not self.inputs.for_role("probes"))
+
+    def result_for(self, cn: CopyNumberFile, sample: str, segments: SegmentArrays,
+                   model: dict[str, Any] | None = None) -> SampleResult:
+        """One sample of ``cn`` (its segments sliced by the caller), as :meth:`results` would give it: for inputs
+        with nothing but copy number (:meth:`copy_number_only`)."""
+        if model is None and not cn.absolute:
+            model = copy_number_model(sample, self.sheet, self.purity, self.ploidy, cn.chromosome_coding)
+        cns = copy_number_sample(cn, sample, segments, model=model, purity=self.purity, ploidy=self.ploidy)
+        return next(_results(iter([cns]), self.default_name, vcf=None, archer=None, probes=None,
+                             **self._build_options()))
+
+    def _build_options(self) -> dict[str, Any]:
+        return {"thresholds": self.thresholds, "genes": self.genes, "arms": self.arms, "arms_path": self.arms_path,
+                "sex": self.sex, "inputs": self.inputs, "sheet": self.sheet, "extra_warnings": list(self.inputs.notes),
+                "kit": self.kit, "panel": self.panel, "transcripts": self.transcripts, "purity": self.purity}
+
+
+def plan_samples(path: str | Path, *, thresholds: Thresholds | None = None,
+                 genes: str | Path | GeneReference | None = None, arms: str | Path | None = None,
+                 sex: str | None = None, purity: float | None = None, ploidy: float | None = None,
+                 sample_sheet: str | Path | None = None, check_build: bool = True,
+                 samples: list[str] | None = None, skip_missing_samples: bool = False,
+                 panel_bed: str | Path | None = None, transcripts: str | Path | None = None,
+                 vcf_sample: str | None = None) -> SamplePlan:
+    """The :class:`SamplePlan` of ``path`` (options as :func:`iter_classify`): inputs found and checked, sample
+    sheet read, references loaded; raises what :func:`iter_classify` raises before reading copy number."""
     if sex is not None and sex not in SEXES:
         raise UsageError(f"sex must be one of {', '.join(SEXES)} (or unset), not {sex!r}")
     if purity is not None and purity > 1.0:
@@ -514,44 +625,9 @@ def iter_classify(path: str | Path, *, thresholds: Thresholds | None = None,
     arms_path = Path(arms) if arms is not None else reference_path("hg19_arms.bed")
     arm_table = KitCoverage.from_arm_rows(arm_rows(arms_path))
     kit = load_kit(arms_path if arms is not None else None)  # the scores' coverage: the user's table, else OncoScan
-    cn_names: list[str | None] = [None]
-    cn_samples: Iterator[CopyNumberSample | None] = iter([None])
-    if cn_files:
-        cn_fmt, cn_file = cn_files[0]
-        cn_names, cn_samples = _copy_number_samples(  # type: ignore[assignment]
-            cn_file, cn_fmt, folder_name or stem_of(cn_file), sheet=sheet, purity=purity, ploidy=ploidy,
-            check_build=check_build, wanted=samples)
-        missing = set(samples or ()) - set(cn_names)
-        if missing and not skip_missing_samples:
-            raise UsageError(f"{cn_file}: no sample {sorted(missing)[0]!r} in the file")
-    vcf = vcf_found[0].read(vcf_found[1], sample=vcf_sample) if vcf_found is not None else None
-    if vcf is not None and not is_hg19(vcf.reference_build) and check_build:
-        raise InputError(vcf.path, other_build_reason("the VCF", str(vcf.reference_build), vcf.build_evidence))
-    archer = None
-    if fusion_found is not None and vcf is not None and fusion_found[1] == vcf_found[1]:  # type: ignore[index]
-        archer = ArcherResult(Path(vcf.path), vcf.sha256, "vcf", vcf.sample, vcf.fusions or [],
-                              overall_call=vcf.fusion_overall_call)
-    elif fusion_found is not None:
-        archer = fusion_found[0].read(fusion_found[1])
-    probe_found = _one(inputs, "probes", "probe-level exports")
-    probes = None
-    if probe_found is not None:
-        from .io.probes import mapd
-
-        probe_fmt, probe_file = probe_found
-        probes = (probe_file, sha256_file(probe_file), mapd(probe_fmt.read(probe_file)), probe_fmt.name)
-    if len(cn_names) > 1 and (vcf is not None or archer is not None or probes is not None):
-        raise InputError(inputs.folder, f"the copy-number file holds {len(cn_names)} samples but the folder has one "
-                                        f"VCF/Archer output: put each sample in its own folder")
-    extra = list(inputs.notes)
-    if panel is None and sheet is not None:  # read every sheet panel BED now: a bad one fails before any output
-        for info in sheet.rows.values():
-            if info.panel_bed:
-                read_panel_bed(info.panel_bed)
-    return _results(cn_samples, folder_name or stem_of(path), thresholds=thresholds, genes=gene_ref,
-                    arms=arm_table, arms_path=arms_path, sex=sex, inputs=inputs, sheet=sheet, vcf=vcf, archer=archer,
-                    probes=probes, extra_warnings=extra, kit=kit, panel=panel, transcripts=transcript_set,
-                    purity=purity)
+    return SamplePlan(Path(path), inputs, cn_files[0] if cn_files else None, vcf_found, fusion_found, sheet,
+                      folder_name, thresholds, gene_ref, transcript_set, panel, arms_path, arm_table, kit, sex, purity,
+                      ploidy, check_build, samples, skip_missing_samples, vcf_sample)
 
 
 def _results(cn_samples: Iterator[CopyNumberSample | None], default_name: str, *, sex: str | None,

@@ -39,6 +39,13 @@ class CopyNumberFile:
     chromosome_coding: str | None = None
     has_loh_rows: dict[str, bool] | None = None
     via: str = "arrays"  # "arrays": the one-pass array reader; "DataFrame reader": read and converted
+    listed: list[str] | None = None  # every sample the file names (with or without a usable row), in file order
+
+    @property
+    def named_samples(self) -> list[str]:
+        """Every sample the file names, in file order: :attr:`samples` and those none of whose rows is usable
+        (only unplaced contigs, no log2 value), which a cohort reports as failed."""
+        return self.listed if self.listed is not None else self.samples
 
     @property
     def absolute(self) -> bool:
@@ -66,7 +73,7 @@ def from_segment_frame(segments: Any) -> tuple[SegmentArrays, np.ndarray, list[s
     return SegmentArrays.from_frame(segments, sample=""), codes, [str(n) for n in names]
 
 
-def from_export(export: Any, format_name: str) -> CopyNumberFile:
+def from_export(export: Any, format_name: str, listed: list[str] | None = None) -> CopyNumberFile:
     """A :class:`~lms_genomics.io.chas.ChasExport` or :class:`~lms_genomics.io.seg.SegExport` as arrays (the
     samples listed by the export, in its order, even those without a kept row)."""
     rows, codes, names = from_segment_frame(export.segments)
@@ -77,7 +84,8 @@ def from_export(export: Any, format_name: str) -> CopyNumberFile:
     return CopyNumberFile(export.path, export.sha256, format_name if chas else export.format, rows, sample_of, samples,
                           export.coordinate_convention, list(export.warnings),
                           chromosome_coding=None if chas else export.chromosome_coding,
-                          has_loh_rows=dict(export.has_loh_rows) if chas else None, via="DataFrame reader")
+                          has_loh_rows=dict(export.has_loh_rows) if chas else None, via="DataFrame reader",
+                          listed=listed)
 
 
 def read_copy_number_arrays(format_name: str, path: str | Path, *, default_sample: str | None = None,

@@ -129,8 +129,9 @@ def read_seg_arrays(path: str | Path, default_sample: str | None = None, check_b
         return _read_fast(p, default_sample, check_build, samples)
     except (_Unusual, InputError, UnicodeError, OSError, *GZIP_ERRORS):
         pass
-    return from_export(seg.read_seg(p, default_sample=default_sample, check_build=check_build, samples=samples),
-                       "seg")
+    export = seg.read_seg(p, default_sample=default_sample, check_build=check_build, samples=samples)
+    listed = [s for s in seg.seg_sample_names(p) if samples is None or s in set(samples)] or None
+    return from_export(export, "seg", listed=listed if listed and len(export.samples) > 0 else None)
 
 
 def _read_fast(p: Path, default_sample: str | None, check_build: bool,
@@ -265,6 +266,7 @@ class _Parser:
             warnings.append(f"{p.name}: no segment (header only)")
             return CopyNumberFile(p, sha, fmt, SegmentArrays.empty(), np.empty(0, np.int64), [default_sample],
                                   "unknown", warnings, chromosome_coding="unknown")
+        listed = list(self.names) if "sample" in cols else [default_sample]
         part = {k: np.concatenate([q[k] for q in self.parts]) for k in self.parts[0]}
         line, label = part["line"], part["label"]
         # Chromosomes (read_seg's rules: 25 anywhere means Affymetrix codes; named contigs are dropped).
@@ -363,4 +365,4 @@ class _Parser:
             copy_number=np.full(len(chrom), np.nan), log2=log2, markers=markers,
             ids=None, id_prefix=f"{p.name}:", source_line=line.astype(float))
         return CopyNumberFile(p, sha, fmt, rows_out, remap[sample_code], sample_list, convention, warnings,
-                              chromosome_coding=coding)
+                              chromosome_coding=coding, listed=listed)
