@@ -348,8 +348,8 @@ def _written(result: Any, out_dir: str, evidence: bool) -> SampleOutcome:
     """Write one result's outputs (JSON last) and summarise it."""
     from .report import writers
 
-    doc = result.to_dict(evidence=evidence)
-    written = writers.write_outputs(result, out_dir, doc=doc, indent=None)
+    text, doc = writers.compact_json(result, evidence=evidence)
+    written = writers.write_outputs(result, out_dir, doc=doc, indent=None, json_text=text)
     return SampleOutcome(result.sample, "ok", summary_row(doc), outputs=[str(w) for w in written],
                          bins=_doc_bins(doc))
 

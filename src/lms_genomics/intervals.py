@@ -106,13 +106,17 @@ def cluster_ids(keys: np.ndarray, start: np.ndarray, end: np.ndarray, slack: int
     intervals overlap or lie within ``slack`` bases share an id; ids follow (key, start) order."""
     order = np.lexsort((end, start, keys))
     k, s, e = keys[order], start[order], end[order]
-    new_key = np.r_[True, k[1:] != k[:-1]]
+    new_key = np.empty(len(k), dtype=bool)
+    new_key[:1] = True
+    np.not_equal(k[1:], k[:-1], out=new_key[1:])
     # Running max of ends within each key group (ends are >= 0, so offsetting each group above the previous
     # one's maximum lets one global cummax serve every group).
     group = np.cumsum(new_key) - 1
     span = int(e.max()) + 1
     run_end = np.maximum.accumulate(e + group * span) - group * span
-    prev_end = np.r_[np.iinfo(np.int64).min // 2, run_end[:-1]]
+    prev_end = np.empty_like(run_end)
+    prev_end[:1] = np.iinfo(np.int64).min // 2
+    prev_end[1:] = run_end[:-1]
     ids = np.empty(len(k), dtype=np.int64)
     ids[order] = np.cumsum(new_key | (s > prev_end + slack)) - 1
     return ids

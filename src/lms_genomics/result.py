@@ -251,18 +251,27 @@ class SampleResult:
         """The full result as plain JSON-ready data (schema ``lmsgen.sample/1``). ``evidence=False`` leaves out
         each gene's ``evidence`` list (every overlapping segment, repeated from ``segments``): the lean documents
         ``lmsgen cohort`` writes by default."""
+        return self.document(evidence)
+
+    def document(self, evidence: bool = True, *, segments: Any = None, iscn: Any = None) -> dict[str, Any]:
+        """:meth:`to_dict`, with ``segments`` and ``profile.iscn`` replaced by the values given (when not None):
+        what :func:`lms_genomics.report.writers.compact_json` writes from the arrays instead."""
         profile: Any = "not_assessed"
         if self.profile is not None:
             profile = self.profile.as_dict()
             profile["arm_level"] = self.arm_level
-            from .report.iscn import result_iscn
+            if iscn is None:
+                from .report.iscn import result_iscn
 
-            profile["iscn"] = result_iscn(self)
+                iscn = result_iscn(self)
+            profile["iscn"] = iscn
             profile["anomaly_segments"] = self.profile.anomaly_segments.records()
+        if segments is None:
+            segments = self.copy_number.segments.records() if self.copy_number is not None else "not_assessed"
         doc = {
             "schema": SCHEMA,
             "sample": self.sample,
-            "segments": self.copy_number.segments.records() if self.copy_number is not None else "not_assessed",
+            "segments": segments,
             "provenance": self.provenance,
             "profile": profile,
             "genes": self._gene_objects(evidence) if self.copy_number is not None else "not_assessed",

@@ -115,6 +115,16 @@ def _sha256_of(path: str, size: int, mtime_ns: int) -> str:
     return sha256_file(path)
 
 
+@lru_cache(maxsize=8)
+def _thresholds_of(thresholds: Thresholds) -> dict[str, Any]:
+    return thresholds.as_dict()
+
+
+def _thresholds_dict(thresholds: Thresholds) -> dict[str, Any]:
+    """``thresholds.as_dict()``, computed once per set of thresholds (a copy each time: results do not share it)."""
+    return dict(_thresholds_of(thresholds))
+
+
 def _refuse(fmt: Format, path: Path) -> InputError:
     return InputError(path, fmt.refusal or f"{fmt.description}: not an input")
 
@@ -399,7 +409,7 @@ def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thres
         "genes_bed": {"path": genes.path, "sha256": genes.sha256, "genes": len(genes)},
         "arms": {"path": str(arms_path), "sha256": _sha256_cached(str(arms_path))},
         "kit_coverage": {"path": kit.path, "sha256": kit.sha256},
-        "thresholds": thresholds.as_dict(),
+        "thresholds": _thresholds_dict(thresholds),
         "sex": sex or "unknown",
         "copy_number_model": cns.copy_number_model if cns is not None else "not_assessed",
         "inputs": input_records,

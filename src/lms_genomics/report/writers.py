@@ -18,6 +18,8 @@ from ..io.own_outputs import SEG_EXPORT_MARK
 from ..result import SampleResult, _clean
 from ..segarrays import CHROM_NAMES, KIND_CN, STATE_NAMES
 
+encode_basestring = json.encoder.encode_basestring  # type: ignore[attr-defined]  # json.dumps(ensure_ascii=False)'s
+
 _COUNTER = itertools.count()
 
 GENE_TSV_COLUMNS = ["gene", "chrom", "start", "end", "call", "copy_number", "min_copy_number",
@@ -97,6 +99,48 @@ def _whole_cells(values: Any) -> list[str]:
 
 def _text_cells(values: list[Any]) -> list[str]:
     return ["" if v is None else " ".join(str(v).split()) for v in values]
+
+
+#: Stand-ins for the long lists :func:`compact_json` writes from the arrays (NUL never occurs in lmsgen's text:
+#: every reader refuses NUL bytes).
+_SEGMENTS_SLOT = "\x00lmsgen:segments\x00"
+_ISCN_SLOT = "\x00lmsgen:iscn\x00"
+_ISCN_KEYS = ("iscn", "chrom", "start", "end", "state", "copy_number", "segment_id", "in_profile")
+
+
+def _iscn_json(entries: list[dict[str, Any]]) -> str:
+    """``json.dumps(entries, ensure_ascii=False)`` of ISCN entries, a column at a time (falls back to json.dumps
+    for entries of another shape)."""
+    if not all(tuple(e) == _ISCN_KEYS and type(e["start"]) is int and type(e["end"]) is int
+               and type(e["copy_number"]) in (float, type(None)) and type(e["in_profile"]) in (bool, type(None))
+               and type(e["segment_id"]) in (str, type(None)) for e in entries):
+        return json.dumps(entries, ensure_ascii=False, allow_nan=False)
+    flag = {True: "true", False: "false", None: "null"}
+    rows = [f'{{"iscn": {encode_basestring(e["iscn"])}, "chrom": {encode_basestring(e["chrom"])}, "start": '
+            f'{e["start"]}, "end": {e["end"]}, "state": {encode_basestring(e["state"])}, "copy_number": '
+            f'{"null" if e["copy_number"] is None else repr(e["copy_number"])}, "segment_id": '
+            f'{"null" if e["segment_id"] is None else encode_basestring(e["segment_id"])}, "in_profile": '
+            f'{flag[e["in_profile"]]}}}' for e in entries]
+    return "[" + ", ".join(rows) + "]"
+
+
+def compact_json(result: SampleResult, evidence: bool = True) -> tuple[str, dict[str, Any]]:
+    """(compact JSON text of ``result.to_dict(evidence)``, that document without its ``segments`` list): the text
+    :func:`result_json` gives with ``indent=None``, the segment list (the bulk of it) written straight from the
+    arrays. For ``lmsgen cohort``, which needs the text and a summary of each sample."""
+    from ..report.iscn import result_iscn
+
+    if result.copy_number is None or result.profile is None:
+        doc = result.to_dict(evidence)
+        return result_json(result, indent=None, doc=doc), doc
+    entries = result_iscn(result)
+    doc = result.document(evidence, segments=_SEGMENTS_SLOT, iscn=_ISCN_SLOT)
+    text = result_json(result, indent=None, doc=doc)
+    text = text.replace(json.dumps(_SEGMENTS_SLOT), result.copy_number.segments.records_json(), 1)
+    text = text.replace(json.dumps(_ISCN_SLOT), _iscn_json(entries), 1)
+    del doc["segments"]
+    doc["profile"]["iscn"] = entries
+    return text, doc
 
 
 def genes_tsv(result: SampleResult) -> str:
@@ -186,14 +230,16 @@ def variants_tsv(result: SampleResult) -> str:
 
 
 def write_outputs(result: SampleResult, out_dir: str | Path, write_json: bool = True,
-                  doc: dict[str, Any] | None = None, indent: int | None = 2, stem: str | None = None) -> list[Path]:
+                  doc: dict[str, Any] | None = None, indent: int | None = 2, stem: str | None = None,
+                  json_text: str | None = None) -> list[Path]:
     """Write ``<stem>.genes.tsv`` and the IGV segment file ``<stem>.igv.seg`` (both when copy number was
     assessed), ``<stem>.variants.tsv`` (when a VCF was read) and, last, ``<stem>.json`` (unless ``write_json`` is
     False); returns the paths. ``stem`` defaults to the file-safe sample name (``classify --name`` gives another).
 
     Each file is complete or absent: the text is rendered first, then written atomically; the JSON is written
     last, so its presence means the others are complete. ``indent=None`` writes compact JSON (C encoder, several
-    times faster: what ``lmsgen cohort`` uses). A ``.json`` or ``.seg`` target that exists and is not lmsgen's
+    times faster: what ``lmsgen cohort`` uses); ``json_text``, the JSON already rendered (:func:`compact_json`). A
+    ``.json`` or ``.seg`` target that exists and is not lmsgen's
     own output (an Archer isoforms JSON, a segment file: inputs lmsgen reads) is never overwritten:
     :class:`~lms_genomics.errors.UsageError` before anything is written.
     """
@@ -208,7 +254,8 @@ def write_outputs(result: SampleResult, out_dir: str | Path, write_json: bool = 
     if seg is not None:
         rendered.append((out / f"{stem}.igv.seg", seg))
     if write_json:
-        rendered.append((out / f"{stem}.json", result_json(result, indent=indent, doc=doc) + "\n"))
+        text = json_text if json_text is not None else result_json(result, indent=indent, doc=doc)
+        rendered.append((out / f"{stem}.json", text + "\n"))
     _refuse_overwriting_inputs([path for path, _ in rendered])
     written = []
     for path, text in rendered:
