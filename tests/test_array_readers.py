@@ -128,3 +128,46 @@ def test_read_chas_samples_filter_regression_shadowed_parameter():
     export = read_chas(FIXTURES / "chas" / "multi_sample.txt", samples=["T02"])
     assert export.samples == ["T02"] and set(export.segments["sample"]) == {"T02"}
     assert read_chas_arrays(FIXTURES / "chas" / "multi_sample.txt", samples=["T02"]).samples == ["T02"]
+
+
+def _pandas_numbers(values, decimal, integer):
+    """The number rule as the readers applied it with pandas before issue 18 (the oracle of numbers_of)."""
+    import pandas as pd
+
+    from lms_genomics.io.text import _SPECIAL, parse_number
+
+    s = pd.Series(values, dtype="string")
+    special = s.str.contains(_SPECIAL, na=False)
+    if decimal == "," or integer:
+        special |= s.str.contains(".", regex=False, na=False)
+    out = pd.to_numeric(s.where(~special, None).astype(object), errors="coerce").astype(float)
+    for i in special.to_numpy().nonzero()[0].tolist():
+        v = parse_number(s.iloc[i], decimal, integer)
+        out.iloc[i] = np.nan if v is None else v
+    return out.to_numpy()
+
+
+_CELLS = ["12", "-3", "+4", "0.5", ".5", "5.", "1e5", "1E-3", "nan", "NaN", "NA", "inf", "-Infinity", "", " 7 ",
+          "1,000", "1.000", "1.234,5", "1'000", "1 000", "1_000", "١٢", "0x1", "abc", "2.0", "-0.25", "3,5", "1e",
+          "12345678901234567890", "4.9e-324", "1e400", "\u00a0100", "1.000.000", "1,5e3"]
+
+
+@pytest.mark.parametrize("decimal,integer", [(".", False), (".", True), (",", False), (",", True)])
+def test_numbers_of_is_the_pandas_rule(decimal, integer):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from lms_genomics.io.text import numbers_of
+
+    cell = st.one_of(st.sampled_from(_CELLS), st.text(alphabet="0123456789.,-+eE naif'_", max_size=8),
+                     st.floats(allow_nan=True, allow_infinity=True).map(repr))
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(cell, max_size=12))
+    def check(values):
+        got, expected = numbers_of(values, decimal, integer), _pandas_numbers(values, decimal, integer)
+        assert np.array_equal(got, expected, equal_nan=True), (values, got, expected)
+
+    check()
+    assert np.array_equal(numbers_of(_CELLS, decimal, integer), _pandas_numbers(_CELLS, decimal, integer),
+                          equal_nan=True)

@@ -42,3 +42,27 @@ def test_results_identical_to_frozen(name, request):
         shared_path("realdata", "tcga_sarc_dev")
     problems = _differences(name)
     assert not problems, f"{len(problems)} sample(s) differ from the frozen results:\n" + "\n".join(problems[:20])
+
+
+@pytest.mark.parametrize("name", ["examples", "thesis_cohort", "tcga_sheet"])
+def test_cohort_results_identical_to_frozen(name, tmp_path):
+    """The cohort engine (a split file's samples in worker processes, or sample folders) writes, with --evidence,
+    the documents frozen from `classify`."""
+    from click.testing import CliRunner
+    from cn_regression import ROOT, TCGA
+    from lms_genomics.cli.main import main
+
+    if name == "tcga_sheet":
+        from conftest import shared_path
+
+        shared_path("realdata", "tcga_sarc_dev")
+        args = [TCGA / "tcga_sarc_snp6_hg19.seg", "--sample-sheet", TCGA / "samples.tsv"]
+    else:
+        args = [ROOT / "examples" if name == "examples" else ROOT / "tests" / "fixtures" / "thesis_cohort"]
+    res = CliRunner().invoke(main, ["cohort", *map(str, args), "--out", str(tmp_path), "-q", "-j", "2", "--evidence"])
+    assert res.exit_code == 0, res.output
+    frozen = FROZEN[name]["samples"]
+    for key, entry in frozen.items():
+        sample = key.split("#", 1)[1] if "#" in key else key
+        doc = json.loads((tmp_path / f"{sample}.json").read_text(encoding="utf-8"))
+        assert record(doc) == entry, key
