@@ -53,6 +53,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 TCGA = SHARED / "realdata" / "tcga_sarc_dev"
 README = ROOT / "bench" / "README.md"
+#: The tools run as installed software runs: with Python's bytecode cache (an installed lmsgen or CNVkit has its
+#: .pyc files; PYTHONDONTWRITEBYTECODE, set in some development shells, would make every run compile every module).
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 MARK_BEGIN, MARK_END = "<!-- bench_cohort: begin -->", "<!-- bench_cohort: end -->"
 
 CNVKIT_LIBRARY = r'''
@@ -125,6 +128,7 @@ class Run:
     load: float = 0.0
     first_step: float | None = None
     positions: int = 0
+    max_gap: float = 0.0  # longest time between two progress redraws after the first step
     extra: dict[str, float] = field(default_factory=dict)
 
 
@@ -172,10 +176,10 @@ def run_measured(cmd: list[str], *, tty: bool = False, cwd: Path | None = None) 
         master, slave = pty.openpty()
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE if not tty else slave,
-                            stderr=slave if tty else subprocess.PIPE)
+                            stderr=slave if tty else subprocess.PIPE, env=CHILD_ENV)
     sampler = MemorySampler(proc.pid)
     sampler.start()
-    text, positions, first = b"", set(), None
+    text, positions, first, stamps = b"", set(), None, []
     if tty:
         os.close(slave)
         while True:
@@ -189,8 +193,10 @@ def run_measured(cmd: list[str], *, tty: bool = False, cwd: Path | None = None) 
                     break
                 text += chunk
                 for m in re.finditer(rb"(\d+)/(\d+)", chunk):
-                    if int(m.group(1)) > 0 and first is None:
-                        first = time.perf_counter() - t0
+                    if int(m.group(1)) > 0:
+                        first = time.perf_counter() - t0 if first is None else first
+                        if int(m.group(1)) not in positions:
+                            stamps.append(time.perf_counter() - t0)
                     positions.add(int(m.group(1)))
             elif proc.poll() is not None:
                 break
@@ -207,7 +213,8 @@ def run_measured(cmd: list[str], *, tty: bool = False, cwd: Path | None = None) 
     decoded = text.decode("utf-8", "replace")
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{decoded[-3000:]}")
-    return Run(wall, cpu, sampler.peak_tree / 1024, sampler.peak_one / 1024, load, first, len(positions)), decoded
+    gap = max((b - a for a, b in zip(stamps, stamps[1:], strict=False)), default=0.0)
+    return Run(wall, cpu, sampler.peak_tree / 1024, sampler.peak_one / 1024, load, first, len(positions), gap), decoded
 
 
 def lmsgen_exe() -> str:
@@ -245,10 +252,10 @@ def run_cnvkit_cli(cnvkit: str, cohort: Path, work: Path, limit: int) -> tuple[R
     (work / "part.seg").write_text("".join(keep), encoding="utf-8")
     t0, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run([cnvkit, "import-seg", str(work / "part.seg"), "-p", "chr", "-c", "human", "-d",
-                    str(work / "cns")], check=True, capture_output=True)
+                    str(work / "cns")], check=True, capture_output=True, env=CHILD_ENV)
     for f in sorted((work / "cns").glob("*.cns")):
         subprocess.run([cnvkit, "call", "-m", "threshold", str(f), "-o", str(f.with_suffix(".call.cns"))],
-                       check=True, capture_output=True)
+                       check=True, capture_output=True, env=CHILD_ENV)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     run = Run(time.perf_counter() - t0, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
               load=os.getloadavg()[0])
@@ -257,6 +264,25 @@ def run_cnvkit_cli(cnvkit: str, cohort: Path, work: Path, limit: int) -> tuple[R
 
 
 # ------------------------------------------------------------------------------------------------ reporting
+
+def discovery_cost(tmp: Path, counts: list[int]) -> list[tuple[int, float]]:
+    """(folders, discovery seconds) for series of sample folders each holding one small ChAS export (the bundled
+    case6): ``lms_genomics.cohort.discover`` reads each file's head only, so its cost per folder stays flat."""
+    from lms_genomics.cohort import discover
+
+    src = (ROOT / "examples" / "case6" / "case6.segments.txt").read_bytes()
+    out = []
+    for n in counts:
+        series = tmp / f"folders{n}"
+        for k in range(n):
+            (series / f"S{k:05d}").mkdir(parents=True)
+            (series / f"S{k:05d}" / "export.txt").write_bytes(src)
+        t = time.perf_counter()
+        units = discover(series)
+        out.append((len(units), time.perf_counter() - t))
+        shutil.rmtree(series)
+    return out
+
 
 def spread(values: list[float], fmt: str = "{:.2f}") -> str:
     lo, med, hi = min(values), statistics.median(values), max(values)
@@ -291,6 +317,8 @@ def main() -> None:
     ap.add_argument("--no-cnvkit", action="store_true", help="lmsgen only")
     ap.add_argument("--no-readme", action="store_true", help="print the table, do not write bench/README.md")
     ap.add_argument("--workdir", type=Path, default=None, help="scratch folder (default: a temporary one)")
+    ap.add_argument("--discovery", default="1000,10000",
+                    help="sample-folder counts whose discovery is timed ('' skips)")
     args = ap.parse_args()
     if not TCGA.exists():
         raise SystemExit(f"{TCGA} not found: the benchmark needs ../shared")
@@ -309,6 +337,10 @@ def main() -> None:
             loads.append(cli.load)
             print(f"CNVkit per-sample CLI: {n_cli} samples in {cli.wall:.1f} s wall ({cli_per_sample:.2f} s/sample, "
                   f"{cli.cpu / n_cli:.2f} s CPU/sample)", flush=True)
+        warm = make_cohort(tmp / "warm", 3)  # one untimed run of each tool first (bytecode written, files cached)
+        run_lmsgen(warm, tmp / "out", extra)
+        if not args.no_cnvkit:
+            run_cnvkit_library(args.cnvkit_python, warm, tmp / "lib")
         for n in sizes:
             cohort = make_cohort(tmp / f"cohort{n}", n)
             lm = [run_lmsgen(cohort, tmp / "out", extra) for _ in range(args.repeats)]
@@ -324,8 +356,9 @@ def main() -> None:
                 "lmsgen wall ms/sample": spread([1000 * r.wall / n for r in lm], "{:.2f}"),
                 "peak RSS MiB parent+workers (largest process)":
                     f"{max(r.peak_tree_mib for r in lm):.0f} ({max(r.peak_one_mib for r in lm):.0f})",
-                "progress: first step s, positions shown":
-                    f"{statistics.median(r.first_step or 0 for r in lm):.2f}, {min(r.positions for r in lm):,}",
+                "progress: first step s, redraws, longest pause s":
+                    f"{statistics.median(r.first_step or 0 for r in lm):.2f}, {min(r.positions for r in lm):,}, "
+                    f"{max(r.max_gap for r in lm):.2f}",
             }
             if lib:
                 lib_wall = statistics.median(r.wall for r in lib)
@@ -339,6 +372,11 @@ def main() -> None:
                 rows += ["| " + " | ".join(line) + " |", "|" + "---|" * len(line)]
             rows.append("| " + " | ".join(line.values()) + " |")
             print("\n".join(rows[-1:] if len(rows) > 3 else rows), flush=True)
+        found = discovery_cost(tmp, [int(n) for n in args.discovery.split(",") if n]) if args.discovery else []
+    if found:
+        text = "; ".join(f"{n:,} folders {t:.2f} s ({1000 * t / n:.2f} ms/folder)" for n, t in found)
+        rows += ["", f"Discovery of sample folders (one ChAS export each, `lms_genomics.cohort.discover`): {text}."]
+        print(rows[-1], flush=True)
     load_text = f"load average (1 min) {min(loads):.1f}–{max(loads):.1f} during the run"
     header = [f"Run of {started}, {machine()}; {load_text}; {args.repeats} repeat(s) per tool and size, median "
               f"(min–max); lmsgen with default options{' ' + args.lmsgen_args if args.lmsgen_args else ''}.",
