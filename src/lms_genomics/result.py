@@ -253,9 +253,10 @@ class SampleResult:
         ``lmsgen cohort`` writes by default."""
         return self.document(evidence)
 
-    def document(self, evidence: bool = True, *, segments: Any = None, iscn: Any = None) -> dict[str, Any]:
-        """:meth:`to_dict`, with ``segments`` and ``profile.iscn`` replaced by the values given (when not None):
-        what :func:`lms_genomics.report.writers.compact_json` writes from the arrays instead."""
+    def document(self, evidence: bool = True, *, segments: Any = None, iscn: Any = None,
+                 genes: Any = None) -> dict[str, Any]:
+        """:meth:`to_dict`, with ``segments``, ``profile.iscn`` and ``genes`` replaced by the values given (when not
+        None): what :func:`lms_genomics.report.writers.compact_json` writes from the arrays instead."""
         profile: Any = "not_assessed"
         if self.profile is not None:
             profile = self.profile.as_dict()
@@ -274,7 +275,8 @@ class SampleResult:
             "segments": segments,
             "provenance": self.provenance,
             "profile": profile,
-            "genes": self._gene_objects(evidence) if self.copy_number is not None else "not_assessed",
+            "genes": genes if genes is not None else (
+                self._gene_objects(evidence) if self.copy_number is not None else "not_assessed"),
             "variants": self.variants,
             "fusions": self.fusions,
             "biallelic": self.biallelic,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
+from json.encoder import encode_basestring  # type: ignore[attr-defined]  # what json.dumps(ensure_ascii=False) uses
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -107,9 +109,10 @@ class GeneCalls:
                     self.call.tolist(), self.copy_number.tolist(), loh, self.loh_fraction.tolist(),
                     self.partial.tolist(), self.covered_fraction.tolist(), strict=True)]
 
-    def objects(self, evidence: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, dict[str, Any]]:
+    def objects(self, evidence: dict[str, list[dict[str, Any]]] | None = None,
+                only: Collection[str] | None = None) -> dict[str, dict[str, Any]]:
         """The JSON ``genes`` object: gene → call, copy numbers, LOH, partial flag, deciding segment, ``evidence``
-        (the lists of :func:`evidence_records`; empty without ``evidence``) and notes."""
+        (the lists of :func:`evidence_records`; empty without ``evidence``) and notes; ``only``: those genes."""
         evidence = evidence or {}
         n = len(self)
         loh = [None] * n if self.loh is None else [bool(v) for v in self.loh.tolist()]
@@ -124,16 +127,13 @@ class GeneCalls:
                 nan_to_none(self.loh_fraction), self.partial.tolist(), nan_to_none(self.covered_fraction),
                 CHROM_NAMES[self.chrom].tolist(), self.start.tolist(), self.end.tolist(), seg_ids, d_start, d_end,
                 d_markers, d_lines, in_profile, strict=True):
+            if only is not None and g not in only:
+                continue
             deciding = None
             if sid is not None:
                 deciding = {"segment_id": sid, "chrom": chrom, "start": ds, "end": de, "size": de - ds,
                             "markers": dm, "source_line": dl, "in_profile": dp}
-            notes = []
-            if deciding and deciding["in_profile"] is False:
-                notes.append("the deciding segment is below the profile size/marker floor: it makes this call "
-                             "but is not counted as a profile anomaly")
-            if part:
-                notes.append(f"gene only partly covered by the deciding segment ({frac:.0%})")
+            notes = _notes(deciding is not None and dp is False, part, frac)
             out[g] = {"call": c, "copy_number": cn, "min_copy_number": lo, "max_copy_number": hi, "loh": lh,
                       "loh_fraction": lf, "partial": part, "covered_fraction": frac, "chrom": chrom, "start": s,
                       "end": e, "deciding_segment": deciding, "evidence": evidence.get(g, []), "notes": notes}
@@ -199,6 +199,43 @@ class GeneCalls:
                                          "deciding_segment": deciding}
         return cls.from_objects(objects)
 
+    def objects_json(self) -> str:
+        """``json.dumps(objects, ensure_ascii=False)`` of the lean gene objects (:meth:`objects` without the
+        ``evidence`` lists), written a column at a time (``tests/test_engine.py`` checks the texts are equal)."""
+        if not len(self):
+            return "{}"
+
+        def floats(values: np.ndarray) -> list[str]:
+            return ["null" if v != v else repr(v) for v in values.tolist()]
+
+        def wholes(values: np.ndarray) -> list[str]:
+            return ["null" if v != v else str(int(v)) for v in values.tolist()]
+
+        names = [encode_basestring(g) for g in self.names.tolist()]
+        chroms = [encode_basestring(c) for c in CHROM_NAMES[self.chrom].tolist()]
+        loh = ["null"] * len(self) if self.loh is None else ["true" if v else "false" for v in self.loh.tolist()]
+        flags = _FLAG_JSON[self.deciding_in_profile + 1].tolist()
+        deciding = ["null" if sid is None else
+                    f'{{"segment_id": {encode_basestring(sid)}, "chrom": {c}, "start": {ds}, "end": {de}, "size": '
+                    f'{de - ds}, "markers": {m}, "source_line": {ln}, "in_profile": {f}}}'
+                    for sid, c, ds, de, m, ln, f in zip(
+                        self.deciding_segment_id.tolist(), chroms, self.deciding_start.tolist(),
+                        self.deciding_end.tolist(), wholes(self.deciding_markers),
+                        wholes(self.deciding_source_line), flags, strict=True)]
+        notes = [_notes(f == "false" and d != "null", part, frac)
+                 for f, d, part, frac in zip(flags, deciding, self.partial.tolist(),
+                                             nan_to_none(self.covered_fraction), strict=True)]
+        rows = [f'{g}: {{"call": {encode_basestring(c)}, "copy_number": {cn}, "min_copy_number": {lo}, '
+                f'"max_copy_number": {hi}, "loh": {lh}, "loh_fraction": {lf}, "partial": '
+                f'{"true" if part else "false"}, "covered_fraction": {fr}, "chrom": {ch}, "start": {st}, "end": '
+                f'{en}, "deciding_segment": {d}, "notes": [{", ".join(map(encode_basestring, nt))}]}}'
+                for g, c, cn, lo, hi, lh, lf, part, fr, ch, st, en, d, nt in zip(
+                    names, self.call.tolist(), floats(self.copy_number), floats(self.min_copy_number),
+                    floats(self.max_copy_number), loh, floats(self.loh_fraction), self.partial.tolist(),
+                    floats(self.covered_fraction), chroms, self.start.tolist(), self.end.tolist(), deciding, notes,
+                    strict=True)]
+        return "{" + ", ".join(rows) + "}"
+
     def to_frame(self) -> pd.DataFrame:
         """The gene table (:data:`GENE_COLUMNS`)."""
         from .._lazy import pandas as pd
@@ -229,6 +266,20 @@ class GeneCalls:
             "sex_chromosome": np.isin(self.chrom, _SEX_CODES),
         })
         return pd.DataFrame(data)[[c for c in GENE_COLUMNS if c in data]]
+
+
+def _notes(below_floor: bool, partial: bool, fraction: float | None) -> list[str]:
+    """The notes of a gene call: a deciding segment below the profile floor, a partly covered gene."""
+    notes = []
+    if below_floor:
+        notes.append("the deciding segment is below the profile size/marker floor: it makes this call but is not "
+                     "counted as a profile anomaly")
+    if partial:
+        notes.append(f"gene only partly covered by the deciding segment ({fraction:.0%})")
+    return notes
+
+
+_FLAG_JSON = np.array(["null", "false", "true"], dtype=object)  # in_profile code + 1
 
 
 def gene_calls(genes: GeneReference, segments: SegmentArrays, arms: KitCoverage, *, absent_is_neutral: bool,

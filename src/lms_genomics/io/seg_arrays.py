@@ -49,12 +49,13 @@ _NEEDS_STRIP = re.compile(r"[^\S\t\n]")  # whitespace a field may have to lose
 _ASCII_SPACE = (" ", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")  # \s in ASCII text, but tab and newline
 
 
-def _special_lines(text: str) -> bool:
-    """Whether some line of ``text`` is blank, starts with whitespace or is a ``#`` comment."""
-    if not text.isascii():
-        return _SPECIAL_LINE.search(text) is not None
-    t = "\n" + text
-    return any(("\n" + c) in t for c in ("\n", "#", "\t", *_ASCII_SPACE))
+_SPECIAL_FIRST = frozenset(("", "#", "\t", *_ASCII_SPACE))
+
+
+def _special_lines(lines: list[str]) -> bool:
+    """Whether one of ``lines`` is blank, starts with whitespace or is a ``#`` comment."""
+    firsts = {ln[:1] for ln in lines}
+    return bool(firsts & _SPECIAL_FIRST) or any(not c.isascii() and c.isspace() for c in firsts)
 
 
 def _needs_strip(text: str) -> bool:
@@ -182,6 +183,21 @@ def _read_fast(p: Path, default_sample: str | None, check_build: bool,
                          is_cns="cnvkit_gene" in cols or "cnvkit_weight" in cols or suffix_of(p) == ".cns")
 
 
+def _sorted_by(*keys: np.ndarray) -> bool:
+    """Whether the rows are in lexicographic order of ``keys`` (ties allowed)."""
+    if len(keys[0]) < 2:
+        return True
+    later = np.zeros(len(keys[0]) - 1, dtype=bool)  # decided: the row is after its predecessor
+    undecided = np.ones(len(keys[0]) - 1, dtype=bool)
+    for key in keys:
+        a, b = key[1:], key[:-1]
+        if (undecided & (a < b)).any():
+            return False
+        later |= undecided & (a > b)
+        undecided &= a == b
+    return True
+
+
 class _Parser:
     """Fields of the data rows, a block at a time, kept as arrays."""
 
@@ -209,7 +225,7 @@ class _Parser:
     def add(self, lines: list[str], first: int) -> None:
         numbers = np.arange(first, first + len(lines), dtype=np.int64)
         text = "\n".join(lines)
-        if _special_lines(text):
+        if _special_lines(lines):
             keep = [k for k, ln in enumerate(lines) if ln.strip() and not ln.lstrip().startswith("#")]
             lines, numbers = [lines[k] for k in keep], numbers[keep]
         if not lines:
@@ -268,6 +284,7 @@ class _Parser:
                                   "unknown", warnings, chromosome_coding="unknown")
         listed = list(self.names) if "sample" in cols else [default_sample]
         part = {k: np.concatenate([q[k] for q in self.parts]) for k in self.parts[0]}
+        self.parts = []  # the blocks' arrays are not needed twice
         line, label = part["line"], part["label"]
         # Chromosomes (read_seg's rules: 25 anywhere means Affymetrix codes; named contigs are dropped).
         labels = list(self.labels)
@@ -333,32 +350,45 @@ class _Parser:
             sample_code, names = np.zeros(len(rows), dtype=np.int64), [default_sample]
         chrom, start0, end, log2 = chrom[rows], start0[rows].astype(np.int64), end[rows].astype(np.int64), log2[rows]
         markers, line = markers[rows], line[rows]
+        # Rows as files list them (by sample, chromosome, position) need no sort for the two checks below.
+        in_order = _sorted_by(sample_code, chrom, start0, end)
+        same_key = np.zeros(len(rows), dtype=bool)
+        if in_order and len(rows) > 1:
+            same_key[1:] = ((sample_code[1:] == sample_code[:-1]) & (chrom[1:] == chrom[:-1])
+                            & (start0[1:] == start0[:-1]) & (end[1:] == end[:-1]))
         # Duplicated rows (same sample, chromosome, extent and log2): the first is kept.
-        order = np.lexsort((np.arange(len(rows)), log2, end, start0, chrom, sample_code))
-        same = np.zeros(len(rows), dtype=bool)
-        if len(rows) > 1:
-            a, b = order[1:], order[:-1]
-            same[a] = ((sample_code[a] == sample_code[b]) & (chrom[a] == chrom[b]) & (start0[a] == start0[b])
-                       & (end[a] == end[b]) & (log2[a] == log2[b]))
-        if same.any():
-            warnings.append(f"{p.name}: {int(same.sum())} duplicated segment(s) ignored")
-            kept = ~same
-            sample_code, chrom, start0, end = sample_code[kept], chrom[kept], start0[kept], end[kept]
-            log2, markers, line = log2[kept], markers[kept], line[kept]
+        if not in_order or same_key.any():
+            order = np.lexsort((np.arange(len(rows)), log2, end, start0, chrom, sample_code))
+            same = np.zeros(len(rows), dtype=bool)
+            if len(rows) > 1:
+                a, b = order[1:], order[:-1]
+                same[a] = ((sample_code[a] == sample_code[b]) & (chrom[a] == chrom[b]) & (start0[a] == start0[b])
+                           & (end[a] == end[b]) & (log2[a] == log2[b]))
+            if same.any():
+                warnings.append(f"{p.name}: {int(same.sum())} duplicated segment(s) ignored")
+                kept = ~same
+                sample_code, chrom, start0, end = sample_code[kept], chrom[kept], start0[kept], end[kept]
+                log2, markers, line = log2[kept], markers[kept], line[kept]
         # A segment overlapping an earlier one of its sample and chromosome (by more than a shared base): an error.
-        order = np.lexsort((end, start0, chrom, sample_code))
+        order = np.arange(len(sample_code)) if in_order and not same_key.any() else \
+            np.lexsort((end, start0, chrom, sample_code))
         group = sample_code[order] * 32 + chrom[order]
-        new = np.r_[True, group[1:] != group[:-1]]
+        new = np.ones(len(order), dtype=bool)
+        new[1:] = group[1:] != group[:-1]
         ends = end[order]
         offset = np.cumsum(new) * (int(ends.max(initial=0)) + 1)
         run_max = np.maximum.accumulate(ends + offset) - offset
-        prev = np.r_[np.iinfo(np.int64).min // 2, run_max[:-1]]
+        prev = np.empty_like(run_max)
+        prev[:1] = np.iinfo(np.int64).min // 2
+        prev[1:] = run_max[:-1]
         if (~new & (start0[order] < prev - 1)).any():
             raise _Unusual("overlap")
+        del order, group, new, ends, offset, run_max, prev
         present, first_row = np.unique(sample_code, return_index=True)
-        sample_list = [names[k] for k in present[np.argsort(first_row)].tolist()]
+        order = present[np.argsort(first_row)]
+        sample_list = [names[k] for k in order.tolist()]
         remap = np.full(len(names), -1, dtype=np.int64)
-        remap[[names.index(s) for s in sample_list]] = np.arange(len(sample_list))
+        remap[order] = np.arange(len(order))
         rows_out = SegmentArrays(
             chrom=chrom, start=start0, end=end, kind=np.full(len(chrom), KIND_CN, np.int8),
             type=np.where(log2 < 0, TYPE_LOSS, np.where(log2 > 0, TYPE_GAIN, TYPE_NEUTRAL)).astype(np.int8),

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .._version import __version__
+from ..genome import KEY_GENES
 from ..io.own_outputs import SEG_EXPORT_MARK
 from ..result import SampleResult, _clean
 from ..segarrays import CHROM_NAMES, KIND_CN, STATE_NAMES
@@ -90,7 +91,8 @@ def result_json(result: SampleResult, indent: int | None = 2, doc: dict[str, Any
 def _float_cells(values: Any, decimals: int | None = None) -> list[str]:
     if decimals is None:
         return ["" if v != v else str(v) for v in values.tolist()]
-    return ["" if v != v else f"{round(v, decimals):g}" for v in values.tolist()]
+    cells: dict[float, str] = {}  # many genes share a copy number: each distinct value formatted once
+    return ["" if v != v else cells.get(v) or cells.setdefault(v, f"{round(v, decimals):g}") for v in values.tolist()]
 
 
 def _whole_cells(values: Any) -> list[str]:
@@ -105,6 +107,7 @@ def _text_cells(values: list[Any]) -> list[str]:
 #: every reader refuses NUL bytes).
 _SEGMENTS_SLOT = "\x00lmsgen:segments\x00"
 _ISCN_SLOT = "\x00lmsgen:iscn\x00"
+_GENES_SLOT = "\x00lmsgen:genes\x00"
 _ISCN_KEYS = ("iscn", "chrom", "start", "end", "state", "copy_number", "segment_id", "in_profile")
 
 
@@ -125,19 +128,27 @@ def _iscn_json(entries: list[dict[str, Any]]) -> str:
 
 
 def compact_json(result: SampleResult, evidence: bool = True) -> tuple[str, dict[str, Any]]:
-    """(compact JSON text of ``result.to_dict(evidence)``, that document without its ``segments`` list): the text
-    :func:`result_json` gives with ``indent=None``, the segment list (the bulk of it) written straight from the
-    arrays. For ``lmsgen cohort``, which needs the text and a summary of each sample."""
+    """(compact JSON text of ``result.to_dict(evidence)``, a summary of that document): the text
+    :func:`result_json` gives with ``indent=None``, its long lists — the segments, the ISCN entries and, without the
+    evidence lists, the gene objects — written straight from the arrays. The summary document is the document
+    without its segment list and, without evidence, with the key genes' objects only (:data:`KEY_GENES`): what
+    ``lmsgen cohort`` needs for cohort.tsv."""
     from ..report.iscn import result_iscn
 
     if result.copy_number is None or result.profile is None:
         doc = result.to_dict(evidence)
         return result_json(result, indent=None, doc=doc), doc
     entries = result_iscn(result)
-    doc = result.document(evidence, segments=_SEGMENTS_SLOT, iscn=_ISCN_SLOT)
+    calls = result.copy_number.genes
+    doc = result.document(evidence, segments=_SEGMENTS_SLOT, iscn=_ISCN_SLOT, genes=None if evidence else _GENES_SLOT)
     text = result_json(result, indent=None, doc=doc)
     text = text.replace(json.dumps(_SEGMENTS_SLOT), result.copy_number.segments.records_json(), 1)
     text = text.replace(json.dumps(_ISCN_SLOT), _iscn_json(entries), 1)
+    if not evidence:
+        text = text.replace(json.dumps(_GENES_SLOT), calls.objects_json(), 1)
+        doc["genes"] = calls.objects(only=KEY_GENES)
+        for obj in doc["genes"].values():
+            del obj["evidence"]
     del doc["segments"]
     doc["profile"]["iscn"] = entries
     return text, doc
