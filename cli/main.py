@@ -289,24 +289,29 @@ def _check_output_name(name: str | None) -> None:
 @click.argument("cohort_path", type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder for per-sample outputs, cohort.tsv and cohort.html.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Worker processes (1 runs in-process).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: the available cores; 1 runs in-process).")
 @click.option("--resume", is_flag=True, help="Skip samples whose outputs are up to date (same inputs, version and "
                                               "thresholds).")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Run on Dask: a scheduler address (tcp://host:8786) or 'local' (needs the dask extra).")
+@click.option("--evidence", is_flag=True,
+              help="Also write each gene's evidence list (every overlapping segment) into the per-sample JSON, as "
+                   "lmsgen classify does; by default cohort JSONs keep every other field and leave it out.")
 @calling_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress, only the summary and errors.")
-def cohort(cohort_path: Path, out_dir: Path, jobs: int, resume: bool, scheduler: str | None, calling: dict,
-           quiet: bool) -> None:
+def cohort(cohort_path: Path, out_dir: Path, jobs: int | None, resume: bool, scheduler: str | None, evidence: bool,
+           calling: dict, quiet: bool) -> None:
     """Classify every sample below COHORT_PATH and summarise the cohort.
 
     \b
-    COHORT_PATH is a folder (every sub-folder holding inputs is a sample) or a multi-sample file
-    (.seg, ChAS batch export). Writes <sample>.json and <sample>.genes.tsv per sample, then cohort.tsv
-    (one row per sample: class, A, C, GI, FGA, key gene calls, TP53/RB1 mutations, biallelic status,
-    fusions, QC verdict) and cohort.html (counts, gain/loss frequency, oncoprint grid).
-    A failed sample is recorded and the others finish; a failed QC makes a sample non-contributory.
+    COHORT_PATH is a folder (every sub-folder holding inputs is a sample; a multi-sample file in a folder
+    has that folder's sample sheet) or a multi-sample file (.seg, ChAS batch export), read once.
+    Writes <sample>.json, <sample>.genes.tsv and <sample>.igv.seg per sample (the JSON without the
+    per-gene evidence lists unless --evidence), then cohort.tsv (one row per sample: class, A, C, GI, FGA,
+    key gene calls, TP53/RB1 mutations, biallelic status, fusions, QC verdict) and cohort.html (counts,
+    gain/loss frequency, oncoprint grid). A failed sample is recorded and the others finish; a failed QC
+    makes a sample non-contributory. On a terminal a progress bar counts samples, with rate and ETA.
     \b
     Examples:
       lmsgen cohort series/ --out results/ -j 2
@@ -317,35 +322,74 @@ def cohort(cohort_path: Path, out_dir: Path, jobs: int, resume: bool, scheduler:
         from lms_genomics.report.cohort_report import CohortSummary, format_counts
 
         options = _classify_options(calling)
-        units = discover(cohort_path, out_dir=out_dir, jobs=jobs)
+        units = discover(cohort_path, out_dir=out_dir)
         if not units:
             from lms_genomics.errors import NoInputError
 
             raise NoInputError(f"{cohort_path}: no sample folder or input file found")
         summary = CohortSummary()
-        progress = sys.stderr.isatty() and not quiet
-        outcomes = run_cohort(units, out_dir, jobs=jobs, scheduler=scheduler, resume=resume, options=options)
-        expected = sum(len(u.samples) if u.samples else 1 for u in units)
-        with click.progressbar(length=expected, label="samples", file=sys.stderr) if progress else _Null() as bar:
+        progress = _Progress(len(units)) if sys.stderr.isatty() and not quiet else None
+        outcomes = run_cohort(units, out_dir, jobs=jobs, scheduler=scheduler, resume=resume, options=options,
+                              evidence=evidence, on_total=progress.more if progress else None)
+        try:
             for o in outcomes:
                 summary.add(o)
-                if progress:
-                    bar.update(1)
+                if progress is not None:
+                    progress.step()
                 elif not quiet:
                     state = o.status if o.status == "failed" else (
                         "non-contributory" if o.row.get("contribution") == "non-contributory"
                         else o.row.get("class", "")) + (" (up to date)" if o.status == "skipped" else "")
                     click.echo(f"lmsgen: {o.sample}: {state}" + (f": {o.error}" if o.error else ""), err=True)
-        table, counts, written = summary.write(out_dir)
+        finally:
+            if progress is not None:
+                progress.close()
+        _rows, counts, written = summary.write(out_dir)
         click.echo(format_counts(counts))
         click.echo("wrote " + ", ".join(str(w) for w in written))
         if counts["failed"]:
-            failed = table[table["status"] == "failed"]
-            for r in failed.itertuples(index=False):
-                click.echo(f"lmsgen: failed: {r.sample}: {r.error}", err=True)
+            for row in summary.failed():
+                click.echo(f"lmsgen: failed: {row['sample']}: {row['error']}", err=True)
             sys.exit(9)
     except Exception as exc:
         _fail(exc)
+
+
+class _Progress:
+    """A one-line progress bar on stderr: samples done of the total, rate and ETA, redrawn at most 10 times a
+    second (and at the end). The total grows when a multi-sample file is split."""
+
+    def __init__(self, total: int) -> None:
+        import time
+
+        self.total, self.done, self.clock = total, 0, time.monotonic
+        self.started = self.drawn = self.clock()
+        self._draw()
+
+    def more(self, n: int) -> None:
+        self.total += n
+
+    def step(self) -> None:
+        self.done += 1
+        if self.clock() - self.drawn >= 0.1 or self.done == self.total:
+            self._draw()
+
+    def _draw(self) -> None:
+        self.drawn = now = self.clock()
+        elapsed = now - self.started
+        rate = self.done / elapsed if elapsed > 0 and self.done else 0.0
+        left = (self.total - self.done) / rate if rate else None
+        width = 30
+        full = int(width * self.done / self.total) if self.total else width
+        eta = f"{int(left // 60):d}:{int(left % 60):02d}" if left is not None else "-:--"
+        sys.stderr.write(f"\rsamples [{'#' * full}{'-' * (width - full)}] {self.done}/{self.total} "
+                         f"{rate:.1f}/s ETA {eta} ")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        self._draw()
+        sys.stderr.write("\n")
+        sys.stderr.flush()
 
 
 @main.command(epilog=EXIT_CODES)

@@ -169,7 +169,7 @@ def test_workflow_on_the_bundled_examples_equals_lmsgen_cohort(tmp_path):
     run = snakemake(tmp_path, "--cores", "2", "--config", f"samples_dir={series}", "out=results")
     assert run.returncode == 0, run.stderr[-3000:]
     assert job_counts(run.stdout + run.stderr) == {"all": 1, "classify": 4, "cohort": 1}
-    assert lmsgen("cohort", series, "--out", tmp_path / "cohort", "-j", "1", "-q").exit_code == 0
+    assert lmsgen("cohort", series, "--out", tmp_path / "cohort", "-j", "1", "--evidence", "-q").exit_code == 0
     results = tmp_path / "results"
     for folder in folders:
         assert comparable(read_json(results / f"{folder}.json")) == comparable(
@@ -191,7 +191,7 @@ def test_workflow_with_folders_named_unlike_their_samples(tmp_path):
     results = tmp_path / "results"
     names = sorted(p.name.removesuffix(".json") for p in results.glob("*.json") if not p.name.startswith("."))
     assert names == sorted([*RENAMED, "BATCH-7.S1", "BATCH-7.S2"])
-    assert lmsgen("cohort", series, "--out", tmp_path / "cohort", "-j", "1", "-q").exit_code == 0
+    assert lmsgen("cohort", series, "--out", tmp_path / "cohort", "-j", "1", "--evidence", "-q").exit_code == 0
     for name in names:
         doc = read_json(results / f"{name}.json")
         expected = read_json(tmp_path / "cohort" / f"{doc['sample']}.json")  # cohort names files after samples
@@ -210,7 +210,8 @@ def test_workflow_applies_the_sample_sheet_beside_a_multi_sample_file(tmp_path):
     sheet.write_text("id\tpurity\tploidy\nS1\t0.5\t2\nS2\t0.8\t3\n")
     run = snakemake(tmp_path, "--cores", "2", "--config", f"samples_dir={series}", "out=results")
     assert run.returncode == 0, run.stderr[-3000:]
-    res = lmsgen("cohort", series / "BATCH-7" / MULTI_SEG.name, "--sample-sheet", sheet, "--out", tmp_path / "c", "-q")
+    res = lmsgen("cohort", series / "BATCH-7" / MULTI_SEG.name, "--sample-sheet", sheet, "--out", tmp_path / "c",
+                 "--evidence", "-q")
     assert res.exit_code == 0
     for sample, purity in (("S1", 0.5), ("S2", 0.8)):
         doc = read_json(tmp_path / "results" / f"BATCH-7.{sample}.json")

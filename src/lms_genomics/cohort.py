@@ -1,20 +1,29 @@
 """Cohorts: many samples through the same path, in parallel, then a cohort summary.
 
-``discover`` finds the work (every sample folder below a directory, every sample of a multi-sample file),
-``run_cohort`` classifies it in worker processes (or in-process with ``jobs=1``, or on a Dask cluster) and
-yields one :class:`SampleOutcome` per sample as they finish; a failed sample is recorded and the others go on.
-Each worker writes its sample's outputs and returns only a small summary row and a binned gain/loss vector,
-so the parent's memory does not grow with the cohort.
+``discover`` finds the work: every sample folder below a directory (a folder is a unit its worker reads), and every
+multi-sample copy-number file (given itself, or alone in its folder with that folder's sample sheet). ``run_cohort``
+classifies it and yields one :class:`SampleOutcome` per sample as each finishes; a failed sample is recorded and the
+others go on.
+
+A multi-sample file is read once, by the parent (its array reader, :mod:`lms_genomics.io.cn_arrays`), and its samples'
+segments go to the workers as small numpy arrays, a chunk of samples at a time; each worker writes its samples'
+outputs and sends back, per sample, a small summary row and a binned gain/loss vector, so the progress moves per
+sample and the parent's memory does not grow with the cohort. No step re-reads a file, nothing is quadratic in the
+number of samples. Worker processes (``jobs``, default: the available cores) are forked once; in-process with
+``jobs=1``; or on a Dask cluster.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
+import signal
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from contextlib import suppress
 from dataclasses import dataclass, field
+from multiprocessing.connection import wait as wait_for
 from pathlib import Path
 from typing import Any
 
@@ -29,21 +38,38 @@ FREQUENCY_BIN = 1_000_000
 _AUTOSOMES = CHROMOSOMES[:22]
 _BIN_OFFSETS = np.cumsum([0] + [CHROM_SIZES[c] // FREQUENCY_BIN + 1 for c in _AUTOSOMES])
 N_BINS = int(_BIN_OFFSETS[-1])
-#: Most samples of a multi-sample file one worker takes at a time. Each batch re-reads the file (~0.5 s per
-#: 20 MB), and holds its samples' segments (~40 MB for 1,000 SNP-array samples).
-BATCH_SAMPLES = 1000
+#: Most samples of a multi-sample file in one task (a chunk sent to a worker): chunks are sized so that every
+#: worker gets several (load balance) but each carries a few samples (one message instead of many).
+CHUNK_SAMPLES = 16
+#: A copy-number file alone in its folder and larger than this is read by the parent and its samples split among
+#: the workers; a smaller one is read by the worker that classifies its folder (folders of single-sample exports
+#: are read in parallel).
+SPLIT_BYTES = 256 * 1024
 #: Roles that make a folder a sample (a sample sheet alone does not).
 SAMPLE_ROLES = frozenset({"copy_number", "probes", "variants", "fusions"})
 #: cohort.tsv columns of the genome-wide scores (``profile.scores``, research use), in this order.
 SCORE_COLUMNS = ("avg_cn", "wgd", "lst", "nlst", "hrd", "hr_loh", "gloh", "td", "td_plus", "mb_altered")
 
 
+def available_cores() -> int:
+    """The cores this process may run on (``os.sched_getaffinity``; ``os.cpu_count`` where it does not exist)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
 @dataclass(frozen=True)
 class WorkUnit:
-    """One input to classify: a sample folder or file, optionally restricted to some of its samples."""
+    """One input to classify: a sample folder or an input file, optionally restricted to some of its samples.
+
+    ``copy_number`` names a multi-sample copy-number file the parent reads and splits: the file itself is then
+    ``path``, or ``path`` is the folder holding it, whose context (sample sheet, files ignored) its samples have,
+    exactly as ``lmsgen classify FOLDER`` gives them."""
 
     path: str
     samples: tuple[str, ...] | None = None
+    copy_number: str | None = None
 
 
 @dataclass
@@ -59,10 +85,11 @@ class SampleOutcome:
 
 
 def discover(path: str | Path, out_dir: str | Path | None = None, jobs: int = 1) -> list[WorkUnit]:
-    """Work units below ``path``: each folder that directly holds an input lmsgen reads is one sample (folders
-    are walked recursively, symlinked folders are not followed; files are recognised by the reader registry,
-    lmsgen's own outputs are not inputs); a multi-sample copy-number file is split into one batch of its samples
-    per worker (more for very large files) so each batch reads the file once."""
+    """Work units below ``path``: each folder that directly holds an input lmsgen reads is one unit (folders are
+    walked recursively, symlinked folders are not followed; files are recognised by the reader registry, lmsgen's
+    own outputs are not inputs). A copy-number file given itself, or alone in its folder (a sample sheet beside it
+    is its context) and larger than :data:`SPLIT_BYTES`, is a unit the parent reads once and splits per sample.
+    Nothing is read but each file's head; ``jobs`` is accepted for older callers (units do not depend on it)."""
     from .io.registry import detect
 
     p = Path(path)
@@ -70,14 +97,15 @@ def discover(path: str | Path, out_dir: str | Path | None = None, jobs: int = 1)
         raise UsageError(f"{p}: no such file or folder")
     if p.is_file():
         fmt = detect(p)
-        return _file_units(p, fmt.name if fmt is not None and "copy_number" in fmt.roles else None, jobs)
+        split = fmt is not None and "copy_number" in fmt.roles and fmt.refusal is None
+        return [WorkUnit(str(p), copy_number=str(p) if split else None)]
     out = Path(out_dir).resolve() if out_dir is not None else None
     units: list[WorkUnit] = []
     for root, dirs, files in os.walk(p, followlinks=False):
         rootp = Path(root)
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (out is None or (rootp / d).resolve() != out))
         found: dict[str, list[Path]] = {}
-        copy_number: list[tuple[str, Path]] = []
+        copy_number: list[Path] = []
         for f in sorted(files):
             if f.startswith("."):
                 continue
@@ -85,42 +113,44 @@ def discover(path: str | Path, out_dir: str | Path | None = None, jobs: int = 1)
             if fmt is None or fmt.output or not (set(fmt.roles) & SAMPLE_ROLES or fmt.refusal):
                 continue
             found.setdefault(fmt.name, []).append(rootp / f)
-            if "copy_number" in fmt.roles:
-                copy_number.append((fmt.name, rootp / f))
+            if "copy_number" in fmt.roles and fmt.refusal is None:
+                copy_number.append(rootp / f)
         if not found:
             continue
-        multi = len(copy_number) == 1 and len(found) == 1 and _sample_names(copy_number[0][1], copy_number[0][0])
-        if multi and len(multi) > 1:
-            units += _file_units(copy_number[0][1], copy_number[0][0], jobs, multi)
+        alone = len(copy_number) == 1 and sum(map(len, found.values())) == 1
+        if alone and copy_number[0].stat().st_size > SPLIT_BYTES:
+            units.append(WorkUnit(str(rootp), copy_number=str(copy_number[0])))
         else:
             units.append(WorkUnit(str(rootp)))
     return units
 
 
-def _sample_names(path: Path, format_name: str) -> list[str]:
-    """Sample names of a multi-sample copy-number file (the format's own listing; [] when it has none)."""
-    from .io.registry import format_named
+def unit_samples(unit: WorkUnit) -> list[str] | None:
+    """The samples of a unit whose input is one multi-sample copy-number file (given itself, or alone in its folder),
+    listed by the file's format (which reads it); None for a sample folder or a single-sample file. For planners that
+    must name every sample before anything runs (``workflows/Snakefile``); ``lmsgen cohort`` does not list them: it
+    reads each file once, when it classifies it."""
+    from .io.registry import detect
 
-    fmt = format_named(format_name)
+    if unit.samples:
+        return list(unit.samples)
+    path = Path(unit.copy_number or unit.path)
+    if path.is_dir():
+        found = [f for f in sorted(path.iterdir()) if f.is_file() and not f.name.startswith(".")]
+        fmts = [(f, detect(f)) for f in found]
+        used = [(f, fmt) for f, fmt in fmts if fmt is not None and not fmt.output
+                and (set(fmt.roles) & SAMPLE_ROLES or fmt.refusal)]
+        if len(used) != 1 or "copy_number" not in used[0][1].roles:  # type: ignore[union-attr]
+            return None
+        path = used[0][0]
+    fmt = detect(path)
+    if fmt is None or fmt.list_samples is None:
+        return None
     try:
-        return fmt.list_samples(path) if fmt.list_samples is not None else []
+        names = fmt.list_samples(path)
     except LmsgenError:
-        return []  # the worker will report the error for this file
-
-
-def _file_units(path: Path, format_name: str | None, jobs: int, names: list[str] | None = None) -> list[WorkUnit]:
-    if format_name is None:
-        return [WorkUnit(str(path))]
-    names = names if names is not None else _sample_names(path, format_name)
-    if len(names) <= 1:
-        return [WorkUnit(str(path))]
-    # Each batch streams the whole file once (~45 ms per MB) and keeps only its samples' rows: as few batches
-    # as keep every worker busy, at most BATCH_SAMPLES samples each, so a worker's memory is bounded whatever
-    # the file's size.
-    jobs = max(jobs, 1)
-    n_batches = min(len(names), jobs * max(1, -(-len(names) // (BATCH_SAMPLES * jobs))))
-    size = -(-len(names) // n_batches)
-    return [WorkUnit(str(path), tuple(names[i:i + size])) for i in range(0, len(names), size)]
+        return None  # the classify job reports the error for this file
+    return names if len(names) > 1 else None
 
 
 #: Label of each allele class in the cohort's mutation columns, in listing order.
@@ -278,11 +308,13 @@ def _result_candidates(paths: Iterable[str | Path]) -> Iterator[tuple[Path, bool
             raise UsageError(f"{p}: no such file or folder")
 
 
-def _input_digest(unit: WorkUnit) -> dict[str, str]:
+def _input_digest(unit: WorkUnit, known: dict[str, str] | None = None) -> dict[str, str]:
+    """SHA-256 of every input of a unit (``known``: digests already computed, by path)."""
     from .sample import find_inputs
 
     inputs = find_inputs(unit.path)
-    return {str(f): sha256_file(f) for files in inputs.files.values() for f in files}
+    known = known or {}
+    return {str(f): known.get(str(f)) or sha256_file(f) for files in inputs.files.values() for f in files}
 
 
 def _up_to_date(json_path: Path, digest: dict[str, str], thresholds: dict[str, Any]) -> dict[str, Any] | None:
@@ -299,51 +331,16 @@ def _up_to_date(json_path: Path, digest: dict[str, str], thresholds: dict[str, A
     return doc
 
 
-def process_unit(unit: WorkUnit, out_dir: str, options: dict[str, Any], resume: bool = False) -> list[SampleOutcome]:
-    """Classify one work unit and write its outputs; never raises (errors become failed outcomes)."""
-    from .io.text import stem_of
-    from .naming import claim_stem, claimed_stem
-    from .report.writers import safe_file_stem, write_outputs
-    from .sample import iter_classify
-    from .thresholds import DEFAULT_THRESHOLDS
+def _json_of(out_dir: str, sample: str, source: str | Path) -> Path:
+    """Where an earlier run wrote ``sample``'s JSON: the name it claimed for this input, else its file-safe name."""
+    from .naming import claimed_stem
+    from .report.writers import safe_file_stem
 
-    name = Path(unit.path).name
-    try:
-        thresholds = options.get("thresholds") or DEFAULT_THRESHOLDS
-        if resume:
-            digest = _input_digest(unit)
-            names = list(unit.samples) if unit.samples else [Path(unit.path).name if Path(unit.path).is_dir()
-                                                             else stem_of(unit.path)]
-            docs = [_up_to_date(Path(out_dir) / f"{claimed_stem(out_dir, n, unit.path) or safe_file_stem(n)}.json",
-                                digest, thresholds.as_dict()) for n in names]
-            if all(d is not None for d in docs):
-                return [SampleOutcome(d["sample"], "skipped", summary_row(d), bins=_doc_bins(d))
-                        for d in docs if d is not None]
-        results = iter_classify(unit.path, samples=list(unit.samples) if unit.samples else None,
-                                skip_missing_samples=True, **options)
-        outcomes = []
-        for r in results:
-            stem, clash = claim_stem(out_dir, r.sample, unit.path)  # never another sample's files (issue 15)
-            if clash:
-                r.warnings.append(clash)
-            doc = r.to_dict()
-            written = write_outputs(r, out_dir, doc=doc, indent=None, stem=stem)
-            outcomes.append(SampleOutcome(r.sample, "ok", summary_row(doc), outputs=[str(w) for w in written],
-                                          bins=_doc_bins(doc)))
-        done = {o.sample for o in outcomes}
-        for n in unit.samples or ():
-            if n not in done:  # every row of this sample was dropped (unplaced contigs, no log2 value)
-                message = f"{unit.path}: sample {n!r} has no usable segment"
-                outcomes.append(_failed(n, message))
-        return outcomes
-    except LmsgenError as exc:
-        message = exc.one_line()
-    except Exception as exc:  # a bug: record it with its place, keep the cohort going
-        tb = traceback.extract_tb(exc.__traceback__)[-1]
-        message = (f"internal error: {type(exc).__name__}: {' '.join(str(exc).split())} "
-                   f"({Path(tb.filename).name}:{tb.lineno})")
-    names = list(unit.samples) if unit.samples else [name]
-    return [_failed(n, message) for n in names]
+    return Path(out_dir) / f"{claimed_stem(out_dir, sample, source) or safe_file_stem(sample)}.json"
+
+
+def _skipped(doc: dict[str, Any]) -> SampleOutcome:
+    return SampleOutcome(doc["sample"], "skipped", summary_row(doc), bins=_doc_bins(doc))
 
 
 def _failed(sample: str, message: str) -> SampleOutcome:
@@ -351,43 +348,352 @@ def _failed(sample: str, message: str) -> SampleOutcome:
                                             "error": message}, error=message)
 
 
-def _local_run(units: list[WorkUnit], out_dir: str, options: dict[str, Any], jobs: int,
-               resume: bool) -> Iterator[SampleOutcome]:
-    if jobs <= 1:
-        for u in units:
-            yield from process_unit(u, out_dir, options, resume)
+def _bug(exc: Exception) -> str:
+    """A one-line message for an unexpected exception (a bug), with where it happened."""
+    tb = traceback.extract_tb(exc.__traceback__)[-1]
+    return (f"internal error: {type(exc).__name__}: {' '.join(str(exc).split())} "
+            f"({Path(tb.filename).name}:{tb.lineno})")
+
+
+def _written(result: Any, out_dir: str, evidence: bool, source: str | Path) -> SampleOutcome:
+    """Write one result's outputs (JSON last) under the file name it claims (never another sample's files:
+    :mod:`lms_genomics.naming`) and summarise it."""
+    from .naming import claim_stem
+    from .report import writers
+
+    stem, clash = claim_stem(out_dir, result.sample, source)
+    if clash:
+        result.warnings.append(clash)
+    text, doc = writers.compact_json(result, evidence=evidence)
+    written = writers.write_outputs(result, out_dir, doc=doc, indent=None, json_text=text, stem=stem)
+    return SampleOutcome(result.sample, "ok", summary_row(doc), outputs=[str(w) for w in written],
+                         bins=_doc_bins(doc))
+
+
+def _unit_names(unit: WorkUnit) -> list[str]:
+    from .io.text import stem_of
+
+    return list(unit.samples) if unit.samples else [Path(unit.path).name if Path(unit.path).is_dir()
+                                                    else stem_of(unit.path)]
+
+
+def unit_outcomes(unit: WorkUnit, out_dir: str, options: dict[str, Any], resume: bool = False,
+                  evidence: bool = False) -> Iterator[SampleOutcome]:
+    """Classify one unit as ``lmsgen classify`` would (its folder, or its file) and write each sample's outputs,
+    yielding each sample's outcome as soon as it is written; never raises (errors become failed outcomes)."""
+    from .sample import iter_classify
+    from .thresholds import DEFAULT_THRESHOLDS
+
+    done: set[str] = set()
+    try:
+        thresholds = options.get("thresholds") or DEFAULT_THRESHOLDS
+        if resume:
+            digest = _input_digest(unit)
+            docs = [_up_to_date(_json_of(out_dir, n, unit.path), digest, thresholds.as_dict())
+                    for n in _unit_names(unit)]
+            if all(d is not None for d in docs):
+                yield from (_skipped(d) for d in docs if d is not None)
+                return
+        for r in iter_classify(unit.path, samples=list(unit.samples) if unit.samples else None,
+                               skip_missing_samples=True, **options):
+            done.add(r.sample)
+            yield _written(r, out_dir, evidence, unit.path)
+        for n in unit.samples or ():
+            if n not in done:  # every row of this sample was dropped (unplaced contigs, no log2 value)
+                yield _failed(n, f"{unit.path}: sample {n!r} has no usable segment")
         return
-    # Import the calling path once here: forked workers inherit it instead of importing it each.
+    except LmsgenError as exc:
+        message = exc.one_line()
+    except Exception as exc:  # a bug: record it with its place, keep the cohort going
+        message = _bug(exc)
+    yield from (_failed(n, message) for n in _unit_names(unit) if n not in done)
+
+
+def process_unit(unit: WorkUnit, out_dir: str, options: dict[str, Any], resume: bool = False,
+                 evidence: bool = False) -> list[SampleOutcome]:
+    """Classify one unit and write its outputs (:func:`unit_outcomes`, as a list: a Dask task's result)."""
+    return list(unit_outcomes(unit, out_dir, options, resume, evidence))
+
+
+@dataclass
+class SampleChunk:
+    """A few samples of a split copy-number file: their segments, the file's provenance and warnings (``cn``, its
+    rows left out) and the unit whose context they have."""
+
+    unit: WorkUnit
+    cn: Any  # lms_genomics.io.cn_arrays.CopyNumberFile without rows
+    samples: list[tuple[str, Any, dict[str, Any] | None]]  # (sample, SegmentArrays, log2 copy-number model)
+
+    @property
+    def names(self) -> list[str]:
+        return [name for name, _, _ in self.samples]
+
+
+_PLANS: dict[tuple[WorkUnit, int], Any] = {}
+
+
+def _plan_of(unit: WorkUnit, options: dict[str, Any]) -> Any:
+    """The unit's :class:`~lms_genomics.sample.SamplePlan`, built once per process and options."""
+    from .sample import plan_samples
+
+    key = (unit, id(options))
+    if key not in _PLANS:
+        if len(_PLANS) >= 8:
+            _PLANS.pop(next(iter(_PLANS)))
+        _PLANS[key] = plan_samples(unit.path, samples=list(unit.samples) if unit.samples else None,
+                                   skip_missing_samples=True, **options)
+    return _PLANS[key]
+
+
+def chunk_outcomes(chunk: SampleChunk, out_dir: str, options: dict[str, Any],
+                   evidence: bool = False) -> Iterator[SampleOutcome]:
+    """Classify the samples of a chunk and write their outputs, one outcome per sample as it is written; never
+    raises (a sample that fails is recorded and the next goes on)."""
+    try:
+        plan = _plan_of(chunk.unit, options)
+    except LmsgenError as exc:
+        yield from (_failed(n, exc.one_line()) for n in chunk.names)
+        return
+    except Exception as exc:  # a bug
+        yield from (_failed(n, _bug(exc)) for n in chunk.names)
+        return
+    for name, segments, model in chunk.samples:
+        try:
+            yield _written(plan.result_for(chunk.cn, name, segments, model), out_dir, evidence, chunk.unit.path)
+        except LmsgenError as exc:
+            yield _failed(name, exc.one_line())
+        except Exception as exc:  # a bug: record it with its place, keep the cohort going
+            yield _failed(name, _bug(exc))
+
+
+def process_samples(chunk: SampleChunk, out_dir: str, options: dict[str, Any],
+                    evidence: bool = False) -> list[SampleOutcome]:
+    """:func:`chunk_outcomes` as a list (a Dask task's result)."""
+    return list(chunk_outcomes(chunk, out_dir, options, evidence))
+
+
+# ------------------------------------------------------------------------------------------------ planning
+
+#: What the parent hands the runners: a unit to classify whole, a chunk of a split file, or an outcome decided
+#: in the parent (an unreadable file, a sample without a usable row, an up-to-date sample with ``resume``).
+Task = WorkUnit | SampleChunk | SampleOutcome
+
+
+def _split(unit: WorkUnit, out_dir: str, options: dict[str, Any], resume: bool, jobs: int,
+           on_total: Callable[[int], None] | None) -> Iterator[Task]:
+    """The tasks of a unit whose copy-number file the parent reads: the file is read once, each sample's rows
+    sliced as they are handed out, in chunks of at most :data:`CHUNK_SAMPLES` samples."""
+    from .thresholds import DEFAULT_THRESHOLDS
+
+    try:
+        plan = _plan_of(unit, options)
+        if not plan.copy_number_only():  # the folder changed since discovery: classified whole
+            yield unit
+            return
+        cn = plan.read_copy_number()
+        models = plan.models(cn)
+        plan.check_panels()
+    except LmsgenError as exc:
+        yield from (_failed(n, exc.one_line()) for n in _unit_names(unit))
+        return
+    except Exception as exc:  # a bug
+        yield from (_failed(n, _bug(exc)) for n in _unit_names(unit))
+        return
+    wanted = set(unit.samples) if unit.samples else None
+    names = [n for n in cn.samples if wanted is None or n in wanted]
+    unusable = [n for n in cn.named_samples if n not in set(cn.samples) and (wanted is None or n in wanted)]
+    unusable += [n for n in unit.samples or () if n not in set(cn.named_samples)]
+    if on_total is not None:
+        on_total(len(names) + len(unusable) - 1)  # the unit was counted as one sample
+    yield from (_failed(n, f"{unit.path}: sample {n!r} has no usable segment") for n in unusable)
+    skip: set[str] = set()
+    if resume:
+        thresholds = (options.get("thresholds") or DEFAULT_THRESHOLDS).as_dict()
+        digest = _input_digest(unit, {str(cn.path): cn.sha256})
+        for n in names:
+            doc = _up_to_date(_json_of(out_dir, n, unit.path), digest, thresholds)
+            if doc is not None:
+                skip.add(n)
+                yield _skipped(doc)
+    todo = len(names) - len(skip)
+    size = max(1, min(CHUNK_SAMPLES, todo // (4 * max(jobs, 1))))
+    meta = _without_rows(cn)
+    chunk: list[tuple[str, Any, dict[str, Any] | None]] = []
+    for name, segments in cn.by_sample(names):
+        if name in skip:
+            continue
+        chunk.append((name, segments, models.get(name)))
+        if len(chunk) == size:
+            yield SampleChunk(unit, meta, chunk)
+            chunk = []
+    if chunk:
+        yield SampleChunk(unit, meta, chunk)
+
+
+def _without_rows(cn: Any) -> Any:
+    import dataclasses
+
+    from .segarrays import SegmentArrays
+
+    return dataclasses.replace(cn, rows=SegmentArrays.empty(), sample_of=np.empty(0, np.int64))
+
+
+def _tasks(units: list[WorkUnit], out_dir: str, options: dict[str, Any], resume: bool, jobs: int,
+           on_total: Callable[[int], None] | None) -> Iterator[Task]:
+    for unit in units:
+        if unit.copy_number is not None:
+            yield from _split(unit, out_dir, options, resume, jobs, on_total)
+        else:
+            yield unit
+
+
+def _run_task(task: Task, out_dir: str, options: dict[str, Any], resume: bool,
+              evidence: bool) -> Iterator[SampleOutcome]:
+    if isinstance(task, SampleOutcome):
+        yield task
+    elif isinstance(task, SampleChunk):
+        yield from chunk_outcomes(task, out_dir, options, evidence)
+    else:
+        yield from unit_outcomes(task, out_dir, options, resume, evidence)
+
+
+def _task_names(task: Task) -> list[str]:
+    if isinstance(task, SampleChunk):
+        return task.names
+    if isinstance(task, SampleOutcome):
+        return [task.sample]
+    return _unit_names(task)
+
+
+# ------------------------------------------------------------------------------------------------ local runners
+
+def _warm(options: dict[str, Any]) -> None:
+    """Import the calling path and load the references once in the parent: forked workers inherit them."""
     from . import sample  # noqa: F401
-    from .report import writers  # noqa: F401
+    from .calling.cleaning import load_kit
+    from .genome import arm_rows, load_genes
+    from .report import iscn, writers  # noqa: F401
 
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        pending = set()
-        it = iter(units)
-        # Keep at most 2 units per worker in flight: memory stays flat for 10,000 samples.
-        for u in it:
-            pending.add(pool.submit(process_unit, u, out_dir, options, resume))
-            if len(pending) >= 2 * jobs:
-                break
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
-                yield from fut.result()
-                nxt = next(it, None)
-                if nxt is not None:
-                    pending.add(pool.submit(process_unit, nxt, out_dir, options, resume))
+    with_genes = options.get("genes")
+    if with_genes is None or isinstance(with_genes, (str, Path)):
+        load_genes(with_genes)
+    arm_rows(options.get("arms"))
+    load_kit(options.get("arms"))
+    iscn.cytobands()
 
 
-#: Times Dask runs a task again after it raised. ``process_unit`` turns every error of a sample into a failed
-#: outcome, so what raises is the task itself failing on its worker (e.g. a worker that cannot import lmsgen);
-#: another worker may succeed. A worker that dies mid-task (killed, out of memory) is a different case: the
-#: scheduler re-runs the task on another worker by itself, up to ``distributed.scheduler.allowed-failures``
-#: (default 3) deaths, after which the unit's samples are recorded as failed and the cohort goes on.
+def _worker_main(conn: Any, out_dir: str, options: dict[str, Any], resume: bool, evidence: bool) -> None:
+    """A worker: run the tasks it is sent, one at a time, and send back each sample's outcome as it is written."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    while True:
+        try:
+            message = conn.recv()
+        except EOFError:  # the parent is gone
+            return
+        if message is None:
+            return
+        task_id, task = message
+        for outcome in _run_task(task, out_dir, options, resume, evidence):
+            conn.send((task_id, outcome))
+        conn.send((task_id, None))
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Any
+    task: tuple[int, Task] | None = None
+    reported: set[str] = field(default_factory=set)
+
+
+def _pool_run(tasks: Iterator[Task], out_dir: str, options: dict[str, Any], jobs: int, resume: bool,
+              evidence: bool) -> Iterator[SampleOutcome]:
+    """Run tasks in ``jobs`` worker processes, one task in flight per worker, outcomes streamed per sample. A worker
+    that dies (killed, out of memory) fails only the samples of its task it had not finished, and is replaced."""
+    ctx = multiprocessing.get_context()
+
+    def start() -> _Worker:
+        parent, child = ctx.Pipe()
+        proc = ctx.Process(target=_worker_main, args=(child, out_dir, options, resume, evidence), daemon=True)
+        proc.start()
+        child.close()
+        return _Worker(proc, parent)
+
+    workers = [start() for _ in range(jobs)]
+    task_ids = iter(range(1 << 62))
+    pending: Iterator[Task] = iter(tasks)
+    exhausted = False
+    try:
+        while True:
+            for w in workers:
+                if w.task is None and not exhausted:
+                    task = next(pending, None)
+                    while isinstance(task, SampleOutcome):  # decided in the parent: nothing to send
+                        yield task
+                        task = next(pending, None)
+                    if task is None:
+                        exhausted = True
+                        break
+                    w.task, w.reported = (next(task_ids), task), set()
+                    w.conn.send(w.task)
+            busy = [w for w in workers if w.task is not None]
+            if not busy:
+                return
+            ready = wait_for([w.conn for w in busy] + [w.process.sentinel for w in busy])
+            for w in busy:
+                if w.conn in ready:
+                    try:
+                        while w.task is not None and w.conn.poll():
+                            task_id, outcome = w.conn.recv()
+                            if outcome is None:
+                                w.task = None
+                            else:
+                                w.reported.add(outcome.sample)
+                                yield outcome
+                    except (EOFError, OSError):
+                        pass  # died mid-message: handled below
+                if w.task is not None and not w.process.is_alive():
+                    code = w.process.exitcode
+                    reason = (f"the worker process classifying it died (exit code {code}: out of memory or "
+                              f"killed?); not classified")
+                    for name in _task_names(w.task[1]):
+                        if name not in w.reported:
+                            yield _failed(name, f"{name}: {reason}")
+                    w.conn.close()
+                    workers[workers.index(w)] = start()
+    finally:
+        for w in workers:
+            with suppress(OSError, ValueError):  # a worker that died has no pipe left
+                w.conn.send(None)
+        for w in workers:
+            w.process.join(timeout=5)
+            if w.process.is_alive():
+                w.process.terminate()
+                w.process.join()
+
+
+def _local_run(units: list[WorkUnit], out_dir: str, options: dict[str, Any], jobs: int, resume: bool,
+               evidence: bool = False, on_total: Callable[[int], None] | None = None) -> Iterator[SampleOutcome]:
+    tasks = _tasks(units, out_dir, options, resume, jobs, on_total)
+    if jobs <= 1:
+        for task in tasks:
+            yield from _run_task(task, out_dir, options, resume, evidence)
+        return
+    _warm(options)
+    yield from _pool_run(tasks, out_dir, options, jobs, resume, evidence)
+
+
+#: Times Dask runs a task again after it raised. ``process_unit`` and ``process_samples`` turn every error of a
+#: sample into a failed outcome, so what raises is the task itself failing on its worker (e.g. a worker that cannot
+#: import lmsgen, or one restarted under the task); another worker may succeed, and a task still failing then is
+#: submitted once more after the others. A worker that dies mid-task (killed, out of memory) is a different case:
+#: the scheduler re-runs the task on another worker by itself, up to ``distributed.scheduler.allowed-failures``
+#: (default 3) deaths, after which the task's samples are recorded as failed and the cohort goes on.
 DASK_RETRIES = 2
 
 
-def _dask_run(units: list[WorkUnit], out_dir: str, options: dict[str, Any], scheduler: str,
-              resume: bool) -> Iterator[SampleOutcome]:
+def _dask_run(units: list[WorkUnit], out_dir: str, options: dict[str, Any], scheduler: str, resume: bool,
+              evidence: bool = False, on_total: Callable[[int], None] | None = None) -> Iterator[SampleOutcome]:
     try:
         from dask.distributed import Client, LocalCluster, as_completed
     except ImportError:
@@ -395,24 +701,47 @@ def _dask_run(units: list[WorkUnit], out_dir: str, options: dict[str, Any], sche
     cluster = None
     try:
         if scheduler == "local":
-            cluster = LocalCluster(n_workers=max(1, (os.cpu_count() or 1)), threads_per_worker=1,
-                                   dashboard_address=None, processes=True)
+            cluster = LocalCluster(n_workers=available_cores(), threads_per_worker=1, dashboard_address=None,
+                                   processes=True)
             client = Client(cluster)
         else:
             client = Client(scheduler, timeout="20s")
     except OSError as exc:
         raise UsageError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
     try:
-        futures = client.map(process_unit, units, out_dir=out_dir, options=options, resume=resume, pure=False,
-                             retries=DASK_RETRIES)
-        unit_of = {fut.key: unit for fut, unit in zip(futures, units, strict=True)}
+        jobs = max(1, len(client.scheduler_info().get("workers", {})))
+        tasks = list(_tasks(units, out_dir, options, resume, jobs, on_total))  # split files are read here, once
+        yield from (t for t in tasks if isinstance(t, SampleOutcome))
+        whole = [t for t in tasks if isinstance(t, WorkUnit)]
+        chunks = [t for t in tasks if isinstance(t, SampleChunk)]
+        futures = [*client.map(process_unit, whole, out_dir=out_dir, options=options, resume=resume,
+                               evidence=evidence, pure=False, retries=DASK_RETRIES),
+                   *client.map(process_samples, chunks, out_dir=out_dir, options=options, evidence=evidence,
+                               pure=False, retries=DASK_RETRIES)]
+        task_of: dict[Any, Task] = {fut.key: task for fut, task in zip(futures, [*whole, *chunks], strict=True)}
         pending = as_completed(futures)
         del futures  # each result is let go once read: a worker lost later does not make Dask compute it again
+        again = []
         for fut in pending:
             try:
                 outcomes = fut.result()
             except Exception as exc:  # the task never returned: its worker kept dying, or it cannot run there
-                outcomes = _dask_failed(unit_of[fut.key], exc)
+                task = task_of[fut.key]
+                if type(exc).__name__ == "KilledWorker":
+                    outcomes = _dask_failed(task, exc)
+                else:  # e.g. a worker restarted under it (Dask's retries spent): submitted once more, at the end
+                    outcomes = []
+                    again.append(task)
+            fut.release()
+            yield from outcomes
+        for task in again:
+            fut = client.submit(process_samples if isinstance(task, SampleChunk) else process_unit, task,
+                                out_dir=out_dir, options=options, evidence=evidence, pure=False,
+                                **({} if isinstance(task, SampleChunk) else {"resume": resume}))
+            try:
+                outcomes = fut.result()
+            except Exception as exc:
+                outcomes = _dask_failed(task, exc)
             fut.release()
             yield from outcomes
     finally:
@@ -421,32 +750,36 @@ def _dask_run(units: list[WorkUnit], out_dir: str, options: dict[str, Any], sche
             cluster.close()
 
 
-def _dask_failed(unit: WorkUnit, exc: Exception) -> list[SampleOutcome]:
-    """Failed outcomes for every sample of a unit whose Dask task did not return."""
+def _dask_failed(task: Task, exc: Exception) -> list[SampleOutcome]:
+    """Failed outcomes for every sample of a task whose Dask run did not return."""
     if type(exc).__name__ == "KilledWorker":
         reason = (f"the Dask worker running it died {getattr(exc, 'allowed_failures', 0) + 1} time(s) "
                   f"(out of memory or killed?); not classified")
     else:
         detail = " ".join(str(exc).split())
         reason = f"the Dask task failed after {DASK_RETRIES} retries: {type(exc).__name__}: {detail}"
-    names = list(unit.samples) if unit.samples else [Path(unit.path).name]
-    return [_failed(n, f"{unit.path}: {reason}") for n in names]
+    where = task.unit.path if isinstance(task, SampleChunk) else getattr(task, "path", "")
+    return [_failed(n, f"{where}: {reason}") for n in _task_names(task)]
 
 
-def run_cohort(units: Iterable[WorkUnit], out_dir: str | Path, *, jobs: int = 1, scheduler: str | None = None,
-               resume: bool = False, options: dict[str, Any] | None = None,
-               on_outcome: Callable[[SampleOutcome], None] | None = None) -> Iterator[SampleOutcome]:
+def run_cohort(units: Iterable[WorkUnit], out_dir: str | Path, *, jobs: int | None = None,
+               scheduler: str | None = None, resume: bool = False, options: dict[str, Any] | None = None,
+               evidence: bool = False, on_outcome: Callable[[SampleOutcome], None] | None = None,
+               on_total: Callable[[int], None] | None = None) -> Iterator[SampleOutcome]:
     """Classify every unit, writing per-sample outputs into ``out_dir``; yields outcomes as they finish.
 
-    ``jobs``: worker processes (1 = in-process). ``scheduler``: a Dask scheduler address
-    (``tcp://host:port``) or ``"local"`` for a local Dask cluster, instead of the process pool.
-    ``options``: keyword arguments of :func:`lms_genomics.sample.classify_all`.
+    ``jobs``: worker processes (default: the available cores; 1 = in-process). ``scheduler``: a Dask scheduler
+    address (``tcp://host:port``) or ``"local"`` for a local Dask cluster, instead of the worker processes.
+    ``options``: keyword arguments of :func:`lms_genomics.sample.classify_all`. ``evidence``: write each gene's
+    evidence list into the per-sample JSON (default: lean documents, every other field kept). ``on_total(n)`` is
+    called when the parent splits a multi-sample file: ``n`` more samples than its one unit (for a progress bar).
     """
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     units = list(units)
     opts = dict(options or {})
-    runner = (_dask_run(units, str(out_dir), opts, scheduler, resume) if scheduler
-              else _local_run(units, str(out_dir), opts, jobs, resume))
+    jobs = available_cores() if jobs is None else max(1, jobs)
+    runner = (_dask_run(units, str(out_dir), opts, scheduler, resume, evidence, on_total) if scheduler
+              else _local_run(units, str(out_dir), opts, jobs, resume, evidence, on_total))
     for outcome in runner:
         if on_outcome is not None:
             on_outcome(outcome)

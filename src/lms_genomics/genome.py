@@ -14,8 +14,8 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
+from ._lazy import pandas as pd
 from .errors import ReferenceFileError
 
 BUILD = "hg19"
@@ -100,6 +100,28 @@ AFFY_CODES = {"24": "chrX", "25": "chrY"}
 UCSC_NUMERIC_CODES = {"23": "chrX", "24": "chrY"}
 
 
+@lru_cache(maxsize=4)
+def _chromosome_mapping(numeric_sex: str) -> dict[str, str]:
+    mapping = dict(_BASE_NAMES)
+    if numeric_sex == "affymetrix":
+        mapping.update(AFFY_CODES)
+    elif numeric_sex == "ucsc":
+        mapping.update(UCSC_NUMERIC_CODES)
+    elif numeric_sex != "none":
+        raise ValueError(f"numeric_sex must be affymetrix, ucsc or none, not {numeric_sex!r}")
+    return mapping
+
+
+_CHR_PREFIX = re.compile(r"^(?i:chr)")
+_SPREADSHEET_ZERO = re.compile(r"\.0$")  # a trailing '.0' appears when spreadsheets turn 7 into 7.0
+
+
+def chromosome_name(label: str, numeric_sex: str = "affymetrix") -> str | None:
+    """The UCSC name of one chromosome label (None when it is not one): :func:`normalize_chromosomes`' rule."""
+    stripped = _SPREADSHEET_ZERO.sub("", _CHR_PREFIX.sub("", label.strip()))
+    return _chromosome_mapping(numeric_sex).get(stripped)
+
+
 def normalize_chromosomes(values: pd.Series | list[str], numeric_sex: str = "affymetrix") -> pd.Series:
     """Map chromosome labels to UCSC names, vectorised.
 
@@ -108,16 +130,9 @@ def normalize_chromosomes(values: pd.Series | list[str], numeric_sex: str = "aff
     (23 = X, 24 = Y) or ``"none"`` (numeric sex codes refused). Unknown labels become ``NA``;
     the caller decides whether that is an error.
     """
+    mapping = _chromosome_mapping(numeric_sex)
     s = pd.Series(values, dtype="string").str.strip()
     s = s.str.replace(r"^(?i:chr)", "", regex=True)
-    mapping = dict(_BASE_NAMES)
-    if numeric_sex == "affymetrix":
-        mapping.update(AFFY_CODES)
-    elif numeric_sex == "ucsc":
-        mapping.update(UCSC_NUMERIC_CODES)
-    elif numeric_sex != "none":
-        raise ValueError(f"numeric_sex must be affymetrix, ucsc or none, not {numeric_sex!r}")
-    # A trailing '.0' appears when spreadsheets turn 7 into 7.0.
     s = s.str.replace(r"\.0$", "", regex=True)
     return s.map(mapping).astype("string")
 
@@ -160,18 +175,38 @@ def reference_path(name: str) -> Path:
     return Path(str(resources.files("lms_genomics.reference").joinpath(name)))
 
 
-@dataclass(frozen=True)
 class GeneReference:
-    """A gene table (0-based half-open, UCSC names) with the file it came from."""
+    """A gene table (0-based half-open, UCSC names) with the file it came from: arrays for the calling path
+    (``names``, ``chrom`` codes of :data:`CHROM_ORDER`, ``start``, ``end``, ``strand``, ``groups``) and, built on
+    first use, the canonical table ``genes`` (columns chrom, start, end, gene, strand, groups)."""
 
-    genes: pd.DataFrame  # columns: chrom, start, end, gene, strand, groups
-    path: str
-    sha256: str
+    def __init__(self, names: np.ndarray, chrom: np.ndarray, start: np.ndarray, end: np.ndarray, strand: np.ndarray,
+                 groups: np.ndarray, path: str, sha256: str) -> None:
+        self.names, self.chrom, self.start, self.end = names, chrom, start, end
+        self.strand, self.groups, self.path, self.sha256 = strand, groups, path, sha256
+        self._frame: pd.DataFrame | None = None
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    @property
+    def genes(self) -> pd.DataFrame:
+        """The gene table (validated against the ``genes`` schema of :mod:`lms_genomics.tables`)."""
+        if self._frame is None:
+            from .tables import check_table  # tables imports this module's chromosome sizes
+
+            frame = pd.DataFrame({"chrom": np.array(CHROMOSOMES, dtype=object)[self.chrom], "start": self.start,
+                                  "end": self.end, "gene": self.names, "strand": self.strand, "groups": self.groups})
+            self._frame = check_table("genes", frame)
+        return self._frame
+
+    def __repr__(self) -> str:
+        return f"GeneReference({len(self)} genes, {self.path!r})"
 
 
-def _read_bed(path: Path, min_cols: int) -> tuple[pd.DataFrame, int]:
+def _read_bed(path: Path, min_cols: int) -> list[list[str]]:
+    """The data rows of a BED-like file, each padded to the widest row, with its 1-based line number last."""
     rows: list[list[str]] = []
-    first_line = 0
     with open(path, encoding="utf-8-sig", errors="strict") as fh:
         for n, raw in enumerate(fh, 1):
             line = raw.rstrip("\r\n")
@@ -180,85 +215,97 @@ def _read_bed(path: Path, min_cols: int) -> tuple[pd.DataFrame, int]:
             fields = line.split("\t") if "\t" in line else line.split()
             if len(fields) < min_cols:
                 raise ReferenceFileError(path, f"expected at least {min_cols} columns, found {len(fields)}", n)
-            if not first_line:
-                first_line = n
             rows.append([*fields, str(n)])
     width = max((len(r) for r in rows), default=min_cols + 1)
-    rows = [r[:-1] + [""] * (width - len(r)) + [r[-1]] for r in rows]
-    df = pd.DataFrame(rows, columns=[*range(width - 1), "line"])
-    return df, first_line
+    return [r[:-1] + [""] * (width - len(r)) + [r[-1]] for r in rows]
 
 
 def load_genes(path: str | Path | None = None) -> GeneReference:
     """Load a gene BED (chrom, start, end, name[, score, strand, groups]); default: the bundled hg19 BED.
 
-    Raises :class:`ReferenceFileError` naming the file and line on malformed rows.
+    Raises :class:`ReferenceFileError` naming the file and line on malformed rows. A symbol with several loci
+    (e.g. readthrough or PAR genes) keeps its longest span; genes are in karyotype order, then by start.
     """
+    from .io.text import to_number
+
     p = Path(path) if path is not None else reference_path("hg19_genes.bed")
     try:
-        df, _ = _read_bed(p, 4)
+        rows = _read_bed(p, 4)
     except UnicodeDecodeError as exc:
         raise ReferenceFileError(p, f"not UTF-8 text ({exc.reason})") from None
     except OSError as exc:
         raise ReferenceFileError(p, f"cannot read gene BED ({exc.strerror})") from None
-    if df.empty:
+    if not rows:
         raise ReferenceFileError(p, "gene BED holds no gene")
-    chrom = normalize_chromosomes(df[0], numeric_sex="ucsc")
-    start = pd.to_numeric(df[1], errors="coerce")
-    end = pd.to_numeric(df[2], errors="coerce")
-    no_name = df[3].astype(str).str.strip() == ""
-    bad = chrom.isna() | start.isna() | end.isna() | (start < 0) | (end <= start) | no_name
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise ReferenceFileError(p, f"bad gene row (chromosome, start < end, name expected): {df.iloc[i, 0]!r} "
-                                 f"{df.iloc[i, 1]!r} {df.iloc[i, 2]!r}", int(df["line"].iloc[i]))
-    sizes = chrom.map(CHROM_SIZES)
-    beyond = end > sizes
-    if beyond.any():
-        i = int(np.flatnonzero(beyond.to_numpy())[0])
-        raise ReferenceFileError(p, f"gene {df.iloc[i, 3]} ends at {end.iloc[i]:.0f}, beyond the hg19 end of "
-                                 f"{chrom.iloc[i]} ({int(sizes.iloc[i])}): is this BED on another build?",
-                                 int(df["line"].iloc[i]))
-    genes = pd.DataFrame({
-        "chrom": chrom.astype(str), "start": start.astype("int64"), "end": end.astype("int64"),
-        "gene": df[3].astype(str).str.strip(),
-        "strand": df[5].astype(str) if 5 in df else ".",
-        "groups": df[6].astype(str) if 6 in df else "",
-    })
-    dup = genes["gene"].duplicated(keep=False)
-    if dup.any():
+    width = len(rows[0]) - 1
+    genes = []
+    for r in rows:
+        chrom = chromosome_name(r[0], numeric_sex="ucsc")
+        start, end = to_number(r[1]), to_number(r[2])
+        if chrom is None or start != start or end != end or start < 0 or end <= start or r[3].strip() == "":
+            raise ReferenceFileError(p, f"bad gene row (chromosome, start < end, name expected): {r[0]!r} "
+                                     f"{r[1]!r} {r[2]!r}", int(r[-1]))
+        if end > CHROM_SIZES[chrom]:
+            raise ReferenceFileError(p, f"gene {r[3]} ends at {end:.0f}, beyond the hg19 end of {chrom} "
+                                     f"({CHROM_SIZES[chrom]}): is this BED on another build?", int(r[-1]))
+        genes.append((CHROM_ORDER[chrom], int(start), int(end), r[3].strip(), r[5] if width > 5 else ".",
+                      r[6] if width > 6 else ""))
+    if len({g[3] for g in genes}) < len(genes):
         # A symbol with several loci (e.g. readthrough or PAR genes): keep the longest span, deterministically.
-        genes = (genes.assign(_len=genes["end"] - genes["start"])
-                 .sort_values(["gene", "_len"], ascending=[True, False])
-                 .drop_duplicates("gene").drop(columns="_len"))
-    genes = genes.sort_values(["chrom", "start"], key=lambda s: chrom_sort_key(s) if s.name == "chrom" else s)
-    from .tables import check_table  # tables imports this module's chromosome sizes
+        by_name = sorted(genes, key=lambda g: (g[3], -(g[2] - g[1])))
+        seen: set[str] = set()
+        genes = [g for g in by_name if not (g[3] in seen or seen.add(g[3]))]  # type: ignore[func-returns-value]
+    genes.sort(key=lambda g: (g[0], g[1]))
+    columns = list(zip(*genes, strict=True))
+    return GeneReference(np.array(columns[3], dtype=object), np.array(columns[0], dtype=np.int64),
+                         np.array(columns[1], dtype=np.int64), np.array(columns[2], dtype=np.int64),
+                         np.array(columns[4], dtype=object), np.array(columns[5], dtype=object), str(p),
+                         sha256_file(p))
 
-    return GeneReference(check_table("genes", genes.reset_index(drop=True)), str(p), sha256_file(p))
+
+@dataclass(frozen=True)
+class ArmRows:
+    """Chromosome arms as arrays, in karyotype order: UCSC name (``"<NA>"`` when the label is not a chromosome),
+    assessed extent ``start``/``end``, arm name and cytoband extent ``arm_start``/``arm_end``."""
+
+    chrom: np.ndarray  # object
+    start: np.ndarray
+    end: np.ndarray
+    arm: np.ndarray  # object
+    arm_start: np.ndarray
+    arm_end: np.ndarray
 
 
 @lru_cache(maxsize=4)
-def _load_arms_cached(path: str) -> pd.DataFrame:
-    df, _ = _read_bed(Path(path), 3)
-    if df.shape[1] - 1 >= 6:
-        arms = pd.DataFrame({
-            "chrom": normalize_chromosomes(df[0], numeric_sex="ucsc").astype(str),
-            "start": df[1].astype("int64"), "end": df[2].astype("int64"), "arm": df[3].astype(str),
-            "arm_start": df[4].astype("int64"), "arm_end": df[5].astype("int64"),
-        })
+def _arm_rows_cached(path: str) -> ArmRows:
+    rows = _read_bed(Path(path), 3)
+    if rows and len(rows[0]) - 1 >= 6:
+        table = [(chromosome_name(r[0], numeric_sex="ucsc") or "<NA>", int(r[1]), int(r[2]), r[3], int(r[4]),
+                  int(r[5])) for r in rows]
     else:
         # A coverage BED of the oncoscanR kind: "<arm> <first probe> <last probe>" (1-based positions).
-        arm = df[0].astype(str)
-        chrom = normalize_chromosomes(arm.str[:-1], numeric_sex="ucsc")
-        if chrom.isna().any() or not arm.str[-1].isin(["p", "q"]).all():
-            raise ReferenceFileError(path, "arm coverage rows must be '<arm> <start> <end>' (e.g. 17p) or "
-                                           "'chrom start end arm arm_start arm_end'")
-        start = df[1].astype("int64") - 1
-        end = df[2].astype("int64")
-        arms = pd.DataFrame({"chrom": chrom.astype(str), "start": start, "end": end,
-                             "arm": chrom.str[3:] + arm.str[-1], "arm_start": start, "arm_end": end})
-    return arms.sort_values(["chrom", "start"], key=lambda s: chrom_sort_key(s) if s.name == "chrom" else s
-                            ).reset_index(drop=True)
+        table = []
+        for r in rows:
+            chrom = chromosome_name(r[0][:-1], numeric_sex="ucsc")
+            if chrom is None or r[0][-1:] not in ("p", "q"):
+                raise ReferenceFileError(path, "arm coverage rows must be '<arm> <start> <end>' (e.g. 17p) or "
+                                               "'chrom start end arm arm_start arm_end'")
+            start, end = int(r[1]) - 1, int(r[2])
+            table.append((chrom, start, end, chrom[3:] + r[0][-1], start, end))
+    table.sort(key=lambda a: (CHROM_ORDER.get(a[0], len(CHROM_ORDER)), a[1]))
+    cols = list(zip(*table, strict=True)) if table else [()] * 6
+    return ArmRows(np.array(cols[0], dtype=object), np.array(cols[1], dtype=np.int64),
+                   np.array(cols[2], dtype=np.int64), np.array(cols[3], dtype=object),
+                   np.array(cols[4], dtype=np.int64), np.array(cols[5], dtype=np.int64))
+
+
+def arm_rows(path: str | Path | None = None) -> ArmRows:
+    """The arm table of :func:`load_arms` as arrays (no pandas); raises :class:`ReferenceFileError`."""
+    p = Path(path) if path is not None else reference_path("hg19_arms.bed")
+    try:
+        return _arm_rows_cached(str(p))
+    except (OSError, ValueError) as exc:
+        raise ReferenceFileError(p, f"cannot read arm table ({exc})") from None
 
 
 def load_arms(path: str | Path | None = None) -> pd.DataFrame:
@@ -267,19 +314,17 @@ def load_arms(path: str | Path | None = None) -> pd.DataFrame:
     Default: the bundled ``hg19_arms.bed``. A user may pass an assay coverage file instead, either in that
     format or as oncoscanR's ``<arm> <first probe> <last probe>`` BED.
     """
-    p = Path(path) if path is not None else reference_path("hg19_arms.bed")
-    try:
-        return _load_arms_cached(str(p)).copy()
-    except (OSError, ValueError) as exc:
-        raise ReferenceFileError(p, f"cannot read arm table ({exc})") from None
+    rows = arm_rows(path)
+    return pd.DataFrame({"chrom": rows.chrom.astype(object), "start": rows.start, "end": rows.end,
+                         "arm": rows.arm.astype(object), "arm_start": rows.arm_start, "arm_end": rows.arm_end})
 
 
 @lru_cache(maxsize=1024)
 def arm_at(chrom: str, pos: int) -> str | None:
     """Name of the hg19 arm (bundled table, e.g. ``17p``) holding a 0-based position, or None."""
-    arms = _load_arms_cached(str(reference_path("hg19_arms.bed")))
-    hit = arms[(arms["chrom"] == chrom) & (arms["arm_start"] <= pos) & (pos < arms["arm_end"])]
-    return str(hit["arm"].iloc[0]) if not hit.empty else None
+    arms = arm_rows()
+    hit = np.flatnonzero((arms.chrom == chrom) & (arms.arm_start <= pos) & (pos < arms.arm_end))
+    return str(arms.arm[hit[0]]) if len(hit) else None
 
 
 

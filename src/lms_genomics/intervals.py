@@ -11,8 +11,8 @@ position), so an operation is one sort and one search over the whole genome, wit
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
+from ._lazy import pandas as pd
 from .genome import CHROMOSOMES
 
 #: Chromosome codes are shifted this far apart, so one sorted axis holds the whole genome (hg19's longest
@@ -106,13 +106,17 @@ def cluster_ids(keys: np.ndarray, start: np.ndarray, end: np.ndarray, slack: int
     intervals overlap or lie within ``slack`` bases share an id; ids follow (key, start) order."""
     order = np.lexsort((end, start, keys))
     k, s, e = keys[order], start[order], end[order]
-    new_key = np.r_[True, k[1:] != k[:-1]]
+    new_key = np.empty(len(k), dtype=bool)
+    new_key[:1] = True
+    np.not_equal(k[1:], k[:-1], out=new_key[1:])
     # Running max of ends within each key group (ends are >= 0, so offsetting each group above the previous
     # one's maximum lets one global cummax serve every group).
     group = np.cumsum(new_key) - 1
     span = int(e.max()) + 1
     run_end = np.maximum.accumulate(e + group * span) - group * span
-    prev_end = np.r_[np.iinfo(np.int64).min // 2, run_end[:-1]]
+    prev_end = np.empty_like(run_end)
+    prev_end[:1] = np.iinfo(np.int64).min // 2
+    prev_end[1:] = run_end[:-1]
     ids = np.empty(len(k), dtype=np.int64)
     ids[order] = np.cumsum(new_key | (s > prev_end + slack)) - 1
     return ids
@@ -172,6 +176,23 @@ def covered_bases(df: pd.DataFrame, regions: pd.DataFrame | None = None) -> int:
         s, e = np.maximum(s[i], ms[j]), np.minimum(e[i], me[j])
         if not len(s):
             return 0
+    us, ue = cluster_extents(cluster_ids(np.zeros(len(s), dtype=np.int64), s, e, 0), s, e)
+    return int((ue - us).sum())
+
+
+def covered_bases_arrays(key: np.ndarray, start: np.ndarray, end: np.ndarray, rkey: np.ndarray, rstart: np.ndarray,
+                         rend: np.ndarray) -> int:
+    """Array form of :func:`covered_bases` with regions: bases of the union of the intervals that lie inside the
+    union of the regions (intervals and regions keyed by chromosome code)."""
+    if not len(key) or not len(rkey):
+        return 0
+    s, e = _genome_axis(np.asarray(key, dtype=np.int64), start, end)
+    rs, re = _genome_axis(np.asarray(rkey, dtype=np.int64), rstart, rend)
+    ms, me = cluster_extents(cluster_ids(np.zeros(len(rs), dtype=np.int64), rs, re, 0), rs, re)
+    i, j = _pairs(s, e, ms, me)
+    if not len(i):
+        return 0
+    s, e = np.maximum(s[i], ms[j]), np.minimum(e[i], me[j])
     us, ue = cluster_extents(cluster_ids(np.zeros(len(s), dtype=np.int64), s, e, 0), s, e)
     return int((ue - us).sum())
 

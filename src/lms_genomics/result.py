@@ -1,14 +1,23 @@
-"""The typed result of one sample, and its JSON form (schema ``lmsgen.sample/1``)."""
+"""The typed result of one sample, and its JSON form (schema ``lmsgen.sample/1``).
+
+The copy-number side of a result is held as arrays (:class:`CopyNumberCalls`); its JSON is written from them.
+The tables of the public API (``genes``, ``evidence``, ``segments``) are built on first access, so a pipeline that
+only writes JSON never builds a DataFrame (nor imports pandas).
+"""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+from .calling.genes import GeneCalls, evidence_frame, evidence_of, evidence_records
+from .calling.profile import Anomalies, Profile
+from .genome import GeneReference
+from .segarrays import SegmentArrays
 
-from .calling.profile import Profile
+if TYPE_CHECKING:
+    import pandas as pd
 
 SCHEMA = "lmsgen.sample/1"
 SEGMENT_FIELDS = ["chrom", "start", "end", "kind", "type", "state", "copy_number", "log2", "markers", "segment_id",
@@ -22,11 +31,11 @@ GENE_FIELDS = ["chrom", "start", "end", "call", "copy_number", "min_copy_number"
 def _clean(value: Any) -> Any:
     """JSON-safe scalars: NaN/NA → None, numpy → Python."""
     kind = type(value)
-    if kind is str or kind is int or kind is bool:  # the common cases first: called ~5,000 times per sample
+    if kind is str or kind is int or kind is bool:  # the common cases first
         return value
     if kind is float:
         return None if value != value else value
-    if value is None or value is pd.NA:
+    if value is None or kind.__name__ == "NAType":  # pandas.NA, without importing pandas
         return None
     if hasattr(value, "item") and not isinstance(value, (list, dict, str)):
         value = value.item()
@@ -35,51 +44,154 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _column_values(col: pd.Series) -> list[Any]:
-    """A column as JSON-ready Python values (NaN/NA → None, numpy → Python)."""
-    if pd.api.types.is_float_dtype(col):
-        return [None if v != v else v for v in col.to_numpy(dtype=float).tolist()]
-    if pd.api.types.is_integer_dtype(col) and not col.hasnans:
-        return col.to_numpy(dtype="int64").tolist()
-    if pd.api.types.is_bool_dtype(col) and not col.hasnans:
-        return col.to_numpy(dtype=bool).tolist()
-    return [_clean(v) for v in col.tolist()]
-
-
-def _records(df: pd.DataFrame | dict[str, pd.Series]) -> list[dict[str, Any]]:
-    """Rows as JSON-ready dicts (column-wise conversion: NaN/NA → None, numpy → Python)."""
-    columns = {c: _column_values(df[c]) for c in (df.columns if isinstance(df, pd.DataFrame) else df)}
+def _records(df: Any) -> list[dict[str, Any]]:
+    """Rows of a DataFrame (or a dict of columns) as JSON-ready dicts (NaN/NA → None, numpy → Python)."""
+    columns = {c: [_clean(v) for v in df[c].tolist()] for c in df}
     keys = list(columns)
     return [dict(zip(keys, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
 
 @dataclass
+class CopyNumberCalls:
+    """The copy-number side of a result as arrays: the called segments, the gene calls and either the gene
+    reference (evidence is then computed from the segments on demand) or the evidence lists read from a JSON."""
+
+    segments: SegmentArrays
+    genes: GeneCalls
+    reference: GeneReference | None = None
+    evidence_lists: dict[str, list[dict[str, Any]]] | None = None
+
+    def evidence_by_gene(self) -> dict[str, list[dict[str, Any]]] | None:
+        """Gene → its JSON evidence list (None when neither a reference nor stored lists are there)."""
+        if self.evidence_lists is not None:
+            return self.evidence_lists
+        if self.reference is None:
+            return None
+        return evidence_records(self.reference, self.segments, evidence_of(self.reference, self.segments))
+
+
 class SampleResult:
     """Everything lmsgen concluded about one sample, with the evidence and provenance behind it.
 
-    ``genes`` has one row per gene (call, copy number, LOH, partial, deciding segment); ``evidence`` one
-    row per (gene, overlapping segment); ``segments`` the sample's segments with their state and whether
-    they count in the profile.
+    ``genes`` has one row per gene (call, copy number, LOH, partial, deciding segment); ``evidence`` one row per
+    (gene, overlapping segment); ``segments`` the sample's segments with their state and whether they count in the
+    profile — tables built from the arrays of :attr:`copy_number` on first access (None without copy-number data).
     """
 
-    sample: str
-    profile: Profile | None  # None: no copy-number input ("not_assessed")
-    genes: pd.DataFrame | None
-    evidence: pd.DataFrame | None
-    segments: pd.DataFrame | None
-    arm_level: dict[str, Any] | None
-    provenance: dict[str, Any]
-    qc: dict[str, Any]
-    biallelic: dict[str, Any]
-    variants: Any = "not_assessed"
-    fusions: Any = "not_assessed"
-    warnings: list[str] = field(default_factory=list)
-    #: ISCN aberration list as read from a result JSON (``profile.iscn``); None: computed from the segments.
-    iscn: list[dict[str, Any]] | None = None
-    sequenced_territory: Any = "not_assessed"  # gene -> covered fraction of the coding sequence (panel BED)
-    panel_copy_number: list[dict[str, Any]] | None = None  # Oncomine <CNV> records: evidence, not used for calls
-    #: Keys added to ``profile`` by the QC (issue 15): ``measured_class``, ``tumour_content``, ``class_statement``.
-    profile_extra: dict[str, Any] | None = None
+    def __init__(self, sample: str, profile: Profile | None, *, copy_number: CopyNumberCalls | None = None,
+                 arm_level: dict[str, Any] | None = None, provenance: dict[str, Any] | None = None,
+                 qc: dict[str, Any] | None = None, biallelic: dict[str, Any] | None = None,
+                 variants: Any = "not_assessed", fusions: Any = "not_assessed", warnings: list[str] | None = None,
+                 iscn: list[dict[str, Any]] | None = None, sequenced_territory: Any = "not_assessed",
+                 panel_copy_number: list[dict[str, Any]] | None = None,
+                 profile_extra: dict[str, Any] | None = None) -> None:
+        self.sample = sample
+        self.profile = profile  # None: no copy-number input ("not_assessed")
+        self.copy_number = copy_number
+        self.arm_level = arm_level
+        self.provenance = provenance if provenance is not None else {}
+        self.qc = qc if qc is not None else {}
+        self.biallelic = biallelic if biallelic is not None else {}
+        self.variants = variants
+        self.fusions = fusions
+        self.warnings = list(warnings or [])
+        #: ISCN aberration list as read from a result JSON (``profile.iscn``); None: computed from the segments.
+        self.iscn = iscn
+        self.sequenced_territory = sequenced_territory  # gene -> covered fraction of the coding sequence
+        self.panel_copy_number = panel_copy_number  # Oncomine <CNV> records: evidence, not used for calls
+        #: Keys added to ``profile`` by the QC (issue 15): ``measured_class``, ``tumour_content``, ``class_statement``.
+        self.profile_extra = profile_extra
+        self._frames: dict[str, Any] = {}
+
+    def __repr__(self) -> str:
+        return f"SampleResult(sample={self.sample!r}, profile_class={self.profile_class!r})"
+
+    # ------------------------------------------------------------------------------------------- tables
+
+    def _frame(self, name: str) -> Any:
+        if self.copy_number is None:
+            return None
+        if name not in self._frames:
+            cn = self.copy_number
+            if name == "segments":
+                self._frames[name] = cn.segments.to_frame(self.sample)
+            elif name == "genes":
+                self._frames[name] = cn.genes.to_frame()
+            else:
+                self._frames[name] = self._evidence_frame()
+        return self._frames[name]
+
+    def _set_frame(self, name: str, table: pd.DataFrame | None) -> None:
+        """Replace a table: the arrays (and so the JSON) follow it; later in-place edits of the table do not."""
+        if table is None:
+            self.copy_number = None
+            self._frames.clear()
+            return
+        if self.copy_number is None:
+            raise ValueError(f"{self.sample}: no copy-number part to replace the {name} table of")
+        cn = self.copy_number
+        if name == "segments":
+            cn.segments = SegmentArrays.from_frame(table, sample=self.sample)
+        elif name == "genes":
+            cn.genes = GeneCalls.from_frame(table)
+        else:
+            cn.evidence_lists = {}
+            for rec in table.to_dict("records"):
+                item = {"segment_id": rec.get("segment_id"), "chrom": rec.get("chrom"), "start": rec.get("start_b"),
+                        "end": rec.get("end_b")}
+                item["size"] = item["end"] - item["start"]
+                item.update({k: rec.get(k) for k in ("kind", "type", "state", "copy_number", "markers",
+                                                      "overlap_bp", "gene_fraction", "source_line", "in_profile")})
+                cn.evidence_lists.setdefault(rec["gene"], []).append({k: _clean(v) for k, v in item.items()})
+        self._frames.clear()
+        self._frames[name] = table
+
+    @property
+    def segments(self) -> pd.DataFrame | None:
+        """The sample's segments (canonical columns, ``state``, ``in_profile``, ``excluded_from_calls``)."""
+        return self._frame("segments")
+
+    @segments.setter
+    def segments(self, table: pd.DataFrame | None) -> None:
+        self._set_frame("segments", table)
+
+    @property
+    def genes(self) -> pd.DataFrame | None:
+        """One row per gene of the reference: call, copy numbers, LOH, partial flag, deciding segment."""
+        return self._frame("genes")
+
+    @genes.setter
+    def genes(self, table: pd.DataFrame | None) -> None:
+        self._set_frame("genes", table)
+
+    @property
+    def evidence(self) -> pd.DataFrame | None:
+        """One row per (gene, overlapping segment), with the overlap."""
+        return self._frame("evidence")
+
+    @evidence.setter
+    def evidence(self, table: pd.DataFrame | None) -> None:
+        self._set_frame("evidence", table)
+
+    def _evidence_frame(self) -> pd.DataFrame:
+        from ._lazy import pandas as pd
+
+        cn = self.copy_number
+        assert cn is not None
+        if cn.reference is not None and cn.evidence_lists is None:
+            return evidence_frame(cn.reference, cn.segments, evidence_of(cn.reference, cn.segments))
+        genes = {g: (int(s), int(e)) for g, s, e in zip(cn.genes.names.tolist(), cn.genes.start.tolist(),
+                                                        cn.genes.end.tolist(), strict=True)}
+        rows = [{"gene": g, "chrom": e["chrom"], "start": genes[g][0], "end": genes[g][1], "segment_id": e.get(
+                    "segment_id"), "start_b": e["start"], "end_b": e["end"],
+                 **{k: e.get(k) for k in ("kind", "type", "state", "copy_number", "markers", "source_line",
+                                          "in_profile", "overlap_bp", "gene_fraction")}}
+                for g, items in (cn.evidence_lists or {}).items() for e in items]
+        from .calling.genes import EVIDENCE_COLUMNS
+
+        return pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
+
+    # ------------------------------------------------------------------------------------------- calls
 
     @property
     def profile_class(self) -> str:
@@ -89,135 +201,91 @@ class SampleResult:
 
     def gene(self, name: str) -> dict[str, Any]:
         """The JSON object of one gene (KeyError if the gene is not in the reference)."""
-        if self.genes is None:
+        if self.copy_number is None:
             raise KeyError(f"{name}: copy number not assessed for {self.sample}")
         return self._gene_objects()[name]
 
     def gene_call(self, name: str) -> str:
         """The call of one gene, e.g. ``homozygous_deletion``."""
-        if self.genes is None:
+        if self.copy_number is None:
             return "not_assessed"
-        row = self.genes.loc[self.genes["gene"] == name]
-        if row.empty:
-            raise KeyError(name)
-        return str(row["call"].iloc[0])
+        calls = self.copy_number.genes
+        return str(calls.call[calls.index_of(name)])
 
-    def _gene_objects(self) -> dict[str, Any]:
-        ev_by_gene: dict[str, list[dict[str, Any]]] = {}
-        if self.genes is None or self.evidence is None:
+    def _gene_objects(self, evidence: bool = True) -> dict[str, Any]:
+        if self.copy_number is None:
             return {}
-        if not self.evidence.empty:
-            ev = self.evidence
-            table = {
-                "gene": ev["gene"], "segment_id": ev["segment_id"], "chrom": ev["chrom"], "start": ev["start_b"],
-                "end": ev["end_b"], "size": pd.to_numeric(ev["end_b"]) - pd.to_numeric(ev["start_b"]),
-                "kind": ev["kind"], "type": ev["type"], "state": ev["state"], "copy_number": ev["copy_number"],
-                "markers": ev["markers"], "overlap_bp": ev["overlap_bp"], "gene_fraction": ev["gene_fraction"],
-                "source_line": ev["source_line"], "in_profile": ev["in_profile"]}
-            for rec in _records(table):
-                ev_by_gene.setdefault(rec.pop("gene"), []).append(rec)
-        out: dict[str, Any] = {}
-        wanted = ["gene", *GENE_FIELDS, "deciding_segment_id", "deciding_start", "deciding_end", "deciding_markers",
-                  "deciding_source_line", "deciding_in_profile"]
-        for rec in _records({c: self.genes[c] for c in wanted}):
-            deciding = None
-            if _clean(rec["deciding_segment_id"]) is not None:
-                deciding = {
-                    "segment_id": rec["deciding_segment_id"], "chrom": rec["chrom"],
-                    "start": _clean(rec["deciding_start"]), "end": _clean(rec["deciding_end"]),
-                    "size": _clean(rec["deciding_end"] - rec["deciding_start"]),
-                    "markers": _clean(rec["deciding_markers"]), "source_line": _clean(rec["deciding_source_line"]),
-                    "in_profile": _clean(rec["deciding_in_profile"]),
-                }
-            notes = []
-            if deciding and deciding["in_profile"] is False:
-                notes.append("the deciding segment is below the profile size/marker floor: it makes this call "
-                             "but is not counted as a profile anomaly")
-            if rec["partial"]:
-                notes.append(f"gene only partly covered by the deciding segment ({rec['covered_fraction']:.0%})")
-            out[rec["gene"]] = {
-                "call": rec["call"], "copy_number": _clean(rec["copy_number"]),
-                "min_copy_number": _clean(rec["min_copy_number"]), "max_copy_number": _clean(rec["max_copy_number"]),
-                "loh": _clean(rec["loh"]), "loh_fraction": _clean(rec["loh_fraction"]),
-                "partial": bool(rec["partial"]), "covered_fraction": _clean(rec["covered_fraction"]),
-                "chrom": rec["chrom"], "start": _clean(rec["start"]), "end": _clean(rec["end"]),
-                "deciding_segment": deciding, "evidence": ev_by_gene.get(rec["gene"], []), "notes": notes,
-            }
-        return out
+        lists = self.copy_number.evidence_by_gene() if evidence else None
+        objects = self.copy_number.genes.objects(lists)
+        if not evidence or lists is None:  # lean outputs, or a lean JSON read back: the lists are not there
+            for obj in objects.values():
+                del obj["evidence"]
+        return objects
 
-    def _segment_records(self) -> Any:
-        if self.segments is None:
-            return "not_assessed"
-        cols = [c for c in SEGMENT_FIELDS if c in self.segments.columns]
-        return _records(self.segments[cols])
+    # ------------------------------------------------------------------------------------------- JSON
 
     @classmethod
     def from_dict(cls, doc: dict[str, Any]) -> SampleResult:
         """Rebuild a result from its JSON document (to plot or report an existing result)."""
         if doc.get("schema") != SCHEMA:
             raise ValueError(f"not an lmsgen result (schema {doc.get('schema')!r}, expected {SCHEMA})")
-        segments = pd.DataFrame(doc["segments"]) if isinstance(doc.get("segments"), list) else None
-        if segments is not None and segments.empty:
-            segments = pd.DataFrame(columns=SEGMENT_FIELDS)
         prof = doc.get("profile")
         profile = arm_level = iscn = None
         if isinstance(prof, dict):
             iscn = prof.get("iscn") if isinstance(prof.get("iscn"), list) else None
-            anomalies = pd.DataFrame(prof.get("anomaly_segments", []),
-                                     columns=["chrom", "start", "end", "state", "markers", "segment_ids"])
             profile = Profile(prof["class"], prof["anomalies"], prof["chromosomes"], prof["genomic_index"],
-                              prof["fga"], prof.get("rule", ""), anomalies,
+                              prof["fga"], prof.get("rule", ""),
+                              Anomalies.from_records(prof.get("anomaly_segments", [])),
                               scores=prof["scores"] if isinstance(prof.get("scores"), dict) else None)
             arm_level = prof.get("arm_level")
-        genes = evidence = None
-        if isinstance(doc.get("genes"), dict):
-            rows, ev = [], []
-            for name, g in doc["genes"].items():
-                d = g.get("deciding_segment") or {}
-                rows.append({"gene": name, **{k: g.get(k) for k in GENE_FIELDS},
-                             **{f"deciding_{k}": d.get(k) for k in ("segment_id", "start", "end", "markers",
-                                                                     "source_line", "in_profile")}})
-                for e in g.get("evidence", []):
-                    ev.append({"gene": name, "chrom": e["chrom"], "start": g["start"], "end": g["end"],
-                               "start_b": e["start"], "end_b": e["end"],
-                               **{k: e.get(k) for k in ("segment_id", "kind", "type", "state", "copy_number",
-                                                        "markers", "source_line", "in_profile", "overlap_bp",
-                                                        "gene_fraction")}})
-            genes = pd.DataFrame(rows)
-            genes["deciding_start"] = pd.array(genes["deciding_start"], dtype="Int64")
-            genes["deciding_end"] = pd.array(genes["deciding_end"], dtype="Int64")
-            evidence = pd.DataFrame(ev)
-        return cls(sample=doc["sample"], profile=profile, genes=genes, evidence=evidence, segments=segments,
-                   arm_level=arm_level, provenance=doc.get("provenance", {}), qc=doc.get("qc", {}),
-                   biallelic=doc.get("biallelic", {}), variants=doc.get("variants", "not_assessed"),
-                   fusions=doc.get("fusions", "not_assessed"), warnings=list(doc.get("warnings", [])),
-                   iscn=iscn, sequenced_territory=doc.get("sequenced_territory", "not_assessed"),
+        copy_number = None
+        if isinstance(doc.get("genes"), dict) and isinstance(doc.get("segments"), list):
+            genes = doc["genes"]
+            lean = any("evidence" not in g for g in genes.values())
+            copy_number = CopyNumberCalls(
+                SegmentArrays.from_records(doc["segments"], sample=doc["sample"]), GeneCalls.from_objects(genes),
+                evidence_lists=None if lean else {g: list(v.get("evidence", [])) for g, v in genes.items()
+                                                  if v.get("evidence")})
+        return cls(sample=doc["sample"], profile=profile, copy_number=copy_number, arm_level=arm_level,
+                   provenance=doc.get("provenance", {}), qc=doc.get("qc", {}), biallelic=doc.get("biallelic", {}),
+                   variants=doc.get("variants", "not_assessed"), fusions=doc.get("fusions", "not_assessed"),
+                   warnings=list(doc.get("warnings", [])), iscn=iscn,
+                   sequenced_territory=doc.get("sequenced_territory", "not_assessed"),
                    panel_copy_number=doc.get("panel_copy_number"),
                    profile_extra={k: prof[k] for k in PROFILE_EXTRA_KEYS if k in prof} if isinstance(prof, dict)
                    else None)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The full result as plain JSON-ready data (schema ``lmsgen.sample/1``)."""
+    def to_dict(self, evidence: bool = True) -> dict[str, Any]:
+        """The full result as plain JSON-ready data (schema ``lmsgen.sample/1``). ``evidence=False`` leaves out
+        each gene's ``evidence`` list (every overlapping segment, repeated from ``segments``): the lean documents
+        ``lmsgen cohort`` writes by default."""
+        return self.document(evidence)
+
+    def document(self, evidence: bool = True, *, segments: Any = None, iscn: Any = None,
+                 genes: Any = None) -> dict[str, Any]:
+        """:meth:`to_dict`, with ``segments``, ``profile.iscn`` and ``genes`` replaced by the values given (when not
+        None): what :func:`lms_genomics.report.writers.compact_json` writes from the arrays instead."""
         profile: Any = "not_assessed"
         if self.profile is not None:
             profile = self.profile.as_dict()
             profile.update(self.profile_extra or {})
             profile["arm_level"] = self.arm_level
-            from .report.iscn import result_iscn
+            if iscn is None:
+                from .report.iscn import result_iscn
 
-            profile["iscn"] = result_iscn(self)
-            profile["anomaly_segments"] = [
-                {"chrom": r["chrom"], "start": _clean(r["start"]), "end": _clean(r["end"]), "state": r["state"],
-                 "markers": _clean(r["markers"]), "segment_ids": list(r["segment_ids"])}
-                for r in self.profile.anomaly_table.to_dict("records")
-            ]
+                iscn = result_iscn(self)
+            profile["iscn"] = iscn
+            profile["anomaly_segments"] = self.profile.anomaly_segments.records()
+        if segments is None:
+            segments = self.copy_number.segments.records() if self.copy_number is not None else "not_assessed"
         doc = {
             "schema": SCHEMA,
             "sample": self.sample,
-            "segments": self._segment_records(),
+            "segments": segments,
             "provenance": self.provenance,
             "profile": profile,
-            "genes": self._gene_objects() if self.genes is not None else "not_assessed",
+            "genes": genes if genes is not None else (
+                self._gene_objects(evidence) if self.copy_number is not None else "not_assessed"),
             "variants": self.variants,
             "fusions": self.fusions,
             "biallelic": self.biallelic,

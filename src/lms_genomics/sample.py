@@ -16,43 +16,44 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
+import numpy as np
 
+from ._lazy import pandas as pd
 from ._version import __version__
 from .calling.annotation import TranscriptSet, load_transcripts
-from .calling.arms import arm_level_from_clean, clean_sample_segments
+from .calling.arms import arm_level_from_clean, clean_segment_arrays
 from .calling.biallelic import biallelic_status
 from .calling.cleaning import KitCoverage, load_kit
 from .calling.fusions import report_fusions
-from .calling.genes import call_genes, gene_evidence
+from .calling.genes import GeneCalls, evidence_of, gene_calls
 from .calling.knowledge import load_knowledge
 from .calling.log2 import check_purity_ploidy, log2_to_copy_number
-from .calling.profile import clean_anomalies, compute_profile, in_profile_flags
+from .calling.profile import Profile, anomalies_of, in_profile_codes, profile_of
 from .calling.scores import scores_from_clean
-from .calling.states import SEXES, segment_states
+from .calling.states import SEXES, state_codes
 from .calling.territory import cds_coverage
 from .calling.variants import annotate_variants
 from .errors import InputError, NoInputError, UsageError
 from .genome import (
-    AUTOSOMES,
     BUILD,
     CHROMOSOMES,
     GeneReference,
+    arm_rows,
     is_hg19,
-    load_arms,
     load_genes,
     other_build_reason,
     reference_path,
     sha256_file,
 )
 from .io.archer import ArcherResult
-from .io.chas import ChasExport
+from .io.cn_arrays import CopyNumberFile, read_copy_number_arrays
 from .io.panel import PanelBed, read_panel_bed
 from .io.registry import Format, detect, format_named
 from .io.samplesheet import SampleSheet, read_sample_sheet
 from .io.text import stem_of
 from .io.vcf import VcfResult
-from .result import SampleResult
+from .result import CopyNumberCalls, SampleResult
+from .segarrays import KIND_CN, KIND_LOH, SegmentArrays
 from .thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 #: File names only lmsgen's own outputs have (the result JSON and the .seg export are recognised by content).
@@ -89,7 +90,7 @@ class CopyNumberSample:
     """One sample's copy-number segments, normalised, with how they were obtained."""
 
     sample: str
-    segments: pd.DataFrame
+    segments: SegmentArrays
     source: Path
     source_sha256: str
     source_format: str
@@ -111,6 +112,16 @@ def _sha256_cached(path: str) -> str:
 @lru_cache(maxsize=32)
 def _sha256_of(path: str, size: int, mtime_ns: int) -> str:
     return sha256_file(path)
+
+
+@lru_cache(maxsize=8)
+def _thresholds_of(thresholds: Thresholds) -> dict[str, Any]:
+    return thresholds.as_dict()
+
+
+def _thresholds_dict(thresholds: Thresholds) -> dict[str, Any]:
+    """``thresholds.as_dict()``, computed once per set of thresholds (a copy each time: results do not share it)."""
+    return dict(_thresholds_of(thresholds))
 
 
 def _refuse(fmt: Format, path: Path) -> InputError:
@@ -170,21 +181,11 @@ def _settle_refusals(inputs: SampleInputs) -> None:
             inputs.notes += [f"{f.name}: {fmt.refusal}: not used" for f in files]
 
 
-def _by_sample(segments: pd.DataFrame, names: list[str],
-               wanted: list[str] | None) -> Iterator[tuple[str, pd.DataFrame]]:
-    """(sample, its segments) for the wanted samples of a table, in file order (one grouping pass)."""
-    rows = segments.groupby("sample", sort=False).indices
-    keep = set(wanted) if wanted is not None else None
-    for s in names:
-        if keep is None or s in keep:
-            yield s, segments.iloc[rows.get(s, [])].reset_index(drop=True)
-
-
-def _autosome_gaps(sample: str, segments: pd.DataFrame) -> tuple[list[str], list[str]]:
+def _autosome_gaps(sample: str, segments: SegmentArrays) -> tuple[list[str], list[str]]:
     """(autosomes no segment covers, warning): a log2 file lists every segment it has, so an autosome without one
     has no data (a .seg of some chromosomes only, a panel): the profile class then speaks for the others only."""
-    seen = set(segments["chrom"])
-    missing = [c for c in CHROMOSOMES if c in AUTOSOMES and c not in seen]
+    seen = set(segments.chrom.tolist())
+    missing = [c for code, c in enumerate(CHROMOSOMES[:22]) if code not in seen]
     if not missing:
         return [], []
     names = ", ".join(c.removeprefix("chr") for c in missing)
@@ -192,52 +193,45 @@ def _autosome_gaps(sample: str, segments: pd.DataFrame) -> tuple[list[str], list
                      f"data; the profile class counts anomalies on the other {22 - len(missing)} only"]
 
 
-def _copy_number_samples(cn_file: Path, fmt: Format, default_sample: str, *, sheet: SampleSheet | None,
-                         purity: float | None, ploidy: float | None, check_build: bool,
-                         wanted: list[str] | None = None) -> tuple[list[str], Iterator[CopyNumberSample]]:
-    """(sample names, their copy-number samples): the file is read (by its registered reader) and every sample's
-    purity/ploidy checked now; each sample's table is built only when the iterator reaches it (a large batch
-    stays small). ChAS exports carry absolute copy numbers and list aberrant segments only; log2 files list every
-    segment and their copy number comes from purity and ploidy."""
-    export = fmt.read(cn_file, default_sample=default_sample, check_build=check_build, samples=wanted)
-    if isinstance(export, ChasExport):
-        warnings = list(export.warnings)
+def copy_number_model(sample: str, sheet: SampleSheet | None, purity: float | None, ploidy: float | None,
+                      chromosome_coding: str | None) -> dict[str, Any]:
+    """The log2 → copy-number model of one sample: purity and ploidy from the command line, else the sample sheet,
+    else 1 and 2, with where each came from (:class:`UsageError` when out of range)."""
+    info = sheet.lookup(sample) if sheet is not None else None
+    p = purity if purity is not None else (info.purity if info and info.purity is not None else None)
+    pl = ploidy if ploidy is not None else (info.ploidy if info and info.ploidy is not None else None)
+    p_used, pl_used = (p if p is not None else 1.0), (pl if pl is not None else 2.0)
+    check_purity_ploidy(p_used, pl_used)
+    return {"source": "log2 ratio", "formula": "n = (2^r (pP + 2(1-p)) - 2(1-p)) / p",
+            "purity": p_used, "purity_from": "command line" if purity is not None else (
+                "sample sheet" if p is not None else "default"),
+            "ploidy": pl_used, "ploidy_from": "command line" if ploidy is not None else (
+                "sample sheet" if pl is not None else "default"),
+            "chromosome_coding": chromosome_coding}
+
+
+def copy_number_sample(cn: CopyNumberFile, sample: str, segments: SegmentArrays, *,
+                       model: dict[str, Any] | None = None, purity: float | None = None,
+                       ploidy: float | None = None) -> CopyNumberSample:
+    """One sample of a copy-number file, ready for :func:`copy_number_part`. ChAS exports carry absolute copy
+    numbers and list aberrant segments only; log2 files list every segment and their copy number comes from
+    ``model`` (:func:`copy_number_model`)."""
+    if cn.absolute:
+        warnings = list(cn.warnings)
         if purity is not None or ploidy is not None:
             warnings.append("purity/ploidy not applied: ChAS CN states are already absolute copy numbers")
-
-        def chas_samples() -> Iterator[CopyNumberSample]:
-            for s, seg in _by_sample(export.segments, export.samples, wanted):
-                yield CopyNumberSample(s, seg, export.path, export.sha256, fmt.name,
-                                       export.coordinate_convention, continuous=False, absent_is_neutral=True,
-                                       loh_assessed=export.has_loh_rows.get(s, False),
-                                       copy_number_model={"source": "ChAS CN State (absolute copy number, as "
-                                                                    "exported)"}, warnings=list(warnings))
-        return _chosen(export.samples, wanted), chas_samples()
-    names = _chosen(export.samples, wanted)
-    models = {}
-    for s in names:
-        info = sheet.lookup(s) if sheet is not None else None
-        p = purity if purity is not None else (info.purity if info and info.purity is not None else None)
-        pl = ploidy if ploidy is not None else (info.ploidy if info and info.ploidy is not None else None)
-        p_used, pl_used = (p if p is not None else 1.0), (pl if pl is not None else 2.0)
-        check_purity_ploidy(p_used, pl_used)
-        models[s] = {"source": "log2 ratio", "formula": "n = (2^r (pP + 2(1-p)) - 2(1-p)) / p",
-                     "purity": p_used, "purity_from": "command line" if purity is not None else (
-                         "sample sheet" if p is not None else "default"),
-                     "ploidy": pl_used, "ploidy_from": "command line" if ploidy is not None else (
-                         "sample sheet" if pl is not None else "default"),
-                     "chromosome_coding": export.chromosome_coding}
-
-    def seg_samples() -> Iterator[CopyNumberSample]:
-        for s, seg in _by_sample(export.segments, export.samples, wanted):
-            model = models[s]
-            seg["copy_number"] = log2_to_copy_number(seg["log2"], model["purity"], model["ploidy"])
-            gaps, gap_warning = _autosome_gaps(s, seg)
-            yield CopyNumberSample(s, seg, export.path, export.sha256, export.format, export.coordinate_convention,
-                                   continuous=True, absent_is_neutral=False, loh_assessed=False,
-                                   copy_number_model=model, warnings=list(export.warnings) + gap_warning,
-                                   autosomes_without_data=gaps)
-    return names, seg_samples()
+        return CopyNumberSample(sample, segments, cn.path, cn.sha256, cn.format, cn.coordinate_convention,
+                                continuous=False, absent_is_neutral=True,
+                                loh_assessed=(cn.has_loh_rows or {}).get(sample, False),
+                                copy_number_model={"source": "ChAS CN State (absolute copy number, as exported)"},
+                                warnings=warnings)
+    assert model is not None
+    segments = segments.with_columns(copy_number=log2_to_copy_number(segments.log2, model["purity"],
+                                                                     model["ploidy"]))
+    gaps, gap_warning = _autosome_gaps(sample, segments)
+    return CopyNumberSample(sample, segments, cn.path, cn.sha256, cn.format, cn.coordinate_convention,
+                            continuous=True, absent_is_neutral=False, loh_assessed=False, copy_number_model=model,
+                            warnings=list(cn.warnings) + gap_warning, autosomes_without_data=gaps)
 
 
 def _chosen(names: list[str], wanted: list[str] | None) -> list[str]:
@@ -247,12 +241,11 @@ def _chosen(names: list[str], wanted: list[str] | None) -> list[str]:
     return [s for s in names if s in keep]
 
 
-def _noise_floor(seg: pd.DataFrame, cns: CopyNumberSample, thresholds: Thresholds) -> pd.Series:
+def _noise_floor(seg: SegmentArrays, cns: CopyNumberSample, thresholds: Thresholds) -> np.ndarray:
     """Log2 inputs: segments under the marker floor take no part in calls (they stay in the evidence)."""
     if not cns.continuous or thresholds.min_segment_markers <= 0:
-        return pd.Series(False, index=seg.index)
-    markers = pd.to_numeric(seg["markers"], errors="coerce")
-    return (markers < thresholds.min_segment_markers).fillna(False).astype(bool)
+        return np.zeros(len(seg), dtype=bool)
+    return seg.markers < thresholds.min_segment_markers  # NaN (unknown) is not below
 
 
 def _variant_records(table: pd.DataFrame) -> list[dict[str, Any]]:
@@ -274,10 +267,9 @@ def _variant_records(table: pd.DataFrame) -> list[dict[str, Any]]:
 class CopyNumberPart:
     """The copy-number side of a result."""
 
-    segments: pd.DataFrame
-    profile: Any
-    calls: pd.DataFrame
-    evidence: pd.DataFrame
+    segments: SegmentArrays  # called: state, in_profile, excluded
+    profile: Profile
+    calls: GeneCalls
     arm_events: dict[str, Any]
     qc: dict[str, Any]
     warnings: list[str]
@@ -288,61 +280,56 @@ def _same_extents(a: KitCoverage, b: KitCoverage) -> bool:
                                       and (a.end == b.end).all())
 
 
-def copy_number_part(cns: CopyNumberSample, *, thresholds: Thresholds, genes: GeneReference, arms: pd.DataFrame,
+def copy_number_part(cns: CopyNumberSample, *, thresholds: Thresholds, genes: GeneReference, arms: KitCoverage,
                      sex: str | None, kit: KitCoverage | None = None) -> CopyNumberPart:
-    """Segment states, cleaning, profile, gene calls with evidence, arm-level events, genome-wide scores and QC
-    measures. Arm-level events are relative to ``arms``; the scores to ``kit`` (default: the bundled OncoScan
-    coverage), both after oncoscanR's cleaning."""
-    seg = cns.segments.copy()
-    seg["state"] = segment_states(seg, thresholds, sex=sex, continuous=cns.continuous)
+    """Segment states, cleaning, profile, gene calls, arm-level events, genome-wide scores and QC measures, on
+    arrays. Arm-level events and FGA are relative to ``arms`` (the arm table); the scores to ``kit`` (default:
+    the bundled OncoScan coverage), both after oncoscanR's cleaning. Evidence is computed on demand by the
+    result (:class:`~lms_genomics.result.SampleResult`)."""
+    seg = cns.segments.with_columns(state=state_codes(cns.segments, thresholds, sex=sex, continuous=cns.continuous))
     noise = _noise_floor(seg, cns, thresholds)
     has_noise = bool(noise.any())
-    anomalies = clean_anomalies(seg[~noise].reset_index(drop=True) if has_noise else seg, thresholds,
-                                continuous=cns.continuous)
-    flags = in_profile_flags(seg, anomalies)
-    flags[noise] = False
-    seg["in_profile"] = flags
-    seg["excluded_from_calls"] = noise
-    used = seg[~noise].reset_index(drop=True) if has_noise else seg  # read-only below
-    calls = call_genes(genes.genes, used, arms, absent_is_neutral=cns.absent_is_neutral,
-                       loh_assessed=cns.loh_assessed, sex=sex)
-    evidence = gene_evidence(genes.genes, seg)
+    anomalies = anomalies_of(seg.take(~noise) if has_noise else seg, thresholds, continuous=cns.continuous)
+    flags = in_profile_codes(seg, anomalies)
+    flags[noise] = 0
+    seg.in_profile, seg.excluded = flags, noise
+    used = seg.take(~noise) if has_noise else seg
+    calls = gene_calls(genes, used, arms, absent_is_neutral=cns.absent_is_neutral, loh_assessed=cns.loh_assessed,
+                       sex=sex)
     warnings = list(cns.warnings)
-    if noise.any():
-        hit = evidence.loc[evidence["segment_id"].isin(seg.loc[noise, "segment_id"]), "gene"]
-        noisy_genes = sorted(set(hit))
+    if has_noise:
+        noisy_genes = sorted(set(genes.names[evidence_of(genes, seg.take(noise)).gene].tolist()))
         warnings.append(f"{int(noise.sum())} segment(s) with fewer than {thresholds.min_segment_markers} "
                         f"markers left out of calls and profile"
                         + (f" (they overlap {', '.join(noisy_genes)})" if noisy_genes else ""))
     qc = {
-        "segments": int((seg["kind"] == "cn").sum()),
-        "loh_segments": int((seg["kind"] == "loh").sum()),
+        "segments": int((seg.kind == KIND_CN).sum()),
+        "loh_segments": int((seg.kind == KIND_LOH).sum()),
         "loh_assessed": cns.loh_assessed,
         "segments_below_marker_floor": int(noise.sum()),
-        "aberrant_segments_below_profile_floor": int(((seg["in_profile"] == False) & ~noise).sum()),  # noqa: E712
+        "aberrant_segments_below_profile_floor": int(((flags == 0) & ~noise).sum()),
         "coordinate_convention": cns.coordinate_convention,
         "probe_level_data": False,
     }
     if cns.autosomes_without_data is not None:
         qc["autosomes_without_data"] = list(cns.autosomes_without_data)
-    arm_kit = KitCoverage.from_arms(arms)
-    arm_segs = clean_sample_segments(used, arm_kit, thresholds)
-    arm_events = arm_level_from_clean(arm_segs, arm_kit, thresholds, loh_assessed=cns.loh_assessed)
+    arm_segs = clean_segment_arrays(used, arms, thresholds)
+    arm_events = arm_level_from_clean(arm_segs, arms, thresholds, loh_assessed=cns.loh_assessed)
     kit = kit if kit is not None else load_kit()
-    score_segs = arm_segs if _same_extents(kit, arm_kit) else clean_sample_segments(used, kit, thresholds)
+    score_segs = arm_segs if _same_extents(kit, arms) else clean_segment_arrays(used, kit, thresholds)
     scores = scores_from_clean(score_segs, kit, thresholds, loh_assessed=cns.loh_assessed,
                                continuous=cns.continuous)
     if scores.low_alteration:
         warnings.append(f"genome-wide scores: {scores.mb_altered:.1f} of the kit's {scores.mb_kit:.0f} Mb altered "
                         f"(< 1%): little or no tumour DNA? (oncoscanR's 'no tumor?' flag); an HRD-negative nLST "
                         f"is not informative")
-    profile = dataclasses.replace(compute_profile(anomalies, arms, thresholds, continuous=cns.continuous),
+    profile = dataclasses.replace(profile_of(anomalies, arms, thresholds, continuous=cns.continuous),
                                   scores=scores.as_dict())
-    return CopyNumberPart(seg, profile, calls, evidence, arm_events, qc, warnings)
+    return CopyNumberPart(seg, profile, calls, arm_events, qc, warnings)
 
 
 def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thresholds, genes: GeneReference,
-                 arms: pd.DataFrame, arms_path: Path, sex: str | None, inputs: SampleInputs,
+                 arms: KitCoverage, arms_path: Path, sex: str | None, inputs: SampleInputs,
                  sheet: SampleSheet | None, vcf: VcfResult | None = None, archer: ArcherResult | None = None,
                  probes: tuple[Path, str, float, str] | None = None,
                  extra_warnings: list[str] | None = None, kit: KitCoverage | None = None,
@@ -360,11 +347,11 @@ def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thres
     warnings: list[str] = []
     input_records: list[dict[str, Any]] = []
     qc: dict[str, Any] = {}
-    profile = calls = evidence = seg = arm_events = None
+    profile = calls = arm_events = copy_number = None
     if cns is not None:
         part = copy_number_part(cns, thresholds=thresholds, genes=genes, arms=arms, sex=sex, kit=kit)
-        seg, profile, calls, evidence, arm_events = part.segments, part.profile, part.calls, part.evidence, \
-            part.arm_events
+        profile, calls, arm_events = part.profile, part.calls, part.arm_events
+        copy_number = CopyNumberCalls(part.segments, part.calls, genes)
         qc.update(part.qc)
         warnings += part.warnings
         input_records.append({"path": str(cns.source), "sha256": cns.source_sha256, "format": cns.source_format,
@@ -433,10 +420,10 @@ def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thres
         "lmsgen_version": __version__,
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "reference_build": BUILD,
-        "genes_bed": {"path": genes.path, "sha256": genes.sha256, "genes": int(len(genes.genes))},
+        "genes_bed": {"path": genes.path, "sha256": genes.sha256, "genes": len(genes)},
         "arms": {"path": str(arms_path), "sha256": _sha256_cached(str(arms_path))},
         "kit_coverage": {"path": kit.path, "sha256": kit.sha256},
-        "thresholds": thresholds.as_dict(),
+        "thresholds": _thresholds_dict(thresholds),
         "sex": sex or "unknown",
         "copy_number_model": cns.copy_number_model if cns is not None else "not_assessed",
         "inputs": input_records,
@@ -447,7 +434,7 @@ def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thres
     if vcf is not None or panel is not None:
         provenance["transcripts"] = (transcripts or load_transcripts()).files
         provenance["variant_knowledge"] = load_knowledge().files
-    biallelic = biallelic_status(calls if not assessment.copy_number_failed else None,
+    biallelic = biallelic_status(calls.rows() if calls is not None and not assessment.copy_number_failed else None,
                                  variant_table if variant_table is not None else "not_assessed",
                                  territory=territory_detail, purity=purity, thresholds=thresholds,
                                  loh_caution=assessment.loh_caution)
@@ -460,7 +447,7 @@ def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thres
 
         panel_cn = _records(vcf.panel_cnv)
     return SampleResult(
-        sample=sample, profile=profile, genes=calls, evidence=evidence, segments=seg, arm_level=arm_events,
+        sample=sample, profile=profile, copy_number=copy_number, arm_level=arm_events,
         provenance=provenance, qc=qc, biallelic=biallelic, variants=variants, fusions=fusions, warnings=warnings,
         sequenced_territory=({g: c["fraction"] for g, c in territory_detail.items()} if territory_detail is not None
                              else "not_assessed"),
@@ -508,6 +495,148 @@ def iter_classify(path: str | Path, *, thresholds: Thresholds | None = None,
     with fusion records is both), one probe-level track (a CNVkit .cnr beside its .cns counts), one sample sheet.
     Raises :class:`InputError`, :class:`NoInputError` or :class:`UsageError` with a one-line reason.
     """
+    plan = plan_samples(path, thresholds=thresholds, genes=genes, arms=arms, sex=sex, purity=purity, ploidy=ploidy,
+                        sample_sheet=sample_sheet, check_build=check_build, samples=samples,
+                        skip_missing_samples=skip_missing_samples, panel_bed=panel_bed, transcripts=transcripts,
+                        vcf_sample=vcf_sample)
+    return plan.results(plan.read_copy_number())
+
+
+@dataclass
+class SamplePlan:
+    """What :func:`iter_classify` knows about an input before reading its copy-number file: the inputs found and
+    checked, the sample sheet, the references and the options. ``lmsgen cohort`` builds one per work unit, reads
+    the copy-number file once (:meth:`read_copy_number`) and hands each sample's segments to :meth:`result_for` in
+    the workers."""
+
+    path: Path
+    inputs: SampleInputs
+    cn_file: tuple[Format, Path] | None
+    vcf_found: tuple[Format, Path] | None
+    fusion_found: tuple[Format, Path] | None
+    sheet: SampleSheet | None
+    folder_name: str | None
+    thresholds: Thresholds
+    genes: GeneReference
+    transcripts: TranscriptSet | None
+    panel: PanelBed | None
+    arms_path: Path
+    arms: KitCoverage
+    kit: KitCoverage
+    sex: str | None
+    purity: float | None
+    ploidy: float | None
+    check_build: bool
+    samples: list[str] | None
+    skip_missing_samples: bool
+    vcf_sample: str | None
+
+    @property
+    def default_name(self) -> str:
+        return self.folder_name or stem_of(self.path)
+
+    def read_copy_number(self) -> CopyNumberFile | None:
+        """The copy-number file read into arrays (its array entry point), or None without one."""
+        if self.cn_file is None:
+            return None
+        cn_fmt, cn_file = self.cn_file
+        return read_copy_number_arrays(cn_fmt.name, cn_file, default_sample=self.folder_name or stem_of(cn_file),
+                                       check_build=self.check_build, samples=self.samples)
+
+    def models(self, cn: CopyNumberFile) -> dict[str, dict[str, Any]]:
+        """The log2 → copy-number model of each wanted sample (checked now: a bad purity fails before any
+        output); empty for ChAS exports (absolute copy numbers)."""
+        if cn.absolute:
+            return {}
+        return {s: copy_number_model(s, self.sheet, self.purity, self.ploidy, cn.chromosome_coding)
+                for s in _chosen(cn.samples, self.samples)}
+
+    def check_panels(self) -> None:
+        """Read every sheet panel BED now: a bad one fails before any output."""
+        if self.panel is None and self.sheet is not None:
+            for info in self.sheet.rows.values():
+                if info.panel_bed:
+                    read_panel_bed(info.panel_bed)
+
+    def results(self, cn: CopyNumberFile | None) -> Iterator[SampleResult]:
+        """Every wanted sample's result, built one at a time (the inputs other than copy number are read and
+        checked before the first one)."""
+        cn_names: list[str | None] = [None]
+        cn_samples: Iterator[CopyNumberSample | None] = iter([None])
+        if cn is not None:
+            models = self.models(cn)
+            cn_names = _chosen(cn.samples, self.samples)  # type: ignore[assignment]
+            cn_samples = (copy_number_sample(cn, s, seg, model=models.get(s), purity=self.purity,
+                                             ploidy=self.ploidy) for s, seg in cn.by_sample(self.samples))
+            missing = set(self.samples or ()) - set(cn_names)
+            if missing and not self.skip_missing_samples:
+                raise UsageError(f"{cn.path}: no sample {sorted(missing)[0]!r} in the file")
+        vcf_found, fusion_found = self.vcf_found, self.fusion_found
+        vcf = vcf_found[0].read(vcf_found[1], sample=self.vcf_sample) if vcf_found is not None else None
+        if vcf is not None and not is_hg19(vcf.reference_build) and self.check_build:
+            raise InputError(vcf.path, other_build_reason("the VCF", str(vcf.reference_build), vcf.build_evidence))
+        archer = None
+        if fusion_found is not None and vcf is not None and fusion_found[1] == vcf_found[1]:  # type: ignore[index]
+            archer = ArcherResult(Path(vcf.path), vcf.sha256, "vcf", vcf.sample, vcf.fusions or [],
+                                  overall_call=vcf.fusion_overall_call)
+        elif fusion_found is not None:
+            archer = fusion_found[0].read(fusion_found[1])
+        probe_found = _one(self.inputs, "probes", "probe-level exports")
+        probes = None
+        if probe_found is not None:
+            from .io.probes import mapd
+
+            probe_fmt, probe_file = probe_found
+            probes = (probe_file, sha256_file(probe_file), mapd(probe_fmt.read(probe_file)), probe_fmt.name)
+        qc_reports = {}
+        for role, what in (("copy_number_qc", "array QC tables"), ("variants_qc", "coverageAnalysis reports"),
+                           ("fusions_qc", "Archer read-statistics files")):
+            found_qc = _one(self.inputs, role, what)
+            if found_qc is not None:
+                qc_reports[role] = found_qc[0].read(found_qc[1])
+        if len(cn_names) > 1 and (vcf is not None or archer is not None or probes is not None):
+            raise InputError(self.inputs.folder, f"the copy-number file holds {len(cn_names)} samples but the folder "
+                                                 f"has one VCF/Archer output: put each sample in its own folder")
+        self.check_panels()
+        return _results(cn_samples, self.default_name, vcf=vcf, archer=archer, probes=probes, qc_reports=qc_reports,
+                        identity_folder=self._identity_folder(len(cn_names)), **self._build_options())
+
+    def _identity_folder(self, n_samples: int) -> str | None:
+        """The folder name the files' sample names are compared with (:mod:`lms_genomics.sample_qc`): for a folder
+        of one sample, classified whole."""
+        return self.folder_name if n_samples == 1 and self.samples is None else None
+
+    def copy_number_only(self) -> bool:
+        """Whether the input has nothing but copy number (and a sample sheet): its samples can be split."""
+        return (self.vcf_found is None and self.fusion_found is None
+                and not any(self.inputs.for_role(r) for r in ("probes", "copy_number_qc", "variants_qc",
+                                                              "fusions_qc")))
+
+    def result_for(self, cn: CopyNumberFile, sample: str, segments: SegmentArrays,
+                   model: dict[str, Any] | None = None) -> SampleResult:
+        """One sample of ``cn`` (its segments sliced by the caller), as :meth:`results` would give it: for inputs
+        with nothing but copy number (:meth:`copy_number_only`)."""
+        if model is None and not cn.absolute:
+            model = copy_number_model(sample, self.sheet, self.purity, self.ploidy, cn.chromosome_coding)
+        cns = copy_number_sample(cn, sample, segments, model=model, purity=self.purity, ploidy=self.ploidy)
+        return next(_results(iter([cns]), self.default_name, vcf=None, archer=None, probes=None, qc_reports={},
+                             identity_folder=self._identity_folder(len(cn.named_samples)), **self._build_options()))
+
+    def _build_options(self) -> dict[str, Any]:
+        return {"thresholds": self.thresholds, "genes": self.genes, "arms": self.arms, "arms_path": self.arms_path,
+                "sex": self.sex, "inputs": self.inputs, "sheet": self.sheet, "extra_warnings": list(self.inputs.notes),
+                "kit": self.kit, "panel": self.panel, "transcripts": self.transcripts, "purity": self.purity}
+
+
+def plan_samples(path: str | Path, *, thresholds: Thresholds | None = None,
+                 genes: str | Path | GeneReference | None = None, arms: str | Path | None = None,
+                 sex: str | None = None, purity: float | None = None, ploidy: float | None = None,
+                 sample_sheet: str | Path | None = None, check_build: bool = True,
+                 samples: list[str] | None = None, skip_missing_samples: bool = False,
+                 panel_bed: str | Path | None = None, transcripts: str | Path | None = None,
+                 vcf_sample: str | None = None) -> SamplePlan:
+    """The :class:`SamplePlan` of ``path`` (options as :func:`iter_classify`): inputs found and checked, sample
+    sheet read, references loaded; raises what :func:`iter_classify` raises before reading copy number."""
     if sex is not None and sex not in SEXES:
         raise UsageError(f"sex must be one of {', '.join(SEXES)} (or unset), not {sex!r}")
     if purity is not None and purity > 1.0:
@@ -535,53 +664,11 @@ def iter_classify(path: str | Path, *, thresholds: Thresholds | None = None,
     transcript_set = load_transcripts(transcripts) if (transcripts is not None or vcf_found is not None) else None
     panel = read_panel_bed(panel_bed) if panel_bed is not None else None
     arms_path = Path(arms) if arms is not None else reference_path("hg19_arms.bed")
-    arm_table = load_arms(arms_path)
+    arm_table = KitCoverage.from_arm_rows(arm_rows(arms_path))
     kit = load_kit(arms_path if arms is not None else None)  # the scores' coverage: the user's table, else OncoScan
-    cn_names: list[str | None] = [None]
-    cn_samples: Iterator[CopyNumberSample | None] = iter([None])
-    if cn_files:
-        cn_fmt, cn_file = cn_files[0]
-        cn_names, cn_samples = _copy_number_samples(  # type: ignore[assignment]
-            cn_file, cn_fmt, folder_name or stem_of(cn_file), sheet=sheet, purity=purity, ploidy=ploidy,
-            check_build=check_build, wanted=samples)
-        missing = set(samples or ()) - set(cn_names)
-        if missing and not skip_missing_samples:
-            raise UsageError(f"{cn_file}: no sample {sorted(missing)[0]!r} in the file")
-    vcf = vcf_found[0].read(vcf_found[1], sample=vcf_sample) if vcf_found is not None else None
-    if vcf is not None and not is_hg19(vcf.reference_build) and check_build:
-        raise InputError(vcf.path, other_build_reason("the VCF", str(vcf.reference_build), vcf.build_evidence))
-    archer = None
-    if fusion_found is not None and vcf is not None and fusion_found[1] == vcf_found[1]:  # type: ignore[index]
-        archer = ArcherResult(Path(vcf.path), vcf.sha256, "vcf", vcf.sample, vcf.fusions or [],
-                              overall_call=vcf.fusion_overall_call)
-    elif fusion_found is not None:
-        archer = fusion_found[0].read(fusion_found[1])
-    probe_found = _one(inputs, "probes", "probe-level exports")
-    probes = None
-    if probe_found is not None:
-        from .io.probes import mapd
-
-        probe_fmt, probe_file = probe_found
-        probes = (probe_file, sha256_file(probe_file), mapd(probe_fmt.read(probe_file)), probe_fmt.name)
-    qc_reports = {}
-    for role, what in (("copy_number_qc", "array QC tables"), ("variants_qc", "coverageAnalysis reports"),
-                       ("fusions_qc", "Archer read-statistics files")):
-        found_qc = _one(inputs, role, what)
-        if found_qc is not None:
-            qc_reports[role] = found_qc[0].read(found_qc[1])
-    if len(cn_names) > 1 and (vcf is not None or archer is not None or probes is not None):
-        raise InputError(inputs.folder, f"the copy-number file holds {len(cn_names)} samples but the folder has one "
-                                        f"VCF/Archer output: put each sample in its own folder")
-    extra = list(inputs.notes)
-    if panel is None and sheet is not None:  # read every sheet panel BED now: a bad one fails before any output
-        for info in sheet.rows.values():
-            if info.panel_bed:
-                read_panel_bed(info.panel_bed)
-    return _results(cn_samples, folder_name or stem_of(path), thresholds=thresholds, genes=gene_ref,
-                    arms=arm_table, arms_path=arms_path, sex=sex, inputs=inputs, sheet=sheet, vcf=vcf, archer=archer,
-                    probes=probes, extra_warnings=extra, kit=kit, panel=panel, transcripts=transcript_set,
-                    purity=purity, qc_reports=qc_reports,
-                    identity_folder=folder_name if len(cn_names) == 1 and samples is None else None)
+    return SamplePlan(Path(path), inputs, cn_files[0] if cn_files else None, vcf_found, fusion_found, sheet,
+                      folder_name, thresholds, gene_ref, transcript_set, panel, arms_path, arm_table, kit, sex, purity,
+                      ploidy, check_build, samples, skip_missing_samples, vcf_sample)
 
 
 def _results(cn_samples: Iterator[CopyNumberSample | None], default_name: str, *, sex: str | None,

@@ -20,8 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
+from ._lazy import pandas as pd
 from .calling.qc import copy_number_qc, fusions_qc, sample_verdict, variants_qc
 from .identity import identity_warnings
 from .thresholds import Thresholds

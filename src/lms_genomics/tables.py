@@ -47,8 +47,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-import pandas as pd
 
+from ._lazy import pandas as pd
 from .genome import CHROM_SIZES
 
 SEGMENT_COLUMNS: dict[str, str] = {
@@ -118,10 +118,10 @@ def conform_segments(df: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------------- validation
 
 _DTYPE_CHECKS: dict[str, Callable[[pd.Series], bool]] = {
-    "int64": pd.api.types.is_integer_dtype,
-    "Int64": pd.api.types.is_integer_dtype,
-    "float64": pd.api.types.is_float_dtype,
-    "bool": pd.api.types.is_bool_dtype,
+    "int64": lambda s: pd.api.types.is_integer_dtype(s),
+    "Int64": lambda s: pd.api.types.is_integer_dtype(s),
+    "float64": lambda s: pd.api.types.is_float_dtype(s),
+    "bool": lambda s: pd.api.types.is_bool_dtype(s),
     "str": lambda s: s.empty or bool(s.map(lambda v: isinstance(v, str)).all()),
     "opt": lambda s: s.empty or bool(s.map(lambda v: v is None or isinstance(v, str)).all()),
     "object": lambda s: True,

@@ -4,9 +4,11 @@ assessed extent (oncoscanR's rule, Christinat et al. 2021), after oncoscanR's cl
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
+import numpy as np
+
+from ..segarrays import SegmentArrays
 from ..thresholds import Thresholds
 from .cleaning import (
     GAIN,
@@ -17,8 +19,12 @@ from .cleaning import (
     arm_fractions,
     chrom_codes,
     clean_segments,
+    kinds_from_state_codes,
     kinds_from_states,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ARM_EVENT_TYPES = ("AMP", "GAIN", "LOSS", "LOH")
 
@@ -29,6 +35,12 @@ def clean_sample_segments(segments: pd.DataFrame, kit: KitCoverage, thresholds: 
                           segments["end"].to_numpy(np.int64),
                           segments["copy_number"].to_numpy(dtype=float, na_value=np.nan),
                           kinds_from_states(segments["state"].to_numpy(object)), kit,
+                          merge_gap=thresholds.kit_merge_gap, min_size=thresholds.kit_min_segment_size)
+
+
+def clean_segment_arrays(seg: SegmentArrays, kit: KitCoverage, thresholds: Thresholds) -> CleanSegments:
+    """A sample's segments (with their ``state``) cleaned over ``kit``: :func:`clean_sample_segments` on arrays."""
+    return clean_segments(seg.chrom, seg.start, seg.end, seg.copy_number, kinds_from_state_codes(seg.state), kit,
                           merge_gap=thresholds.kit_merge_gap, min_size=thresholds.kit_min_segment_size)
 
 

@@ -28,8 +28,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import pandas as pd
-
+from .._lazy import pandas as pd
 from ..thresholds import DEFAULT_THRESHOLDS, Thresholds
 from .territory import describe_coverage
 
@@ -141,14 +140,14 @@ def _coverage(territory: Any, gene: str, min_fraction: float) -> tuple[str, floa
     return ("full" if rec["fraction"] >= min_fraction else "partial"), rec["fraction"], rec
 
 
-def biallelic_status(gene_calls: pd.DataFrame | None, variants: Any = "not_assessed",
+def biallelic_status(gene_calls: pd.DataFrame | list[dict[str, Any]] | None, variants: Any = "not_assessed",
                      genes: tuple[str, ...] = BIALLELIC_GENES, *, territory: Any = None,
                      purity: float | None = None, thresholds: Thresholds | None = None,
                      loh_caution: str | None = None) -> dict[str, Any]:
     """Per gene: ``{"biallelic": True/False/None, "status", "reason", "evidence": [...], "basis", "flags": [...]}``.
 
-    ``gene_calls``: gene, call, copy_number, loh (from the copy-number calls), or None/empty when copy number was not
-    assessed. ``variants``: ``"not_assessed"`` or the table of
+    ``gene_calls``: gene, call, copy_number, loh (from the copy-number calls: a table, or its rows as dicts), or
+    None/empty when copy number was not assessed. ``variants``: ``"not_assessed"`` or the table of
     :func:`lms_genomics.calling.variants.annotate_variants` (a raw :func:`read_vcf` table is annotated first).
     ``territory``: None (unknown: no panel BED) or gene → covered fraction of the coding sequence (a float, or the
     records of :func:`lms_genomics.calling.territory.cds_coverage`). ``purity``: tumour cell fraction, or None.
@@ -158,13 +157,14 @@ def biallelic_status(gene_calls: pd.DataFrame | None, variants: Any = "not_asses
     LOH-based second hit is then 'probable', never 'confirmed', and a verdict resting on "no LOH" says so.
     """
     t = thresholds or DEFAULT_THRESHOLDS
-    cn_assessed = gene_calls is not None and not gene_calls.empty
-    var_assessed = isinstance(variants, pd.DataFrame)
+    rows = gene_calls.to_dict("records") if hasattr(gene_calls, "to_dict") else list(gene_calls or [])
+    cn_assessed = bool(rows)
+    var_assessed = variants is not None and not isinstance(variants, str)  # a table, or "not_assessed"
     vt = _prepare_variants(variants, t) if var_assessed else None
     out: dict[str, Any] = {}
-    position = {g: i for i, g in enumerate(gene_calls["gene"].tolist())} if cn_assessed else {}
+    position = {r["gene"]: i for i, r in enumerate(rows)}
     for gene in genes:
-        r = gene_calls.iloc[position[gene]] if gene in position else None
+        r = rows[position[gene]] if gene in position else None
         if r is None and not var_assessed:
             continue
         out[gene] = _with_loh_caution(_one_gene(gene, r, cn_assessed, vt, territory, purity, t), loh_caution)

@@ -22,13 +22,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from .. import intervals
-from ..genome import CHROM_ORDER, load_arms, reference_path, sha256_file
+from ..genome import CHROM_ORDER, ArmRows, arm_rows, reference_path, sha256_file
+from ..segarrays import AMP, HETDEL, HOMDEL
+from ..segarrays import GAIN as GAIN_STATE
+from ..segarrays import LOH as LOH_STATE
 from .states import GAIN_STATES, LOSS_STATES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 NEUTRAL, GAIN, LOSS, LOH = 0, 1, 2, 3
 """Kind codes of a segment: no change (ignored by the cleaning), copy gain, copy loss, loss of heterozygosity."""
@@ -54,11 +60,19 @@ class KitCoverage:
     @classmethod
     def from_arms(cls, arms: pd.DataFrame, path: str = "", sha256: str = "") -> KitCoverage:
         """From an arm table of :func:`lms_genomics.genome.load_arms` (its assessed ``start``/``end``)."""
-        code = chrom_codes(arms["chrom"].to_numpy(object))
-        start = arms["start"].to_numpy(np.int64)
+        return cls._sorted(chrom_codes(arms["chrom"].to_numpy(object)), arms["start"].to_numpy(np.int64),
+                           arms["end"].to_numpy(np.int64), arms["arm"].to_numpy(object), path, sha256)
+
+    @classmethod
+    def from_arm_rows(cls, arms: ArmRows, path: str = "", sha256: str = "") -> KitCoverage:
+        """From the arrays of :func:`lms_genomics.genome.arm_rows`."""
+        return cls._sorted(chrom_codes(arms.chrom), arms.start, arms.end, arms.arm, path, sha256)
+
+    @classmethod
+    def _sorted(cls, code: np.ndarray, start: np.ndarray, end: np.ndarray, arm: np.ndarray, path: str,
+                sha256: str) -> KitCoverage:
         order = np.lexsort((start, code))
-        return cls(code[order], start[order], arms["end"].to_numpy(np.int64)[order],
-                   arms["arm"].to_numpy(object)[order], path, sha256)
+        return cls(code[order], start[order], end[order], arm[order], path, sha256)
 
     @property
     def length(self) -> np.ndarray:
@@ -76,7 +90,7 @@ class KitCoverage:
 
 @lru_cache(maxsize=8)
 def _kit_cached(path: str, mtime_ns: int) -> KitCoverage:
-    return KitCoverage.from_arms(load_arms(path), path, sha256_file(path))
+    return KitCoverage.from_arm_rows(arm_rows(path), path, sha256_file(path))
 
 
 def load_kit(path: str | Path | None = None) -> KitCoverage:
@@ -121,11 +135,20 @@ def kinds_from_states(state: np.ndarray) -> np.ndarray:
                      [GAIN, LOSS, LOH], NEUTRAL).astype(np.int8)
 
 
+def kinds_from_state_codes(state: np.ndarray) -> np.ndarray:
+    """:func:`kinds_from_states` of state codes (:data:`lms_genomics.segarrays.STATES`)."""
+    table = np.full(6, NEUTRAL, dtype=np.int8)
+    table[[GAIN_STATE, AMP]] = GAIN
+    table[[HETDEL, HOMDEL]] = LOSS
+    table[LOH_STATE] = LOH
+    return table[state]
+
+
 def chrom_codes(chrom: np.ndarray) -> np.ndarray:
     """Chromosome codes of UCSC names (karyotype order; unknown names get a code no kit arm has)."""
-    f, uniques = pd.factorize(np.asarray(chrom, dtype=object))
-    table = np.array([CHROM_ORDER.get(c, len(CHROM_ORDER)) for c in uniques], dtype=np.int64)
-    return table[f] if len(f) else np.empty(0, dtype=np.int64)
+    other = len(CHROM_ORDER)
+    return np.fromiter((CHROM_ORDER.get(c, other) for c in np.asarray(chrom, dtype=object).tolist()), np.int64,
+                       len(chrom))
 
 
 def merge_same_copy_number(segs: CleanSegments, merge_gap: int) -> CleanSegments:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 
 from ..errors import UsageError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def log2_to_copy_number(log2: pd.Series | np.ndarray, purity: float = 1.0, ploidy: float = 2.0) -> np.ndarray:

@@ -2,49 +2,80 @@
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
+import numpy as np
+
+from ..genome import CHROM_ORDER
+from ..segarrays import (
+    AMP,
+    GAIN,
+    HETDEL,
+    HOMDEL,
+    LOH,
+    NEUTRAL,
+    STATE_NAMES,
+    TYPE_GAIN,
+    TYPE_LOSS,
+    SegmentArrays,
+)
 from ..thresholds import Thresholds
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 STATES = ("homdel", "hetdel", "neutral", "gain", "amp")
 LOSS_STATES = frozenset({"homdel", "hetdel"})
 GAIN_STATES = frozenset({"gain", "amp"})
 SEXES = ("female", "male")
+_X, _Y = CHROM_ORDER["chrX"], CHROM_ORDER["chrY"]
+
+
+def normal_level(chrom: np.ndarray, sex: str | None) -> np.ndarray:
+    """Expected copy number per chromosome code: 2 on autosomes; X 2/1 and Y 0/1 for female/male; NaN when the
+    sex is unknown on X/Y."""
+    x_cn, y_cn = {"female": (2.0, 0.0), "male": (1.0, 1.0)}.get(sex or "", (np.nan, np.nan))
+    return np.where(chrom == _X, x_cn, np.where(chrom == _Y, y_cn, 2.0))
 
 
 def normal_copy_number(chrom: pd.Series, sex: str | None) -> pd.Series:
-    """Expected copy number per chromosome: 2 on autosomes; X 2/1 and Y 0/1 for female/male; NaN when
-    the sex is unknown on X/Y."""
-    c = chrom.to_numpy(object)
-    x, y = c == "chrX", c == "chrY"
-    x_cn, y_cn = {"female": (2.0, 0.0), "male": (1.0, 1.0)}.get(sex or "", (np.nan, np.nan))
-    return pd.Series(np.where(x, x_cn, np.where(y, y_cn, 2.0)), index=chrom.index)
+    """:func:`normal_level` of a Series of UCSC chromosome names (unknown names count as autosomes)."""
+    from .._lazy import pandas as pd
+
+    codes = np.fromiter((CHROM_ORDER.get(c, -1) for c in chrom.tolist()), np.int64, len(chrom))
+    return pd.Series(normal_level(codes, sex), index=chrom.index)
+
+
+def state_codes(seg: SegmentArrays, thresholds: Thresholds, sex: str | None = None,
+                continuous: bool = False) -> np.ndarray:
+    """State code (:data:`lms_genomics.segarrays.STATES`) of each segment; LOH rows get LOH.
+
+    ChAS CN states (``continuous=False``) are compared with the normal level (2 on autosomes; X/Y by sex, or the
+    export's own Gain/Loss type when the sex is unknown). Log2-ratio inputs (``continuous=True``) take the direction
+    from the log2 ratio (``log2_loss``/``log2_gain``, relative to the tumour's ploidy) and the magnitude
+    (homozygous deletion, amplification) from the purity/ploidy-corrected copy number.
+    """
+    cn = seg.copy_number
+    base = normal_level(seg.chrom, sex)
+    known = ~np.isnan(base)
+    if continuous:
+        below, above = seg.log2 < thresholds.log2_loss, seg.log2 > thresholds.log2_gain
+    else:
+        tol = thresholds.neutral_tolerance
+        below = np.where(known, (cn < base - tol) & ~np.isclose(cn, base), seg.type == TYPE_LOSS)
+        above = np.where(known, (cn > base + tol) & ~np.isclose(cn, base), seg.type == TYPE_GAIN)
+    homdel = (cn < thresholds.homdel_max_cn) & (np.where(known, base, 2.0) >= 1)
+    amp = (cn >= thresholds.amp_min_cn) & above
+    state = np.select([homdel & (below | continuous), amp, below, above], [HOMDEL, AMP, HETDEL, GAIN],
+                      NEUTRAL).astype(np.int8)
+    state[seg.is_loh] = LOH
+    return state
 
 
 def segment_states(segments: pd.DataFrame, thresholds: Thresholds, sex: str | None = None,
                    continuous: bool = False) -> pd.Series:
-    """State of each copy-number row (``kind == 'cn'``); LOH rows get ``'loh'``.
+    """:func:`state_codes` of a canonical segment table, as state names (``homdel`` ... ``loh``)."""
+    from .._lazy import pandas as pd
 
-    ChAS CN states (``continuous=False``) are compared with the normal level (2 on autosomes; X/Y by sex,
-    or the export's own Gain/Loss type when the sex is unknown). Log2-ratio inputs (``continuous=True``)
-    take the direction from the log2 ratio (``log2_loss``/``log2_gain``, relative to the tumour's ploidy)
-    and the magnitude (homozygous deletion, amplification) from the purity/ploidy-corrected copy number.
-    """
-    cn = segments["copy_number"].to_numpy(dtype=float, na_value=np.nan)
-    base = normal_copy_number(segments["chrom"], sex).to_numpy(float)
-    known = ~np.isnan(base)
-    if continuous:
-        log2 = segments["log2"].to_numpy(dtype=float, na_value=np.nan)
-        below, above = log2 < thresholds.log2_loss, log2 > thresholds.log2_gain
-    else:
-        tol = thresholds.neutral_tolerance
-        typ = segments["type"].to_numpy(object)
-        below = np.where(known, (cn < base - tol) & ~np.isclose(cn, base), typ == "loss")
-        above = np.where(known, (cn > base + tol) & ~np.isclose(cn, base), typ == "gain")
-    homdel = (cn < thresholds.homdel_max_cn) & (np.where(known, base, 2.0) >= 1)
-    amp = (cn >= thresholds.amp_min_cn) & above
-    state = np.select([homdel & (below | continuous), amp, below, above], ["homdel", "amp", "hetdel", "gain"],
-                      "neutral").astype(object)
-    state[segments["kind"].to_numpy(object) == "loh"] = "loh"
-    return pd.Series(state, index=segments.index, dtype=object)
+    codes = state_codes(SegmentArrays.from_frame(segments), thresholds, sex=sex, continuous=continuous)
+    return pd.Series(STATE_NAMES[codes], index=segments.index, dtype=object)

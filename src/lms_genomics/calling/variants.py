@@ -34,8 +34,8 @@ import re
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
+from .._lazy import pandas as pd
 from ..thresholds import DEFAULT_THRESHOLDS, Thresholds
 from .annotation import TranscriptSet, annotate_allele, load_transcripts, same_hgvs
 from .knowledge import INFRAME_DAMAGING_GENES, Knowledge, classify, clinvar_says, load_knowledge

@@ -33,8 +33,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
+from .._lazy import pandas as pd
 from ..errors import InputError
 from ..genome import sha256_file
 from ..tables import FUSION_COLUMNS, check_table

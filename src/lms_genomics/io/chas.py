@@ -13,10 +13,11 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
+from .._lazy import pandas as pd
 from ..errors import InputError
 from ..genome import (
     beyond_hg19,
@@ -28,6 +29,9 @@ from ..genome import (
 )
 from ..tables import check_table, conform_segments
 from .text import Head, TextTable, first_bad_row, normalize_column, parse_numbers, read_table, stem_of
+
+if TYPE_CHECKING:
+    from .cn_arrays import CopyNumberFile
 
 #: normalised column name → canonical key (first match wins).
 COLUMN_ALIASES: dict[str, str] = {
@@ -253,9 +257,9 @@ def read_chas(path: str | Path, default_sample: str | None = None, check_build: 
     log2 = parse_numbers(log2_text, decimal)
 
     files = col("file")
-    samples = files.map(sample_name_from_file)
-    named = list(dict.fromkeys(s for s in samples if s))
-    blank = (samples == "").to_numpy()
+    names = files.map(sample_name_from_file)  # not `samples`: the wanted samples
+    named = list(dict.fromkeys(s for s in names if s))
+    blank = (names == "").to_numpy()
     if blank.any() and len(named) > 1:
         # Rows without a File value cannot be given to one of several samples: refuse rather than guess.
         first_bad_row(p, blank, lines, lambda i: f"row without a File value in an export of {len(named)} samples "
@@ -264,10 +268,10 @@ def read_chas(path: str | Path, default_sample: str | None = None, check_build: 
     if blank.any() and named:
         warnings.append(f"{p.name}: {int(blank.sum())} row(s) without a File value read as sample {named[0]!r}, the "
                         f"export's only sample")
-    samples = samples.where(samples != "", named[0] if named else (default_sample or stem_of(p)))
+    names = names.where(names != "", named[0] if named else (default_sample or stem_of(p)))
     # Two File values naming one sample (LST.OSCHP and LST.RC.OSCHP) would merge two arrays into one profile.
     first_file: dict[str, str] = {}
-    for i, (f, s) in enumerate(zip(files, samples, strict=True)):
+    for i, (f, s) in enumerate(zip(files, names, strict=True)):
         if f and first_file.setdefault(s, f) != f:
             raise InputError(p, f"File {f!r} and {first_file[s]!r} both name sample {s!r}; export one of them",
                              int(lines.iloc[i]))
@@ -275,7 +279,7 @@ def read_chas(path: str | Path, default_sample: str | None = None, check_build: 
     seg_id = seg_id.where(seg_id != "", p.name + ":" + lines.astype(str))
 
     segments = pd.DataFrame({
-        "sample": samples, "chrom": chrom.astype(str), "start": start0.astype("int64"),
+        "sample": names, "chrom": chrom.astype(str), "start": start0.astype("int64"),
         "end": end.astype("int64"), "kind": np.where(is_cn, "cn", "loh"), "type": seg_type,
         "copy_number": cn.astype(float), "log2": log2.astype(float), "markers": markers.astype("Int64"),
         "segment_id": seg_id, "source_line": lines,
@@ -296,3 +300,12 @@ def read_chas(path: str | Path, default_sample: str | None = None, check_build: 
         warnings.append(f"{p.name}: the export holds no LOH row (ChAS may have hidden the LOH track): "
                         f"LOH not assessed")
     return ChasExport(p, sha, segments, sample_list, has_loh, convention, list(table.header), warnings)
+
+
+def read_chas_arrays(path: str | Path, default_sample: str | None = None, check_build: bool = True,
+                     samples: Collection[str] | None = None) -> CopyNumberFile:
+    """:func:`read_chas` into arrays (:class:`~lms_genomics.io.cn_arrays.CopyNumberFile`): the same segments, errors
+    and warnings, read without pandas (:mod:`lms_genomics.io.chas_arrays`)."""
+    from .chas_arrays import read_chas_arrays as read
+
+    return read(path, default_sample=default_sample, check_build=check_build, samples=samples)

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
+from .._lazy import pandas as pd
 from ..errors import ReferenceFileError
 from ..genome import CHROM_SIZES, normalize_chromosomes, sha256_file
 

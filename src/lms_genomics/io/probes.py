@@ -24,8 +24,8 @@ import re
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
+from .._lazy import pandas as pd
 from ..errors import InputError
 from ..genome import CHROM_ORDER, CHROM_SIZES, normalize_chromosomes
 from ..tables import check_table

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
+from .._lazy import pandas as pd
 from ..genome import sha256_file
 from ..identity import same_sample
 from ..tables import QC_COLUMNS, check_table

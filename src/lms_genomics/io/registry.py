@@ -27,9 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ..genome import other_build_reason
 from . import (
@@ -51,6 +49,9 @@ from . import (
 )
 from .text import Head, head_of
 from .vcf_records import census
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ROLES = ("copy_number", "probes", "variants", "fusions", "sample_sheet", "copy_number_qc", "variants_qc",
          "fusions_qc")

@@ -17,10 +17,11 @@ import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
+from .._lazy import pandas as pd
 from ..errors import InputError
 from ..genome import beyond_hg19, check_build_comments, first_overlap, normalize_chromosomes, sha256_file
 from ..tables import check_table, conform_segments
@@ -37,6 +38,9 @@ from .text import (
     stem_of,
     suffix_of,
 )
+
+if TYPE_CHECKING:
+    from .cn_arrays import CopyNumberFile
 
 #: normalised column name → canonical key. Extend here when a lab brings a new export.
 COLUMN_ALIASES: dict[str, str] = {
@@ -315,3 +319,12 @@ def read_seg(path: str | Path, default_sample: str | None = None, check_build: b
     segments = check_table("segments", conform_segments(segments))
     sample_list = list(dict.fromkeys(segments["sample"].tolist()))
     return SegExport(p, sha, fmt, segments, sample_list, convention, coding, warnings)
+
+
+def read_seg_arrays(path: str | Path, default_sample: str | None = None, check_build: bool = True,
+                    samples: Collection[str] | None = None) -> CopyNumberFile:
+    """:func:`read_seg` into arrays (:class:`~lms_genomics.io.cn_arrays.CopyNumberFile`): the same segments, errors
+    and warnings, read in one pass without pandas (:mod:`lms_genomics.io.seg_arrays`)."""
+    from .seg_arrays import read_seg_arrays as read
+
+    return read(path, default_sample=default_sample, check_build=check_build, samples=samples)

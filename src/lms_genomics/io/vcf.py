@@ -32,8 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
+from .._lazy import pandas as pd
 from ..errors import InputError, UsageError
 from ..genome import CHROM_SIZES, build_of, is_hg19, normalize_chromosomes, sha256_file
 from ..tables import PANEL_CNV_COLUMNS, PASSING_FILTERS, check_table

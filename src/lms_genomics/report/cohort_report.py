@@ -1,17 +1,23 @@
 """Cohort summary: ``cohort.tsv`` (one row per sample), the counts the thesis reported, and ``cohort.html``
 (counts per class and altered gene, genome-wide gain/loss frequency, an oncoprint of the key genes with mutation
-and biallelic marks, every cohort.tsv column in a sortable table), with one ``plotly.min.js`` beside it."""
+and biallelic marks, every cohort.tsv column in a sortable table), with one ``plotly.min.js`` beside it.
+
+The table is a list of rows (dicts of the cohort.tsv columns): no pandas, so ``lmsgen cohort`` never imports it.
+The functions that take a table also accept a DataFrame (:func:`oncoprint_order` then returns one)."""
 
 from __future__ import annotations
 
+import csv
 import html
+import io
+import math
 import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
+from .._lazy import pandas as pd
 from ..cohort import SCORE_COLUMNS
 from ..genome import KEY_GENES
 from .writers import atomic_write
@@ -33,17 +39,27 @@ def _mutated(value: object) -> bool:
     return isinstance(value, str) and "(damaging)" in value
 
 
+Rows = list[dict[str, Any]]
+
+
+def _rows(table: Any) -> Rows:
+    """A table as rows with every cohort.tsv column (a DataFrame is converted: NaN → None)."""
+    if hasattr(table, "to_dict"):
+        table = [{k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
+                 for r in table.to_dict("records")]
+    return [{c: r.get(c) for c in TSV_COLUMNS} for r in table]
+
+
+def _sorted(rows: Rows) -> Rows:
+    return sorted(rows, key=lambda r: str(r.get("sample")))
+
+
 def cohort_table(rows: list[dict[str, Any]] | list[tuple[Any, ...]]) -> pd.DataFrame:
-    """The rows (dicts, or tuples in :data:`TSV_COLUMNS` order) as a table with the cohort.tsv columns, sorted
-    by sample."""
+    """The rows (dicts, or tuples in :data:`TSV_COLUMNS` order) as a DataFrame with the cohort.tsv columns, sorted
+    by sample (what cohort.tsv holds, for pipelines that want a table)."""
     if rows and isinstance(rows[0], tuple):
-        df = pd.DataFrame(rows, columns=TSV_COLUMNS)
-    else:
-        df = pd.DataFrame(rows)
-        for c in TSV_COLUMNS:
-            if c not in df:
-                df[c] = None
-    return df[TSV_COLUMNS].sort_values("sample", kind="stable").reset_index(drop=True)
+        rows = [dict(zip(TSV_COLUMNS, r, strict=True)) for r in rows]  # type: ignore[arg-type]
+    return pd.DataFrame(_sorted(_rows(rows)), columns=TSV_COLUMNS)
 
 
 class CohortSummary:
@@ -71,44 +87,55 @@ class CohortSummary:
             self.loss += outcome.bins < 0
             self.n_profiled += 1
 
+    def rows(self) -> Rows:
+        """One row per sample (dicts of the cohort.tsv columns), sorted by sample."""
+        return _sorted([dict(zip(TSV_COLUMNS, r, strict=True)) for r in self._rows])
+
     def table(self) -> pd.DataFrame:
-        """One row per sample, sorted by sample."""
+        """One row per sample, sorted by sample, as a DataFrame."""
         return cohort_table(self._rows)
 
-    def write(self, out_dir: str | Path) -> tuple[pd.DataFrame, dict[str, Any], list[Path]]:
-        """Write cohort.tsv and cohort.html atomically; returns (table, counts, paths)."""
-        table = self.table()
-        counts = cohort_counts(table)
+    def failed(self) -> Rows:
+        """The rows of the samples that failed, sorted by sample."""
+        return [r for r in self.rows() if r["status"] == "failed"]
+
+    def write(self, out_dir: str | Path) -> tuple[Rows, dict[str, Any], list[Path]]:
+        """Write cohort.tsv and cohort.html atomically; returns (rows, counts, paths)."""
+        rows = self.rows()
+        counts = cohort_counts(rows)
         from .static_export import PLOTLY_JS_NAME, write_plotly_js
 
         out = Path(out_dir)
-        write_cohort_tsv(table, str(out / "cohort.tsv"))
+        write_cohort_tsv(rows, str(out / "cohort.tsv"))
         js = write_plotly_js(out)  # one plotly.js for every HTML file of the cohort folder
         with atomic_write(out / "cohort.html") as fh:
-            fh.write(render_cohort_html(table, counts, self.gain, self.loss, self.n_profiled,
+            fh.write(render_cohort_html(rows, counts, self.gain, self.loss, self.n_profiled,
                                         plotly_js=PLOTLY_JS_NAME))
-        return table, counts, [out / "cohort.tsv", out / "cohort.html", js]
+        return rows, counts, [out / "cohort.tsv", out / "cohort.html", js]
 
 
-def _assay_rows(table: pd.DataFrame, assay: str, fallback: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(read, contributory) masks of one assay over the table's rows: read = the assay's QC column is set;
-    contributory = read and its QC did not fail. Rows without a value there (rows built without it) use
-    ``fallback`` for both."""
-    col = f"qc_{assay}"
-    ok = table["status"] == "ok"
-    if col not in table:
-        return fallback & ok, fallback & ok
-    known = table[col].map(lambda v: isinstance(v, str))
-    verdict = table[col].map(lambda v: v if isinstance(v, str) else "")
-    read = ok & ((known & (verdict != "")) | (~known & fallback))
-    return read, read & (~known | (verdict != "fail"))
+def _assay_rows(rows: Rows, assay: str, fallback: list[bool]) -> tuple[list[bool], list[bool]]:
+    """(read, contributory) flags of one assay over the rows: read = the assay's QC column is set; contributory =
+    read and its QC did not fail. Rows without a value there (rows built without it) use ``fallback`` for both."""
+    read, good = [], []
+    for r, fb in zip(rows, fallback, strict=True):
+        v = r.get(f"qc_{assay}")
+        ok = r["status"] == "ok"
+        if isinstance(v, str):
+            read.append(ok and v != "")
+            good.append(ok and v not in ("", "fail"))
+        else:
+            read.append(ok and fb)
+            good.append(ok and fb)
+    return read, good
 
 
-def _count(mask: pd.Series) -> int:
-    return int(np.asarray(mask, dtype=bool).sum())
+def _count(*flags: list[bool]) -> int:
+    """How many rows have every one of the flags."""
+    return sum(all(f) for f in zip(*flags, strict=True))
 
 
-def cohort_counts(table: pd.DataFrame) -> dict[str, Any]:
+def cohort_counts(table: Any) -> dict[str, Any]:
     """Counts over the cohort: classes (contributory samples), non-contributory, failed, altered genes, assays.
 
     Each count takes only the assays that can speak for it: deletions and amplifications count over samples whose
@@ -118,43 +145,46 @@ def cohort_counts(table: pd.DataFrame) -> dict[str, Any]:
     reportable damaging mutation; MYOCD when amplified. ``*_assessed`` give how many samples each assay covered,
     so that a count of 0 over no sample reads "not assessed", never "none".
     """
-    ok = table[table["contribution"] == "contributory"]
-    classes = {c: int((ok["class"] == c).sum()) for c in ("flat", "simple", "complex")}
+    rows = _rows(table)
+    ok = [r for r in rows if r["contribution"] == "contributory"]
     out: dict[str, Any] = {
-        "samples": int(len(table)), **classes,
-        "non_contributory": int((table["contribution"] == "non-contributory").sum()),
-        "failed": int((table["status"] == "failed").sum()),
-        "not_assessed": int((ok["class"] == "not_assessed").sum()),
+        "samples": len(rows), **{c: sum(r["class"] == c for r in ok) for c in ("flat", "simple", "complex")},
+        "non_contributory": sum(r["contribution"] == "non-contributory" for r in rows),
+        "failed": sum(r["status"] == "failed" for r in rows),
+        "not_assessed": sum(r["class"] == "not_assessed" for r in ok),
     }
-    contributory = table["contribution"] == "contributory"
-    cn_read, cn_ok = _assay_rows(table, "copy_number", contributory & (table["class"] != "not_assessed"))
-    var_read, var_ok = _assay_rows(table, "variants", contributory & table.get(
-        "TP53_mutations", pd.Series("not_assessed", index=table.index)).ne("not_assessed"))
-    fus_read, fus_ok = _assay_rows(table, "fusions", contributory & table["fusions"].map(
-        lambda f: isinstance(f, str) and f != "not_assessed"))
+    contributory = [r["contribution"] == "contributory" for r in rows]
+    cn_read, cn_ok = _assay_rows(rows, "copy_number", [c and r["class"] != "not_assessed"
+                                                       for c, r in zip(contributory, rows, strict=True)])
+    var_read, var_ok = _assay_rows(rows, "variants", [c and r.get("TP53_mutations") != "not_assessed"
+                                                      for c, r in zip(contributory, rows, strict=True)])
+    fus_read, fus_ok = _assay_rows(rows, "fusions", [c and isinstance(r["fusions"], str)
+                                                     and r["fusions"] != "not_assessed"
+                                                     for c, r in zip(contributory, rows, strict=True)])
     for assay, read, good in (("copy_number", cn_read, cn_ok), ("variants", var_read, var_ok),
                               ("fusions", fus_read, fus_ok)):
         out[f"{assay}_assessed"] = _count(read)
-        out[f"{assay}_failed_qc"] = _count(read & ~good)
+        out[f"{assay}_failed_qc"] = _count(read, [not g for g in good])
     for gene in ("RB1", "TP53", "PTEN", "CDKN2A"):
-        cells = table[f"{gene}_mutations"] if f"{gene}_mutations" in table else pd.Series(None, index=table.index)
-        mut = var_ok & cells.map(_mutated).astype(bool)
-        deleted = cn_ok & table[gene].isin(DELETIONS)
-        out[f"{gene}_altered"] = _count(deleted | mut)
+        mut = [v and bool(_mutated(r.get(f"{gene}_mutations"))) for v, r in zip(var_ok, rows, strict=True)]
+        deleted = [c and r[gene] in DELETIONS for c, r in zip(cn_ok, rows, strict=True)]
+        out[f"{gene}_altered"] = _count([d or m for d, m in zip(deleted, mut, strict=True)])
         out[f"{gene}_by_mutation"] = _count(mut)
         out[f"{gene}_deleted"] = _count(deleted)
-    out["MYOCD_amplified"] = _count(cn_ok & (table["MYOCD"] == "amplification"))
-    out["fusions"] = _count(fus_read & table["fusions"].map(lambda f: isinstance(f, str) and "::" in f))
-    out["fusions_not_assessable"] = _count(fus_read & (table["fusions"] == "not_assessable"))
-    out["fusions_qc_not_assessed"] = _count(fus_read & (table.get("qc_fusions", pd.Series("", index=table.index))
-                                                        == "not_assessed"))
-    either = cn_ok | var_ok
-    out["biallelic_TP53"] = _count(either & (table["TP53_biallelic"] == "yes"))
-    out["biallelic_RB1"] = _count(either & (table["RB1_biallelic"] == "yes"))
-    names = table["sample"].astype(str)
-    repeated = sorted(set(names[names.duplicated()]))
+    out["MYOCD_amplified"] = _count(cn_ok, [r["MYOCD"] == "amplification" for r in rows])
+    out["fusions"] = _count(fus_read, [isinstance(r["fusions"], str) and "::" in r["fusions"] for r in rows])
+    out["fusions_not_assessable"] = _count(fus_read, [r["fusions"] == "not_assessable" for r in rows])
+    out["fusions_qc_not_assessed"] = _count(fus_read, [r.get("qc_fusions") == "not_assessed" for r in rows])
+    either = [a or b for a, b in zip(cn_ok, var_ok, strict=True)]
+    out["biallelic_TP53"] = _count(either, [r["TP53_biallelic"] == "yes" for r in rows])
+    out["biallelic_RB1"] = _count(either, [r["RB1_biallelic"] == "yes" for r in rows])
+    names = [str(r["sample"]) for r in rows]
+    seen: dict[str, int] = {}
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+    repeated = sorted(n for n, k in seen.items() if k > 1)
     if repeated:  # two inputs naming one sample: both kept, under distinct file names (lms_genomics.naming)
-        out["repeated_sample_names"] = ", ".join(f"{n} ×{int((names == n).sum())}" for n in repeated)
+        out["repeated_sample_names"] = ", ".join(f"{n} ×{seen[n]}" for n in repeated)
     return out
 
 
@@ -224,10 +254,31 @@ def format_counts(c: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def write_cohort_tsv(table: pd.DataFrame, path: str) -> None:
+def _tsv_column(values: list[Any]) -> list[str]:
+    """A column's cells as pandas' ``to_csv`` writes them (one dtype per column): numbers with a missing value or a
+    fraction among them as floats (``12.0``), whole numbers alone as integers, anything else as text; missing empty."""
+    present = [v for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
+    numeric = present and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present)
+    if numeric and (len(present) < len(values) or any(isinstance(v, float) for v in present)):
+        return ["" if v is None or v != v else repr(float(v)) for v in values]
+    return ["" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v) for v in values]
+
+
+def cohort_tsv(table: Any) -> str:
+    """The cohort.tsv text of a table (rows in the order given)."""
+    rows = _rows(table)
+    columns = [_tsv_column([r[c] for r in rows]) for c in TSV_COLUMNS]
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter="\t", lineterminator="\n")
+    writer.writerow(TSV_COLUMNS)
+    writer.writerows(zip(*columns, strict=True) if rows else [])
+    return buf.getvalue()
+
+
+def write_cohort_tsv(table: Any, path: str) -> None:
     """Write cohort.tsv atomically."""
     with atomic_write(path) as fh:
-        fh.write(table.to_csv(sep="\t", index=False, na_rep="", lineterminator="\n"))
+        fh.write(cohort_tsv(table))
 
 
 #: Samples drawn in the grid and listed in the HTML table (cohort.tsv always holds every sample).
@@ -261,24 +312,26 @@ def _mutated_gene(row: Any, gene: str) -> bool:
     return _mutated(row.get(f"{gene}_mutations")) if f"{gene}_mutations" in row else False
 
 
-def oncoprint_order(table: pd.DataFrame) -> pd.DataFrame:
+def oncoprint_order(table: Any) -> Any:
     """Samples in oncoprint order: contributory first, by class (complex, simple, flat), then by alteration of
     the key genes in their order (altered before not, the classic memo sort), then by name; non-contributory
-    samples last (same rule among them); failed samples after all."""
+    samples last (same rule among them); failed samples after all. Rows in, rows out (a DataFrame in, one out)."""
     def altered(row: Any) -> tuple[int, ...]:
         return tuple(0 if (str(row.get(g)) in ALTERED or _mutated_gene(row, g)) else 1 for g in KEY_GENES)
 
+    rows = _rows(table)
     keys = []
-    for _, row in table.iterrows():
+    for row in rows:
         group = {"contributory": 0, "non-contributory": 1}.get(str(row.get("contribution")), 2)
         keys.append((group, CLASS_ORDER.get(str(row.get("class")), 4), altered(row), str(row.get("sample"))))
-    order = sorted(range(len(table)), key=keys.__getitem__)
-    return table.iloc[order].reset_index(drop=True)
+    order = sorted(range(len(rows)), key=keys.__getitem__)
+    if hasattr(table, "iloc"):
+        return table.iloc[order].reset_index(drop=True)
+    return [rows[i] for i in order]
 
 
 def _cell(column: str, value: Any) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or (not isinstance(value, str)
-                                                                          and pd.isna(value)):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return "<td></td>"
     if column == "GI":
         return f'<td data-v="{float(value)}">{float(value):.1f}</td>'
@@ -293,17 +346,17 @@ def _cell(column: str, value: Any) -> str:
     return f"<td>{html.escape(shown)}</td>"
 
 
-def _oncoprint(ok: pd.DataFrame) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def _oncoprint(ok: Rows) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Heatmap of the key genes per sample (non-contributory greyed) with mutation ▼ and biallelic ★ marks."""
     genes = list(KEY_GENES)
-    nc = (ok["contribution"] == "non-contributory").to_numpy()
-    z = [[NON_CONTRIBUTORY_CODE if nc[i] else GRID_CODES.get(str(v), 0) for i, v in enumerate(ok[g])]
+    nc = [r["contribution"] == "non-contributory" for r in ok]
+    z = [[NON_CONTRIBUTORY_CODE if nc[i] else GRID_CODES.get(str(r[g]), 0) for i, r in enumerate(ok)]
          for g in genes]
-    text = [[html.escape(str(v).replace("_", " ")) + (" (non-contributory)" if nc[i] else "")
-             for i, v in enumerate(ok[g])] for g in genes]
+    text = [[html.escape(str(r[g]).replace("_", " ")) + (" (non-contributory)" if nc[i] else "")
+             for i, r in enumerate(ok)] for g in genes]
     n = len(GRID_COLOURS)
     scale = [stop for k, c in enumerate(GRID_COLOURS) for stop in ([k / n, c], [(k + 1) / n, c])]
-    samples = [html.escape(str(v)) for v in ok["sample"]]
+    samples = [html.escape(str(r["sample"])) for r in ok]
     data: list[dict[str, Any]] = [{
         "type": "heatmap", "z": z, "x": list(range(len(ok))), "y": list(range(len(genes))), "text": text,
         "customdata": [samples] * len(genes), "hovertemplate": "%{customdata}: %{text}<extra></extra>",
@@ -315,7 +368,7 @@ def _oncoprint(ok: pd.DataFrame) -> tuple[list[dict[str, Any]], dict[str, Any]]:
             ("biallelic inactivation", "star", "#f1c40f", -0.22,
              lambda row, g: str(row.get(f"{g}_biallelic")) == "yes")):
         xs, ys = [], []
-        for i, (_, row) in enumerate(ok.iterrows()):
+        for i, row in enumerate(ok):
             for j, g in enumerate(genes):
                 if test(row, g):
                     xs.append(i)
@@ -332,7 +385,7 @@ def _oncoprint(ok: pd.DataFrame) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     return data, axes
 
 
-def render_cohort_html(table: pd.DataFrame, counts: dict[str, Any], gain: np.ndarray, loss: np.ndarray,
+def render_cohort_html(table: Any, counts: dict[str, Any], gain: np.ndarray, loss: np.ndarray,
                        n_profiled: int, max_samples: int = HTML_MAX_SAMPLES, plotly_js: str = "embed") -> str:
     """One HTML page: counts, gain/loss frequency along the genome, an oncoprint of the key genes (sorted by
     class and alteration, mutation and biallelic marks, non-contributory samples greyed and last) and every
@@ -341,18 +394,19 @@ def render_cohort_html(table: pd.DataFrame, counts: dict[str, Any], gain: np.nda
     Counts and frequencies cover every sample; the grid and the sample table show the first ``max_samples``
     (by name) and say so. ``plotly_js``: ``"embed"`` or the relative path of a shared ``plotly.min.js``."""
     shown_note = ""
-    if len(table) > max_samples:
-        shown_note = (f"<p><b>The grid and the table show the first {max_samples:,} of {len(table):,} samples "
+    rows = _rows(table)
+    if len(rows) > max_samples:
+        shown_note = (f"<p><b>The grid and the table show the first {max_samples:,} of {len(rows):,} samples "
                       f"(by name); counts and frequencies cover all of them; cohort.tsv lists every sample.</b></p>")
-        table = table.sort_values("sample", kind="stable").iloc[:max_samples]
+        rows = _sorted(rows)[:max_samples]
     import plotly.io as pio
 
     from ..cohort import _AUTOSOMES, _BIN_OFFSETS, FREQUENCY_BIN
 
-    table = oncoprint_order(table)
+    rows = oncoprint_order(rows)
     x = (np.arange(len(gain)) + 0.5).tolist()
     denom = max(n_profiled, 1)
-    ok = table[table["status"] != "failed"].reset_index(drop=True)
+    ok = [r for r in rows if r["status"] != "failed"]
     mids = [(_BIN_OFFSETS[i] + _BIN_OFFSETS[i + 1]) / 2 for i in range(len(_AUTOSOMES))]
     grid, axes = _oncoprint(ok)
     # The figure as plain plotly JSON (two stacked panels), rendered without graph-object validation: the
@@ -386,18 +440,18 @@ def render_cohort_html(table: pd.DataFrame, counts: dict[str, Any], gain: np.nda
     include: Any = True if plotly_js == "embed" else plotly_js
     plot = pio.to_html({"data": data, "layout": layout}, full_html=False, include_plotlyjs=include, validate=False,
                        config={"displaylogo": False})
-    rows = "".join(f"<tr><td>{html.escape(k.replace('_', ' '))}</td><td>{html.escape(str(v))}</td></tr>"
-                   for k, v in counts.items())
+    count_rows = "".join(f"<tr><td>{html.escape(k.replace('_', ' '))}</td><td>{html.escape(str(v))}</td></tr>"
+                         for k, v in counts.items())
     summary_lines = "".join(f"<li>{html.escape(line)}</li>" for line in format_counts(counts).splitlines())
     head = "".join(f"<th>{html.escape(c)}</th>" for c in TSV_COLUMNS)
     body = []
-    for r in table.to_dict("records"):
+    for r in rows:
         cls = {"non-contributory": ' class="nc"', "failed": ' class="failed"'}.get(str(r.get("contribution")), "")
         body.append(f"<tr{cls}>" + "".join(_cell(c, r.get(c)) for c in TSV_COLUMNS) + "</tr>")
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>lmsgen cohort</title><style>{_CSS}</style>"
             f"</head><body><h1>lmsgen cohort summary</h1>"
-            f"<h2>Counts</h2><ul>{summary_lines}</ul><details><summary>every count</summary><table>{rows}</table>"
-            f"</details><h2>Profiles</h2>{shown_note}{plot}<p>{_GRID_KEY}</p>"
+            f"<h2>Counts</h2><ul>{summary_lines}</ul><details><summary>every count</summary>"
+            f"<table>{count_rows}</table></details><h2>Profiles</h2>{shown_note}{plot}<p>{_GRID_KEY}</p>"
             f"<h2>Samples</h2><p>Every column of cohort.tsv; click a header to sort. Non-contributory samples are "
             f"greyed.</p><div class='wrap'><table class='sortable'><thead><tr>{head}</tr></thead><tbody>"
             f"{''.join(body)}</tbody></table></div><p>Bins: {FREQUENCY_BIN // 1_000_000} Mb, autosomes, profile "

@@ -28,9 +28,10 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
+from .._lazy import pandas as pd
 from ..genome import CHROM_ORDER, reference_path
+from ..segarrays import AMP, CHROM_NAMES, GAIN, HETDEL, HOMDEL, KIND_CN, KIND_LOH, STATE_NAMES, SegmentArrays, flags_of
 
 if TYPE_CHECKING:
     from ..result import SampleResult
@@ -42,15 +43,22 @@ MIN_LOH_PIECE = 300_000
 LOSS_STATES = ("homdel", "hetdel")
 GAIN_STATES = ("gain", "amp")
 LOG2_FORMATS = ("log2_seg", "cnvkit_cns", "seg")
+_X, _Y = CHROM_ORDER["chrX"], CHROM_ORDER["chrY"]
+_SHORT_NAMES = np.array([c.removeprefix("chr") for c in CHROM_ORDER], dtype=object)
+_SEX_CODES = (_X, _Y)
 
 
 @lru_cache(maxsize=1)
 def cytobands() -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """hg19 bands per chromosome: (band starts, band names), from the bundled ``hg19_cytobands.bed``."""
-    bands = pd.read_csv(reference_path("hg19_cytobands.bed"), sep="\t", comment="#", header=None,
-                        names=["chrom", "start", "end", "band", "stain"], dtype={"chrom": str, "band": str})
-    return {str(c): (part["start"].to_numpy(np.int64), part["band"].to_numpy(object))
-            for c, part in bands.groupby("chrom", sort=False)}
+    rows: dict[str, list[tuple[int, str]]] = {}
+    with open(reference_path("hg19_cytobands.bed"), encoding="utf-8") as fh:
+        for line in fh:
+            fields = line.split("#", 1)[0].rstrip("\r\n").split("\t")
+            if len(fields) >= 4 and fields[0]:
+                rows.setdefault(fields[0], []).append((int(fields[1]), fields[3]))
+    return {c: (np.array([r[0] for r in part], dtype=np.int64), np.array([r[1] for r in part], dtype=object))
+            for c, part in rows.items()}
 
 
 def band_at(chrom: str, pos: int) -> str:
@@ -60,6 +68,45 @@ def band_at(chrom: str, pos: int) -> str:
         return ""
     starts, names = table
     return str(names[max(int(np.searchsorted(starts, pos, side="right")) - 1, 0)])
+
+
+@lru_cache(maxsize=1)
+def _band_axis() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every band on one genome axis (chromosome code × 2^32 + start, karyotype order), its name, and the index of
+    each chromosome's first band (-1: no band table)."""
+    bands = cytobands()
+    axis, names, first, offset = [], [], np.full(len(CHROM_ORDER), -1, dtype=np.int64), 0
+    for chrom, code in CHROM_ORDER.items():
+        if chrom in bands:
+            starts, labels = bands[chrom]
+            axis.append(code * (1 << 32) + starts)
+            names.append(labels)
+            first[code] = offset
+            offset += len(starts)
+    return np.concatenate(axis), np.concatenate(names), first
+
+
+def region_texts(chrom: np.ndarray, start: np.ndarray, end: np.ndarray) -> list[str]:
+    """:func:`region_text` of many segments at once (chromosome codes of :data:`CHROM_ORDER`)."""
+    axis, names, first = _band_axis()
+    known = first[chrom] >= 0
+
+    def bands(pos: np.ndarray) -> list[str]:
+        idx = np.maximum(np.searchsorted(axis, chrom * (1 << 32) + pos, side="right") - 1, first[chrom])
+        return np.where(known, names[np.maximum(idx, 0)], "").tolist()
+
+    return [f"{c}{b1 if b1 == b2 else b1 + b2}({s + 1}_{e})"
+            for c, b1, b2, s, e in zip(_SHORT_NAMES[chrom].tolist(), bands(start), bands(end - 1), start.tolist(),
+                                       end.tolist(), strict=True)]
+
+
+def copy_number_suffixes(cn: np.ndarray) -> list[str]:
+    """:func:`copy_number_suffix` of many copy numbers at once."""
+    v = np.maximum(cn, 0.0)
+    r = np.round(v)
+    near = np.abs(v - r) <= INTEGER_TOLERANCE
+    return [f"x{int(i)}" if n else f"x{math.floor(x)}~{math.ceil(x)}"
+            for x, i, n in zip(v.tolist(), r.tolist(), near.tolist(), strict=True)]
 
 
 def copy_number_suffix(cn: float) -> str:
@@ -93,68 +140,81 @@ def _entry(build: str, chrom: str, start: int, end: int, state: str, cn: float, 
             "copy_number": None if cn is None or (isinstance(cn, float) and math.isnan(cn)) else float(cn), **extra}
 
 
-def iscn_aberrations(segments: pd.DataFrame, *, build: str = "GRCh37", excluded: np.ndarray | None = None,
-                     sex: str | None = None, min_loh_piece: int = MIN_LOH_PIECE) -> list[dict[str, Any]]:
-    """ISCN entries of a sample's segments (``chrom, start, end, kind, state, copy_number`` columns).
+def iscn_entries(seg: SegmentArrays, *, build: str = "GRCh37", excluded: np.ndarray | None = None,
+                 sex: str | None = None, min_loh_piece: int = MIN_LOH_PIECE) -> list[dict[str, Any]]:
+    """ISCN entries of a sample's called segments (:class:`~lms_genomics.segarrays.SegmentArrays` with ``state``).
 
     ``excluded``: a mask of segments that take no part in calls (log2 segments under the marker floor).
     Returns dicts ``{"iscn", "chrom", "start", "end", "state", "copy_number", "segment_id", "in_profile"}``.
     """
     from .. import intervals
 
-    if segments is None or len(segments) == 0:
+    if seg is None or len(seg) == 0:
         return []
-    seg = segments if excluded is None else segments[~np.asarray(excluded, dtype=bool)]
-    kind = seg["kind"].to_numpy(object)
-    state = seg["state"].to_numpy(object)
-    cn_rows = seg[(kind == "cn") & np.isin(state, [*LOSS_STATES, *GAIN_STATES])]
-    out: list[dict[str, Any]] = []
-    ids = cn_rows["segment_id"].tolist() if "segment_id" in cn_rows else [None] * len(cn_rows)
-    flags = cn_rows["in_profile"].tolist() if "in_profile" in cn_rows else [None] * len(cn_rows)
-    for c, s, e, st, v, sid, flag in zip(cn_rows["chrom"].tolist(), cn_rows["start"].tolist(),
-                                         cn_rows["end"].tolist(), cn_rows["state"].tolist(),
-                                         pd.to_numeric(cn_rows["copy_number"], errors="coerce").tolist(), ids,
-                                         flags, strict=True):
-        if v is None or v != v:
-            continue
-        out.append(_entry(build, str(c), int(s), int(e), str(st), float(v), segment_id=sid,
-                          in_profile=None if flag is None or flag != flag else bool(flag)))
-    loh = seg[kind == "loh"][["chrom", "start", "end"]]
-    loh = loh[~loh["chrom"].isin(["chrX", "chrY"])] if sex == "male" else loh[loh["chrom"] != "chrY"]
+    s = seg if excluded is None else seg.take(~np.asarray(excluded, dtype=bool))
+    is_cn = s.kind == KIND_CN
+    lost, gained = np.isin(s.state, (HOMDEL, HETDEL)), np.isin(s.state, (GAIN, AMP))
+    cn_rows = s.take(is_cn & (lost | gained))
+    listed = cn_rows.take(~np.isnan(cn_rows.copy_number))
+    flags = flags_of(listed.in_profile) if listed.in_profile is not None else [None] * len(listed)
+    prefix = f"arr[{build}] "
+    out: list[dict[str, Any]] = [
+        {"iscn": prefix + region + suffix, "chrom": c, "start": st, "end": e, "state": state, "copy_number": v,
+         "segment_id": sid, "in_profile": flag}
+        for region, suffix, c, st, e, state, v, sid, flag in zip(
+            region_texts(listed.chrom, listed.start, listed.end), copy_number_suffixes(listed.copy_number),
+            listed.chrom_names.tolist(), listed.start.tolist(), listed.end.tolist(),
+            STATE_NAMES[listed.state].tolist(), listed.copy_number.tolist(), listed.segment_id.tolist(), flags,
+            strict=True)]
+    loh = s.take((s.kind == KIND_LOH) & (~np.isin(s.chrom, _SEX_CODES) if sex == "male" else s.chrom != _Y))
     if len(loh):
-        losses = cn_rows[cn_rows["state"].isin(LOSS_STATES)]
-        gains = cn_rows[cn_rows["state"].isin(GAIN_STATES)].reset_index(drop=True)
-        pieces = intervals.subtract(loh.reset_index(drop=True), losses) if len(losses) else loh
-        neutral = intervals.subtract(pieces, gains) if len(gains) else pieces
-        for c, s, e in zip(neutral["chrom"], neutral["start"], neutral["end"], strict=True):
-            if e - s >= min_loh_piece:
-                out.append(_entry(build, str(c), int(s), int(e), "loh", 2.0, hmz=True, segment_id=None,
-                                  in_profile=None))
-        if len(gains) and len(pieces):
-            p = pieces.reset_index(drop=True)
-            i, j = intervals.overlap_pairs(p, gains)
+        losses = s.take(is_cn & lost)
+        gains = s.take(is_cn & gained)
+        src, ps, pe = (intervals.subtract_arrays(loh.chrom, loh.start, loh.end, losses.chrom, losses.start,
+                                                 losses.end) if len(losses)
+                       else (np.arange(len(loh)), loh.start, loh.end))
+        pc = loh.chrom[src]
+        ns, ne = ps, pe
+        nc = pc
+        if len(gains):
+            keep, ns, ne = intervals.subtract_arrays(pc, ps, pe, gains.chrom, gains.start, gains.end)
+            nc = pc[keep]
+        for c, st, e in zip(CHROM_NAMES[nc].tolist(), ns.tolist(), ne.tolist(), strict=True):
+            if e - st >= min_loh_piece:
+                out.append(_entry(build, c, st, e, "loh", 2.0, hmz=True, segment_id=None, in_profile=None))
+        if len(gains) and len(pc):
+            i, j = intervals.overlap_pairs_arrays(pc, ps, pe, gains.chrom, gains.start, gains.end)
             for a, b in zip(i.tolist(), j.tolist(), strict=True):
-                s = max(int(p["start"].iat[a]), int(gains["start"].iat[b]))
-                e = min(int(p["end"].iat[a]), int(gains["end"].iat[b]))
-                if e - s >= min_loh_piece:
-                    out.append(_entry(build, str(p["chrom"].iat[a]), s, e, "loh",
-                                      float(gains["copy_number"].iat[b]), hmz=True, segment_id=None,
-                                      in_profile=None))
+                st, e = max(int(ps[a]), int(gains.start[b])), min(int(pe[a]), int(gains.end[b]))
+                if e - st >= min_loh_piece:
+                    out.append(_entry(build, str(CHROM_NAMES[pc[a]]), st, e, "loh", float(gains.copy_number[b]),
+                                      hmz=True, segment_id=None, in_profile=None))
     out.sort(key=lambda d: (CHROM_ORDER.get(d["chrom"], 99), d["start"], d["end"]))
     return out
 
 
+def iscn_aberrations(segments: pd.DataFrame, *, build: str = "GRCh37", excluded: np.ndarray | None = None,
+                     sex: str | None = None, min_loh_piece: int = MIN_LOH_PIECE) -> list[dict[str, Any]]:
+    """:func:`iscn_entries` of a segment table (``chrom, start, end, kind, state, copy_number`` columns)."""
+    from ..segarrays import SegmentArrays
+
+    if segments is None or len(segments) == 0:
+        return []
+    return iscn_entries(SegmentArrays.from_frame(segments), build=build, excluded=excluded, sex=sex,
+                        min_loh_piece=min_loh_piece)
+
+
 def _excluded_mask(result: SampleResult) -> np.ndarray | None:
-    seg = result.segments
-    if seg is None:
+    cn = getattr(result, "copy_number", None)
+    if cn is None:
         return None
-    if "excluded_from_calls" in seg.columns:
-        return seg["excluded_from_calls"].fillna(False).to_numpy(dtype=bool)
+    seg = cn.segments
+    if seg.excluded is not None:
+        return seg.excluded
     formats = {str(i.get("format")) for i in result.provenance.get("inputs") or [] if isinstance(i, dict)}
     floor = (result.provenance.get("thresholds") or {}).get("min_segment_markers", 0) or 0
     if formats & set(LOG2_FORMATS) and floor > 0:
-        markers = pd.to_numeric(seg["markers"], errors="coerce")
-        return (markers < floor).fillna(False).to_numpy(dtype=bool)
+        return seg.markers < floor  # NaN (unknown) is not below
     return None
 
 
@@ -171,10 +231,11 @@ def result_iscn(result: SampleResult) -> list[dict[str, Any]]:
     stored = getattr(result, "iscn", None)
     if stored is not None:
         return list(stored)
-    if result.segments is None or result.profile is None:
+    cn = getattr(result, "copy_number", None)
+    if cn is None or result.profile is None:
         return []
-    return iscn_aberrations(result.segments, build=build_label(result.provenance), excluded=_excluded_mask(result),
-                            sex=sex_of(result.provenance))
+    return iscn_entries(cn.segments, build=build_label(result.provenance), excluded=_excluded_mask(result),
+                        sex=sex_of(result.provenance))
 
 
 def iscn_line(entries: list[dict[str, Any]]) -> str:

@@ -13,8 +13,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from .._version import __version__
+from ..genome import KEY_GENES
 from ..io.own_outputs import SEG_EXPORT_MARK
 from ..result import SampleResult, _clean
+from ..segarrays import CHROM_NAMES, KIND_CN, STATE_NAMES
+
+encode_basestring = json.encoder.encode_basestring  # type: ignore[attr-defined]  # json.dumps(ensure_ascii=False)'s
 
 _COUNTER = itertools.count()
 
@@ -85,11 +89,95 @@ def result_json(result: SampleResult, indent: int | None = 2, doc: dict[str, Any
                       allow_nan=False, default=_clean)
 
 
+def _float_cells(values: Any, decimals: int | None = None) -> list[str]:
+    if decimals is None:
+        return ["" if v != v else str(v) for v in values.tolist()]
+    cells: dict[float, str] = {}  # many genes share a copy number: each distinct value formatted once
+    return ["" if v != v else cells.get(v) or cells.setdefault(v, f"{round(v, decimals):g}") for v in values.tolist()]
+
+
+def _whole_cells(values: Any) -> list[str]:
+    return ["" if v != v else str(int(v)) for v in values.tolist()]
+
+
+def _text_cells(values: list[Any]) -> list[str]:
+    return ["" if v is None else " ".join(str(v).split()) for v in values]
+
+
+#: Stand-ins for the long lists :func:`compact_json` writes from the arrays (NUL never occurs in lmsgen's text:
+#: every reader refuses NUL bytes).
+_SEGMENTS_SLOT = "\x00lmsgen:segments\x00"
+_ISCN_SLOT = "\x00lmsgen:iscn\x00"
+_GENES_SLOT = "\x00lmsgen:genes\x00"
+_ISCN_KEYS = ("iscn", "chrom", "start", "end", "state", "copy_number", "segment_id", "in_profile")
+
+
+def _iscn_json(entries: list[dict[str, Any]]) -> str:
+    """``json.dumps(entries, ensure_ascii=False)`` of ISCN entries, a column at a time (falls back to json.dumps
+    for entries of another shape)."""
+    if not all(tuple(e) == _ISCN_KEYS and type(e["start"]) is int and type(e["end"]) is int
+               and type(e["copy_number"]) in (float, type(None)) and type(e["in_profile"]) in (bool, type(None))
+               and type(e["segment_id"]) in (str, type(None)) for e in entries):
+        return json.dumps(entries, ensure_ascii=False, allow_nan=False)
+    flag = {True: "true", False: "false", None: "null"}
+    rows = [f'{{"iscn": {encode_basestring(e["iscn"])}, "chrom": {encode_basestring(e["chrom"])}, "start": '
+            f'{e["start"]}, "end": {e["end"]}, "state": {encode_basestring(e["state"])}, "copy_number": '
+            f'{"null" if e["copy_number"] is None else repr(e["copy_number"])}, "segment_id": '
+            f'{"null" if e["segment_id"] is None else encode_basestring(e["segment_id"])}, "in_profile": '
+            f'{flag[e["in_profile"]]}}}' for e in entries]
+    return "[" + ", ".join(rows) + "]"
+
+
+def compact_json(result: SampleResult, evidence: bool = True) -> tuple[str, dict[str, Any]]:
+    """(compact JSON text of ``result.to_dict(evidence)``, a summary of that document): the text
+    :func:`result_json` gives with ``indent=None``, its long lists — the segments, the ISCN entries and, without the
+    evidence lists, the gene objects — written straight from the arrays. The summary document is the document
+    without its segment list and, without evidence, with the key genes' objects only (:data:`KEY_GENES`): what
+    ``lmsgen cohort`` needs for cohort.tsv."""
+    from ..report.iscn import result_iscn
+
+    if result.copy_number is None or result.profile is None:
+        doc = result.to_dict(evidence)
+        return result_json(result, indent=None, doc=doc), doc
+    entries = result_iscn(result)
+    calls = result.copy_number.genes
+    doc = result.document(evidence, segments=_SEGMENTS_SLOT, iscn=_ISCN_SLOT, genes=None if evidence else _GENES_SLOT)
+    text = result_json(result, indent=None, doc=doc)
+    text = text.replace(json.dumps(_SEGMENTS_SLOT), result.copy_number.segments.records_json(), 1)
+    text = text.replace(json.dumps(_ISCN_SLOT), _iscn_json(entries), 1)
+    if not evidence:
+        text = text.replace(json.dumps(_GENES_SLOT), calls.objects_json(), 1)
+        doc["genes"] = calls.objects(only=KEY_GENES)
+        for obj in doc["genes"].values():
+            del obj["evidence"]
+    del doc["segments"]
+    doc["profile"]["iscn"] = entries
+    return text, doc
+
+
 def genes_tsv(result: SampleResult) -> str:
-    """The gene table as TSV text (one row per gene; empty cells for missing values)."""
-    df = result.genes
-    columns = [[_tsv_cell(v, GENE_TSV_DECIMALS.get(c)) for v in df[c].tolist()] if c in df.columns
-               else [""] * len(df) for c in GENE_TSV_COLUMNS]
+    """The gene table as TSV text (one row per gene; empty cells for missing values), written from the gene
+    calls' arrays."""
+    calls = result.copy_number.genes if result.copy_number is not None else None
+    if calls is None:
+        raise ValueError(f"{result.sample}: copy number not assessed, no gene table")
+    flags = ["" if v < 0 else str(bool(v)) for v in calls.deciding_in_profile.tolist()]
+    has = calls.has_segment
+    columns = [
+        _text_cells(calls.names.tolist()), CHROM_NAMES[calls.chrom].tolist(), list(map(str, calls.start.tolist())),
+        list(map(str, calls.end.tolist())), _text_cells(calls.call.tolist()),
+        _float_cells(calls.copy_number, GENE_TSV_DECIMALS["copy_number"]),
+        _float_cells(calls.min_copy_number, GENE_TSV_DECIMALS["min_copy_number"]),
+        _float_cells(calls.max_copy_number, GENE_TSV_DECIMALS["max_copy_number"]),
+        [""] * len(calls) if calls.loh is None else [str(v) for v in calls.loh.tolist()],
+        _float_cells(calls.loh_fraction, GENE_TSV_DECIMALS["loh_fraction"]),
+        [str(v) for v in calls.partial.tolist()],
+        _float_cells(calls.covered_fraction, GENE_TSV_DECIMALS["covered_fraction"]),
+        _text_cells(calls.deciding_segment_id.tolist()),
+        [str(v) if h else "" for v, h in zip(calls.deciding_start.tolist(), has.tolist(), strict=True)],
+        [str(v) if h else "" for v, h in zip(calls.deciding_end.tolist(), has.tolist(), strict=True)],
+        _whole_cells(calls.deciding_markers), _whole_cells(calls.deciding_source_line), flags,
+    ]
     sample = _tsv_cell(result.sample)
     lines = ["\t".join(["sample", *GENE_TSV_COLUMNS])]
     lines += ["\t".join((sample, *row)) for row in zip(*columns, strict=True)]
@@ -111,24 +199,23 @@ def seg_text(result: SampleResult) -> str | None:
     segments only, so regions without a row are the normal level. Two comment lines first: IGV's
     ``#type=COPY_NUMBER`` and lmsgen's mark (by which lmsgen skips its own export in a sample folder).
     """
-    seg = result.segments
-    if seg is None:
+    if result.copy_number is None:
         return None
-    cn_rows = seg[seg["kind"] == "cn"] if "kind" in seg.columns else seg.iloc[0:0]
+    seg = result.copy_number.segments
+    rows = seg.take(seg.kind == KIND_CN)
     lines = ["#type=COPY_NUMBER",
              f"{SEG_EXPORT_MARK}{__version__} copy-number segments of {_tsv_cell(result.sample)} (hg19; seg.mean = "
              f"log2 ratio; an output of lmsgen, not an input)",
              "\t".join(SEG_COLUMNS)]
     sample = _tsv_cell(result.sample)
-    for r in cn_rows.to_dict("records"):
-        cn = _clean(r.get("copy_number"))
-        log2 = _clean(r.get("log2"))
-        if log2 is None and cn is not None:
-            log2 = math.log2(max(float(cn), SEG_MIN_COPY_NUMBER) / 2.0)
-        cells = [sample, str(r["chrom"]), str(int(r["start"]) + 1), str(int(r["end"])), _tsv_cell(r.get("markers")),
-                 "" if cn is None else f"{float(cn):.4g}", _tsv_cell(r.get("state")),
-                 "" if log2 is None else f"{float(log2):.4f}"]
-        lines.append("\t".join(cells))
+    states = STATE_NAMES[rows.state].tolist() if rows.state is not None else [None] * len(rows)
+    for chrom, start, end, markers, cn, state, log2 in zip(
+            rows.chrom_names.tolist(), rows.start.tolist(), rows.end.tolist(), _whole_cells(rows.markers),
+            rows.copy_number.tolist(), states, rows.log2.tolist(), strict=True):
+        if log2 != log2 and cn == cn:
+            log2 = math.log2(max(cn, SEG_MIN_COPY_NUMBER) / 2.0)
+        lines.append(f"{sample}\t{chrom}\t{start + 1}\t{end}\t{markers}\t{'' if cn != cn else f'{cn:.4g}'}\t"
+                     f"{'' if state is None else state}\t{'' if log2 != log2 else f'{log2:.4f}'}")
     return "\n".join(lines) + "\n"
 
 
@@ -155,21 +242,23 @@ def variants_tsv(result: SampleResult) -> str:
 
 
 def write_outputs(result: SampleResult, out_dir: str | Path, write_json: bool = True,
-                  doc: dict[str, Any] | None = None, indent: int | None = 2, stem: str | None = None) -> list[Path]:
+                  doc: dict[str, Any] | None = None, indent: int | None = 2, stem: str | None = None,
+                  json_text: str | None = None) -> list[Path]:
     """Write ``<stem>.genes.tsv`` and the IGV segment file ``<stem>.igv.seg`` (both when copy number was
     assessed), ``<stem>.variants.tsv`` (when a VCF was read) and, last, ``<stem>.json`` (unless ``write_json`` is
     False); returns the paths. ``stem`` defaults to the file-safe sample name (``classify --name`` gives another).
 
     Each file is complete or absent: the text is rendered first, then written atomically; the JSON is written
     last, so its presence means the others are complete. ``indent=None`` writes compact JSON (C encoder, several
-    times faster: what ``lmsgen cohort`` uses). A ``.json`` or ``.seg`` target that exists and is not lmsgen's
+    times faster: what ``lmsgen cohort`` uses); ``json_text``, the JSON already rendered (:func:`compact_json`). A
+    ``.json`` or ``.seg`` target that exists and is not lmsgen's
     own output (an Archer isoforms JSON, a segment file: inputs lmsgen reads) is never overwritten:
     :class:`~lms_genomics.errors.UsageError` before anything is written.
     """
     out = Path(out_dir)
     stem = stem or safe_file_stem(result.sample)
     rendered: list[tuple[Path, str]] = []
-    if result.genes is not None:
+    if result.copy_number is not None:
         rendered.append((out / f"{stem}.genes.tsv", genes_tsv(result)))
     if isinstance(result.variants, list):
         rendered.append((out / f"{stem}.variants.tsv", variants_tsv(result)))
@@ -177,7 +266,8 @@ def write_outputs(result: SampleResult, out_dir: str | Path, write_json: bool = 
     if seg is not None:
         rendered.append((out / f"{stem}.igv.seg", seg))
     if write_json:
-        rendered.append((out / f"{stem}.json", result_json(result, indent=indent, doc=doc) + "\n"))
+        text = json_text if json_text is not None else result_json(result, indent=indent, doc=doc)
+        rendered.append((out / f"{stem}.json", text + "\n"))
     _refuse_overwriting_inputs([path for path, _ in rendered])
     written = []
     for path, text in rendered:

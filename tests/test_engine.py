@@ -1,0 +1,251 @@
+"""The cohort engine (issue 18): a multi-sample file read once by the parent and split per sample, outcomes streamed
+per sample, the folder's context kept, lean JSON by default, no pandas on the copy-number path, a dead worker failing
+only its own unfinished samples. Timings are measured in bench/bench_cohort.py, never here."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+from conftest import EXAMPLES, FIXTURES, shared_path
+from lms_genomics.cli.main import main
+
+from lms_genomics import classify_all, cohort
+from lms_genomics.cohort import SampleChunk, available_cores, chunk_outcomes, discover, run_cohort
+
+MULTI_SEG = FIXTURES / "seg" / "dnacopy_multi_sample.seg"
+SEG_HEADER = "ID\tchrom\tloc.start\tloc.end\tnum.mark\tseg.mean\n"
+
+
+def run(*args):
+    return CliRunner().invoke(main, [*map(str, args)], catch_exceptions=False)
+
+
+def four_samples(path):
+    rows = [SEG_HEADER]
+    for k, (start, log2) in enumerate([(1_000, -0.9), (20_000_000, 0.6), (50_000_000, -0.4), (60_000_000, 0.8)]):
+        rows += [f"P{k}\t13\t19020001\t48000000\t900\t0.01\n", f"P{k}\t13\t48000001\t49500000\t300\t{log2}\n",
+                 f"P{k}\t17\t{start + 1}\t{start + 8_000_000}\t700\t{-log2}\n"]
+    path.write_text("".join(rows))
+    return path
+
+
+def comparable(doc):
+    doc = json.loads(json.dumps(doc))
+    doc["provenance"].pop("created", None)
+    return doc
+
+
+# --- no pandas on the copy-number path --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("what", ["seg_folder_with_sheet", "chas_folders"])
+def test_cohort_of_copy_number_files_does_not_import_pandas(tmp_path, what, jobs):
+    """`lmsgen cohort` on .seg and ChAS inputs (a multi-sample .seg with its sample sheet, sample folders of ChAS
+    exports) classifies, writes every output and the cohort summary without importing pandas."""
+    if what == "seg_folder_with_sheet":
+        src = tmp_path / "series"
+        src.mkdir()
+        shutil.copy(MULTI_SEG, src / "batch.seg")
+        (src / "sample.tsv").write_text("id\tpurity\tploidy\nS1\t0.6\t2\nS2\t0.8\t3\n")
+    else:
+        src = EXAMPLES
+    code = ("import sys\nfrom lms_genomics.cli.main import main\n"
+            f"sys.argv = ['lmsgen', 'cohort', {str(src)!r}, '--out', {str(tmp_path / 'out')!r}, '-q', '-j', '{jobs}']\n"
+            "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+            "assert 'pandas' not in sys.modules, 'pandas was imported'\n")
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+    assert (tmp_path / "out" / "cohort.tsv").exists() and len(list((tmp_path / "out").glob("*.json"))) == 2
+
+
+# --- the folder's context ---------------------------------------------------------------------------------------
+
+def test_cohort_dir_applies_the_sample_sheet_beside_a_multi_sample_file_regression_sheet_ignored(tmp_path,
+                                                                                                  monkeypatch):
+    """`lmsgen cohort DIR` used to split a multi-sample file found in DIR into units naming the file alone: the
+    sample sheet beside it (purity, ploidy) was ignored. The unit now names the folder, read as `classify DIR`."""
+    monkeypatch.setattr(cohort, "SPLIT_BYTES", 0)  # split even this small file, as a large one is
+    series = tmp_path / "series"
+    series.mkdir()
+    shutil.copy(MULTI_SEG, series / "batch.seg")
+    (series / "sample.tsv").write_text("id\tpurity\tploidy\nS1\t0.5\t2\nS2\t0.8\t3\n")
+    units = discover(series)
+    assert units == [cohort.WorkUnit(str(series), copy_number=str(series / "batch.seg"))]
+    assert run("cohort", series, "--out", tmp_path / "out", "-q", "--evidence").exit_code == 0
+    expected = {r.sample: r.to_dict() for r in classify_all(series)}
+    for sample, purity in (("S1", 0.5), ("S2", 0.8)):
+        doc = json.loads((tmp_path / "out" / f"{sample}.json").read_text())
+        assert doc["provenance"]["copy_number_model"]["purity"] == purity
+        assert comparable(doc) == comparable(expected[sample])
+
+
+def test_tcga_folder_with_its_sheet_regression_myocd_amplified_in_13_not_7(tmp_path):
+    """On the TCGA SARC .seg with its samples.tsv in one folder, `lmsgen cohort DIR` found MYOCD amplified in 7
+    samples (purity and ploidy ignored) instead of the 13 that `lmsgen classify DIR` finds."""
+    folder = shared_path("realdata", "tcga_sarc_dev")
+    series = tmp_path / "tcga"
+    series.mkdir()
+    for name in ("tcga_sarc_snp6_hg19.seg", "samples.tsv"):
+        shutil.copy(folder / name, series / name)
+    res = run("cohort", series, "--out", tmp_path / "out", "-q")
+    assert res.exit_code == 0, res.output
+    assert "MYOCD amplified 13;" in res.stdout
+    assert discover(series)[0].copy_number is not None  # the 1.7 MB file is split by the parent
+
+
+# --- read once, split, stream -----------------------------------------------------------------------------------
+
+def test_discovery_reads_heads_only(tmp_path, monkeypatch):
+    """Discovery decides from each file's head; the copy-number file is read once, when the cohort runs."""
+    import lms_genomics.io.seg_arrays as seg_arrays
+
+    (tmp_path / "series").mkdir()
+    big = four_samples(tmp_path / "series" / "cohort.seg")
+    monkeypatch.setattr(cohort, "SPLIT_BYTES", 0)
+    reads = []
+    original = seg_arrays.read_seg_arrays
+    monkeypatch.setattr(seg_arrays, "read_seg_arrays", lambda *a, **k: reads.append(a) or original(*a, **k))
+    units = discover(tmp_path / "series")
+    assert units[0].copy_number == str(big) and reads == []
+    outcomes = list(run_cohort(units, tmp_path / "out", jobs=1))
+    assert sorted(o.sample for o in outcomes) == ["P0", "P1", "P2", "P3"] and len(reads) == 1
+
+
+def test_outcomes_stream_per_sample_and_the_total_grows_when_a_file_is_split(tmp_path):
+    """A chunk's outcome for each sample is yielded as soon as that sample's outputs are written (the progress bar
+    moves per sample), and the parent announces the samples a split file adds to the count."""
+    path = four_samples(tmp_path / "four.seg")
+    units = discover(path)
+    totals: list[int] = []
+    tasks = list(cohort._tasks(units, str(tmp_path / "a"), {}, False, 2, totals.append))
+    assert totals == [3] and all(isinstance(t, SampleChunk) for t in tasks)
+    chunk = SampleChunk(units[0], tasks[0].cn, [s for t in tasks for s in t.samples])
+    (tmp_path / "a").mkdir()
+    stream = chunk_outcomes(chunk, str(tmp_path / "a"), {})
+    first = next(stream)
+    assert first.sample == "P0" and first.status == "ok"
+    assert sorted(p.name for p in (tmp_path / "a").glob("*.json")) == ["P0.json"]  # the others not yet done
+    assert [o.sample for o in stream] == ["P1", "P2", "P3"]
+
+
+def test_pool_gives_the_in_process_results(tmp_path):
+    path = four_samples(tmp_path / "four.seg")
+    one = {o.sample: o.row for o in run_cohort(discover(path), tmp_path / "one", jobs=1)}
+    two = {o.sample: o.row for o in run_cohort(discover(path), tmp_path / "two", jobs=2)}
+    assert one == two and len(one) == 4
+    for name in one:
+        a, b = (json.loads((tmp_path / d / f"{name}.json").read_text()) for d in ("one", "two"))
+        assert comparable(a) == comparable(b)
+
+
+def test_a_worker_killed_mid_sample_fails_that_sample_alone(tmp_path, monkeypatch):
+    """A worker process that dies (killed, out of memory) fails the samples of its task it had not finished; a new
+    worker takes its place and the cohort completes."""
+    import lms_genomics.report.writers as writers
+
+    original = writers.write_outputs
+
+    def dying(result, *args, **kwargs):
+        if result.sample == "P2":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return original(result, *args, **kwargs)
+
+    monkeypatch.setattr(writers, "write_outputs", dying)  # forked workers inherit it
+    outcomes = {o.sample: o for o in run_cohort(discover(four_samples(tmp_path / "four.seg")), tmp_path / "out",
+                                                 jobs=2)}
+    assert sorted(outcomes) == ["P0", "P1", "P2", "P3"]
+    assert outcomes["P2"].status == "failed" and "worker process classifying it died" in outcomes["P2"].error
+    assert all(outcomes[s].status == "ok" for s in ("P0", "P1", "P3"))
+
+
+def test_a_sample_without_a_usable_row_is_reported_from_a_split_file(tmp_path):
+    seg = tmp_path / "three.seg"
+    seg.write_text(SEG_HEADER + "A\t1\t1000\t5000000\t500\t-0.5\nB\tMT\t1\t16000\t50\t0.1\n"
+                   "C\t13\t19084823\t48500000\t3000\t-0.4\n")
+    outcomes = {o.sample: o for o in run_cohort(discover(seg), tmp_path / "out", jobs=2)}
+    assert outcomes["B"].status == "failed" and "no usable segment" in outcomes["B"].error
+    assert outcomes["A"].status == outcomes["C"].status == "ok"
+
+
+def test_jobs_default_to_the_available_cores():
+    assert available_cores() == len(os.sched_getaffinity(0))
+    help_text = run("cohort", "--help").output
+    assert "default: the available cores" in help_text and "--evidence" in help_text
+
+
+# --- lean outputs -----------------------------------------------------------------------------------------------
+
+def test_cohort_json_is_lean_unless_evidence_is_asked(tmp_path):
+    """Cohort JSONs keep every field but each gene's evidence list; --evidence writes classify's document."""
+    expected = {r.sample: r.to_dict() for r in classify_all(MULTI_SEG)}
+    assert run("cohort", MULTI_SEG, "--out", tmp_path / "lean", "-q").exit_code == 0
+    assert run("cohort", MULTI_SEG, "--out", tmp_path / "full", "-q", "--evidence").exit_code == 0
+    for sample, doc in expected.items():
+        lean = json.loads((tmp_path / "lean" / f"{sample}.json").read_text())
+        full = json.loads((tmp_path / "full" / f"{sample}.json").read_text())
+        assert comparable(full) == comparable(doc)
+        assert all("evidence" not in g for g in lean["genes"].values())
+        assert any(g["evidence"] for g in doc["genes"].values())
+        for g in doc["genes"].values():
+            del g["evidence"]
+        assert comparable(lean) == comparable(doc)
+
+
+def test_compact_json_is_json_dumps_of_the_document():
+    """The cohort's JSON text (segment list and ISCN written from the arrays) is json.dumps of the document."""
+    from lms_genomics.report.writers import compact_json
+
+    results = classify_all(MULTI_SEG) + [r for case in ("case2", "case6") for r in classify_all(EXAMPLES / case)]
+    for r in results:
+        for evidence in (False, True):
+            text, _ = compact_json(r, evidence=evidence)
+            assert text == json.dumps(r.to_dict(evidence), ensure_ascii=False, allow_nan=False)
+
+
+def test_a_lean_result_reads_back_and_writes_the_same_document(tmp_path):
+    from lms_genomics.result import SampleResult
+
+    assert run("cohort", EXAMPLES / "case2", "--out", tmp_path, "-q").exit_code == 0
+    doc = json.loads((tmp_path / "case2.json").read_text())
+    again = SampleResult.from_dict(doc)
+    assert again.to_dict() == doc and again.gene_call("RB1") == "homozygous_deletion"
+    assert again.evidence is not None and again.evidence.empty
+
+
+# --- progress ---------------------------------------------------------------------------------------------------
+
+def test_progress_bar_counts_samples_with_rate_and_eta(monkeypatch):
+    from lms_genomics.cli import main as cli
+
+    err = io.StringIO()
+    monkeypatch.setattr(cli.sys, "stderr", err)
+    bar = cli._Progress(2)
+    bar.more(3)  # a split file holds 4 samples, not 1
+    for _ in range(5):
+        bar.step()
+    bar.close()
+    last = err.getvalue().rstrip("\n").split("\r")[-1]
+    assert "5/5" in last and "/s" in last and "ETA" in last and "#" * 30 in last
+
+
+def test_sample_sheet_lookup_by_index_is_the_prefix_rule():
+    """SampleSheet.lookup indexes the ids' prefixes once (a scan per sample made a 10,000-sample cohort quadratic):
+    exact id, else the one id extending the name after - _ or ., else None."""
+    import re
+
+    from lms_genomics.io.samplesheet import SampleInfo, SampleSheet
+
+    keys = ["TCGA-AB-1234-01", "TCGA-AB-1234-02", "TCGA-CD-5678-01", "S1", "S1_T", "S10.x", "A-B", "A", "-lead"]
+    sheet = SampleSheet(None, {k: SampleInfo(k) for k in keys})  # type: ignore[arg-type]
+    for name in ["TCGA-AB-1234", "TCGA-CD-5678", "TCGA-CD", "S1", "S10", "A", "", "B", "TCGA"]:
+        hits = [k for k in keys if re.match(re.escape(name) + r"[-_.]", k)]
+        expected = name if name in keys else (hits[0] if len(hits) == 1 else None)
+        got = sheet.lookup(name)
+        assert (got.sample if got else None) == expected, name
