@@ -49,7 +49,7 @@ from .io.archer import ArcherResult
 from .io.chas import ChasExport
 from .io.panel import PanelBed, read_panel_bed
 from .io.registry import Format, detect, format_named
-from .io.samplesheet import SampleSheet, read_sample_sheet
+from .io.samplesheet import SampleSheet, check_sheet, read_sample_sheet
 from .io.text import stem_of
 from .io.vcf import VcfResult
 from .result import SampleResult
@@ -488,7 +488,7 @@ def iter_classify(path: str | Path, *, thresholds: Thresholds | None = None,
                  sample_sheet: str | Path | None = None, check_build: bool = True,
                  samples: list[str] | None = None, skip_missing_samples: bool = False,
                  panel_bed: str | Path | None = None, transcripts: str | Path | None = None,
-                 vcf_sample: str | None = None) -> Iterator[SampleResult]:
+                 vcf_sample: str | None = None, strict: bool = False) -> Iterator[SampleResult]:
     """Classify every sample found at ``path`` (a sample folder, a ChAS export or a log2 segment file),
     yielding results one at a time (inputs are read and checked before the first one).
 
@@ -503,7 +503,9 @@ def iter_classify(path: str | Path, *, thresholds: Thresholds | None = None,
     lab's designed BED (default: the sample sheet's ``panel_bed`` column, else none: territory unknown);
     ``transcripts`` a transcript folder for lmsgen's own annotation (default: the bundled hg19 RefSeq models).
     ``vcf_sample`` names the tumour column of a multi-sample VCF (otherwise chosen from its header, see
-    :func:`lms_genomics.io.vcf.read_vcf`). Files are found and told apart by the reader registry
+    :func:`lms_genomics.io.vcf.read_vcf`). A sample-sheet row that matches no sample of the input and a sample
+    that gets no row are warnings (:func:`lms_genomics.io.samplesheet.check_sheet`), errors with ``strict``.
+    Files are found and told apart by the reader registry
     (:mod:`lms_genomics.io.registry`): one copy-number file, one variant VCF, one fusion source (an Oncomine VCF
     with fusion records is both), one probe-level track (a CNVkit .cnr beside its .cns counts), one sample sheet.
     Raises :class:`InputError`, :class:`NoInputError` or :class:`UsageError` with a one-line reason.
@@ -577,18 +579,27 @@ def iter_classify(path: str | Path, *, thresholds: Thresholds | None = None,
         for info in sheet.rows.values():
             if info.panel_bed:
                 read_panel_bed(info.panel_bed)
+    sheet_notes: dict[str, list[str]] = {}
+    if sheet is not None:  # rows matching no sample, samples without a row: said (or refused with strict)
+        names = [n for n in cn_names if n is not None] or [folder_name or stem_of(path)]
+        check = check_sheet(sheet, names, source=str(path), strict=strict,
+                            check_rows=samples is None and (not skip_missing_samples or sample_sheet is None))
+        extra += check.warnings
+        sheet_notes = check.by_sample
     return _results(cn_samples, folder_name or stem_of(path), thresholds=thresholds, genes=gene_ref,
                     arms=arm_table, arms_path=arms_path, sex=sex, inputs=inputs, sheet=sheet, vcf=vcf, archer=archer,
                     probes=probes, extra_warnings=extra, kit=kit, panel=panel, transcripts=transcript_set,
-                    purity=purity, qc_reports=qc_reports,
+                    purity=purity, qc_reports=qc_reports, sheet_notes=sheet_notes,
                     identity_folder=folder_name if len(cn_names) == 1 and samples is None else None)
 
 
 def _results(cn_samples: Iterator[CopyNumberSample | None], default_name: str, *, sex: str | None,
              sheet: SampleSheet | None, panel: PanelBed | None, purity: float | None,
-             **kw: Any) -> Iterator[SampleResult]:
+             sheet_notes: dict[str, list[str]] | None = None, **kw: Any) -> Iterator[SampleResult]:
     for cns in cn_samples:
         name = cns.sample if cns is not None else default_name
+        sample_kw = kw if not sheet_notes or name not in sheet_notes else \
+            {**kw, "extra_warnings": list(kw.get("extra_warnings") or []) + sheet_notes[name]}
         info = sheet.lookup(name) if sheet is not None else None
         sample_sex = sex or (info.sex if info is not None else None)
         sample_panel = panel
@@ -598,7 +609,7 @@ def _results(cn_samples: Iterator[CopyNumberSample | None], default_name: str, *
         purity_source = "command line" if purity is not None else ("sample sheet" if sample_purity is not None
                                                                      else None)
         yield build_result(cns, sample=name, sex=sample_sex, sheet=sheet, panel=sample_panel, purity=sample_purity,
-                           purity_source=purity_source, **kw)
+                           purity_source=purity_source, **sample_kw)
 
 
 def classify(path: str | Path, *, sample: str | None = None, **options: Any) -> SampleResult:

@@ -31,6 +31,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..errors import LmsgenError
 from ..genome import other_build_reason
 from . import (
     apt_qc,
@@ -167,7 +168,7 @@ def detect(path: str | Path) -> Format | None:
         if not p.is_file():
             return None
         head = head_of(p)
-    except OSError:
+    except (OSError, LmsgenError):  # unreadable, or a FIFO/device (never opened)
         return None
     if not head.raw:
         return None

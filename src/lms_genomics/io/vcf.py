@@ -305,7 +305,9 @@ def _scan(p: Path, requested: str | None) -> _Scan:
     maf_is_molecular = False
     last = 0
     decided = False
-    for n, line in iter_record_lines(p, "VCF"):
+    status: dict[str, int] = {}
+    last_record: tuple[int, list[str]] | None = None
+    for n, line in iter_record_lines(p, "VCF", status):
         last = n
         if hdr.columns is None:
             if not line.strip():
@@ -323,6 +325,7 @@ def _scan(p: Path, requested: str | None) -> _Scan:
         fields = line.split("\t")
         if len(fields) < 8:
             raise InputError(p, f"data line has {len(fields)} tab-separated columns, a VCF record needs 8", n)
+        last_record = (n, fields)
         pos = _check_pos(p, n, fields[1])
         if not decided:
             scan.ion = is_ion(hdr.meta, set(hdr.info_desc), hdr.format_ids, fields[7])
@@ -351,10 +354,27 @@ def _scan(p: Path, requested: str | None) -> _Scan:
         raise InputError(p, "no ##fileformat=VCF line: not a VCF file (empty file?)", last or None)
     if hdr.columns is None:
         raise InputError(p, "no #CHROM header line", last or None)
+    if last_record is not None and status.get("unterminated_line") == last_record[0]:
+        _check_last_record(p, hdr, *last_record)
     if not decided:  # header-only file
         scan.ion = is_ion(hdr.meta, set(hdr.info_desc), hdr.format_ids, None)
         _choose(p, scan, requested)
     return scan
+
+
+def _check_last_record(p: Path, hdr: _Header, n: int, fields: list[str]) -> None:
+    """The file ends inside its last record (no line end): refuse it when that record is visibly cut — fewer
+    columns than the #CHROM line, or a sample column with fewer values than its FORMAT keys (callers write them
+    all; a copy cut short does not)."""
+    columns = hdr.columns or []
+    cut = len(fields) < len(columns)
+    if not cut and len(fields) > 9:
+        keys = len(fields[8].split(":"))
+        cut = any(len(sample.split(":")) < keys for sample in fields[9:])
+    if cut:
+        raise InputError(p, "the file ends inside this record without a line end and the record is incomplete (fewer "
+                            "columns or FORMAT values than the header declares): the file looks cut short (an "
+                            "interrupted copy?); copy or export it again", n)
 
 
 def _choose(p: Path, scan: _Scan, requested: str | None) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .text import open_bytes
+from .text import MAX_LINE_LENGTH, open_bytes
 
 #: SVTYPE values of fusion breakends (compared upper-case; Archer adds suffixes to INFO keys: ``SVTYPE_X``).
 FUSION_SVTYPES = frozenset({"BND", "FUSION"})
@@ -136,7 +136,10 @@ def _census(path: Path) -> VcfCensus:
                 return VcfCensus(True, bcf=True)
             if not first.lstrip(b"\xef\xbb\xbf").startswith(b"##fileformat=VCF"):
                 return VcfCensus(False)
-            for raw in fh:
+            while True:
+                raw = fh.readline(MAX_LINE_LENGTH + 1)  # bounded: the reader refuses a longer line with its number
+                if not raw or len(raw) > MAX_LINE_LENGTH:
+                    break
                 if raw.startswith(b"#"):
                     if raw.startswith(b"##INFO=<ID="):
                         info_id = raw[len(b"##INFO=<ID="):].split(b",", 1)[0].decode("latin-1")

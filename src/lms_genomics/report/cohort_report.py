@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..cohort import SCORE_COLUMNS
 from ..genome import KEY_GENES
+from .tsv import frame_tsv
 from .writers import atomic_write
 
 TSV_COLUMNS = ["sample", "status", "contribution", "qc_verdict", "qc_reasons", "qc_copy_number", "qc_variants",
@@ -227,7 +228,7 @@ def format_counts(c: dict[str, Any]) -> str:
 def write_cohort_tsv(table: pd.DataFrame, path: str) -> None:
     """Write cohort.tsv atomically."""
     with atomic_write(path) as fh:
-        fh.write(table.to_csv(sep="\t", index=False, na_rep="", lineterminator="\n"))
+        fh.write(frame_tsv(table))  # the one cell rule of every TSV (report/tsv.py)
 
 
 #: Samples drawn in the grid and listed in the HTML table (cohort.tsv always holds every sample).
