@@ -432,6 +432,7 @@ def plot(source: Path, out_dir: Path, plot_formats: str, chromosome: str | None,
     try:
         from lms_genomics.report.outputs import (
             REPORT_FORMATS,
+            check_output_dir,
             parse_formats,
             sample_figures,
             write_plots,
@@ -440,6 +441,7 @@ def plot(source: Path, out_dir: Path, plot_formats: str, chromosome: str | None,
 
         formats = parse_formats(plot_formats)
         rformats = parse_formats(report_formats, REPORT_FORMATS, "report") if report else ()
+        check_output_dir(out_dir)
         results = _results_of(source, calling)
         written = []
         with _exporter(formats, rformats) as exporter:
@@ -460,15 +462,9 @@ def plot(source: Path, out_dir: Path, plot_formats: str, chromosome: str | None,
 def _results_of(source: Path, calling: dict):
     """Results from a result JSON (``<sample>.json``) or by classifying a sample folder/file."""
     if source.is_file() and source.suffix.lower() == ".json":
-        import json
+        from lms_genomics.result_doc import load_result
 
-        from lms_genomics.errors import InputError
-        from lms_genomics.result import SampleResult
-
-        try:
-            return [SampleResult.from_dict(json.loads(source.read_text(encoding="utf-8")))]
-        except (ValueError, KeyError, TypeError) as exc:
-            raise InputError(source, f"not an lmsgen result JSON ({' '.join(str(exc).split())[:200]})") from None
+        return [load_result(source)]  # checked key by key: a malformed result is refused in one line (exit 3)
     from lms_genomics.sample import classify_all
 
     return classify_all(source, **_classify_options(calling))
@@ -490,9 +486,10 @@ def report(source: Path, out_dir: Path, report_formats: str, calling: dict) -> N
       lmsgen report examples/case2 --formats pdf
     """
     try:
-        from lms_genomics.report.outputs import REPORT_FORMATS, parse_formats, write_sample_report
+        from lms_genomics.report.outputs import REPORT_FORMATS, check_output_dir, parse_formats, write_sample_report
 
         rformats = parse_formats(report_formats, REPORT_FORMATS, "report")
+        check_output_dir(out_dir)
         results = _results_of(source, calling)
         written = []
         with _exporter((), rformats) as exporter:

@@ -170,6 +170,9 @@ class GeneReference:
 
 
 def _read_bed(path: Path, min_cols: int) -> tuple[pd.DataFrame, int]:
+    from .io.text import require_regular_file
+
+    require_regular_file(path, ReferenceFileError)  # a FIFO would block the open below
     rows: list[list[str]] = []
     first_line = 0
     with open(path, encoding="utf-8-sig", errors="strict") as fh:
@@ -225,12 +228,20 @@ def load_genes(path: str | Path | None = None) -> GeneReference:
         "strand": df[5].astype(str) if 5 in df else ".",
         "groups": df[6].astype(str) if 6 in df else "",
     })
-    dup = genes["gene"].duplicated(keep=False)
+    genes["_line"] = df["line"].astype(int).to_numpy()
+    same = genes.duplicated(["gene", "chrom", "start", "end"])
+    genes = genes[~same]  # the same gene at the same place twice: one gene
+    dup = genes["gene"].duplicated()
     if dup.any():
-        # A symbol with several loci (e.g. readthrough or PAR genes): keep the longest span, deterministically.
-        genes = (genes.assign(_len=genes["end"] - genes["start"])
-                 .sort_values(["gene", "_len"], ascending=[True, False])
-                 .drop_duplicates("gene").drop(columns="_len"))
+        # One symbol at two loci: which one the calls are about is unknown (a PAR gene, a copy-paste error);
+        # refused rather than one locus kept silently.
+        name = genes.loc[dup, "gene"].iloc[0]
+        first, second = genes[genes["gene"] == name].iloc[0], genes[genes["gene"] == name].iloc[1]
+        raise ReferenceFileError(p, f"gene {name} is listed twice at different places ({first['chrom']}:"
+                                    f"{first['start']}-{first['end']} on line {first['_line']}, {second['chrom']}:"
+                                    f"{second['start']}-{second['end']} here): give each symbol one locus",
+                                 int(second["_line"]))
+    genes = genes.drop(columns="_line")
     genes = genes.sort_values(["chrom", "start"], key=lambda s: chrom_sort_key(s) if s.name == "chrom" else s)
     from .tables import check_table  # tables imports this module's chromosome sizes
 
@@ -269,9 +280,16 @@ def load_arms(path: str | Path | None = None) -> pd.DataFrame:
     """
     p = Path(path) if path is not None else reference_path("hg19_arms.bed")
     try:
-        return _load_arms_cached(str(p)).copy()
+        arms = _load_arms_cached(str(p)).copy()
     except (OSError, ValueError) as exc:
-        raise ReferenceFileError(p, f"cannot read arm table ({exc})") from None
+        raise ReferenceFileError(p, f"cannot read arm table ({' '.join(str(exc).split())})") from None
+    if arms.empty:
+        raise ReferenceFileError(p, "arm table holds no arm (an empty file?)")
+    bad = (arms["start"] < 0) | (arms["end"] <= arms["start"])
+    if bad.any():
+        r = arms[bad].iloc[0]
+        raise ReferenceFileError(p, f"arm {r['arm']}: empty or reversed extent {r['start']}-{r['end']}")
+    return arms
 
 
 @lru_cache(maxsize=1024)

@@ -50,9 +50,10 @@ from .io.chas import ChasExport
 from .io.panel import PanelBed, read_panel_bed
 from .io.registry import Format, detect, format_named
 from .io.samplesheet import SampleSheet, check_sheet, read_sample_sheet
-from .io.text import stem_of
+from .io.text import not_regular_reason, read_head_raw, stem_of
 from .io.vcf import VcfResult
 from .result import SampleResult
+from .sample_qc import array_conflict
 from .thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 #: File names only lmsgen's own outputs have (the result JSON and the .seg export are recognised by content).
@@ -139,18 +140,38 @@ def find_inputs(path: str | Path) -> SampleInputs:
     folder = p.resolve()
     files: dict[str, list[Path]] = {}
     ignored: list[Path] = []
+    notes: list[str] = []
     for entry in sorted(p.iterdir()):
-        if entry.name.startswith(".") or entry.name.endswith(_OUTPUT_SUFFIXES) or not entry.is_file():
+        if entry.name.startswith(".") or entry.name.endswith(_OUTPUT_SUFFIXES):
+            continue
+        if not entry.is_file():
+            special = not_regular_reason(entry) if entry.exists() and not entry.is_dir() else None
+            if special is not None:  # a FIFO, socket or device: never opened (a FIFO would block)
+                ignored.append(entry)
+                notes.append(f"{entry.name}: {special.split(':')[0]}: not read")
             continue
         real = entry.resolve()
         if folder not in real.parents:
             raise InputError(entry, "symbolic link pointing outside the sample folder; refused")
         fmt = detect(entry)
         if fmt is None:
+            unreadable = _unreadable(entry)
+            if unreadable is not None:  # it may be the sample's VCF: never skipped without a word
+                raise InputError(entry, f"cannot read file ({unreadable}): lmsgen cannot tell whether it is an input "
+                                        f"of this sample; make it readable or move it out of the folder")
             ignored.append(entry)
         elif not fmt.output:
             files.setdefault(fmt.name, []).append(entry)
-    return SampleInputs(p, files, ignored)
+    return SampleInputs(p, files, ignored, notes)
+
+
+def _unreadable(path: Path) -> str | None:
+    """Why a regular file cannot be read (permission, I/O error), or None when its first byte reads."""
+    try:
+        read_head_raw(path, 1)
+    except (OSError, InputError) as exc:
+        return getattr(exc, "strerror", None) or getattr(exc, "reason", None) or str(exc)
+    return None
 
 
 def _settle_refusals(inputs: SampleInputs) -> None:
@@ -559,6 +580,12 @@ def iter_classify(path: str | Path, *, thresholds: Thresholds | None = None,
     elif fusion_found is not None:
         archer = fusion_found[0].read(fusion_found[1])
     probe_found = _one(inputs, "probes", "probe-level exports")
+    if probe_found is not None and cn_files:  # another array's probe export never judges (nor draws) this one
+        conflict = array_conflict(cn_files[0][1], probe_found[1], "probe-level export")
+        if conflict is not None:
+            inputs.notes.append(conflict)
+            inputs.ignored.append(probe_found[1])
+            probe_found = None
     probes = None
     if probe_found is not None:
         from .io.probes import mapd
@@ -569,7 +596,12 @@ def iter_classify(path: str | Path, *, thresholds: Thresholds | None = None,
     for role, what in (("copy_number_qc", "array QC tables"), ("variants_qc", "coverageAnalysis reports"),
                        ("fusions_qc", "Archer read-statistics files")):
         found_qc = _one(inputs, role, what)
-        if found_qc is not None:
+        conflict = array_conflict(cn_files[0][1], found_qc[1], "QC table") if (
+            found_qc is not None and cn_files and role == "copy_number_qc") else None
+        if conflict is not None:
+            inputs.notes.append(conflict)
+            inputs.ignored.append(found_qc[1])  # type: ignore[index]
+        elif found_qc is not None:
             qc_reports[role] = found_qc[0].read(found_qc[1])
     if len(cn_names) > 1 and (vcf is not None or archer is not None or probes is not None):
         raise InputError(inputs.folder, f"the copy-number file holds {len(cn_names)} samples but the folder has one "

@@ -351,8 +351,13 @@ def _load_transcripts(folder: str) -> TranscriptSet:
     if not d.is_dir():
         raise ReferenceFileError(d, "transcript folder not found (expects hg19_transcripts.tsv and .fa)")
     model_path, mrna_path, slices_path = d / MODEL_FILE, d / MRNA_FILE, d / SLICES_FILE
-    for p in (model_path, mrna_path):
-        if not p.is_file():
+    from ..io.text import not_regular_reason
+
+    for p in (model_path, mrna_path, slices_path):
+        reason = not_regular_reason(p)  # a FIFO would block the reads below
+        if reason is not None:
+            raise ReferenceFileError(p, f"{reason} (a file of the transcript folder)")
+        if p is not slices_path and not p.is_file():
             raise ReferenceFileError(p, "missing file of the transcript folder")
     seqs: dict[str, str] = {}
     for header, seq, n in _read_fasta(mrna_path):
