@@ -570,7 +570,7 @@ def iter_classify(path: str | Path, *, thresholds: Thresholds | None = None,
         missing = set(samples or ()) - set(cn_names)
         if missing and not skip_missing_samples:
             raise UsageError(f"{cn_file}: no sample {sorted(missing)[0]!r} in the file")
-    vcf = vcf_found[0].read(vcf_found[1], sample=vcf_sample) if vcf_found is not None else None
+    vcf = vcf_found[0].read(vcf_found[1], sample=vcf_sample, regions=gene_ref) if vcf_found is not None else None
     if vcf is not None and not is_hg19(vcf.reference_build) and check_build:
         raise InputError(vcf.path, other_build_reason("the VCF", str(vcf.reference_build), vcf.build_evidence))
     archer = None

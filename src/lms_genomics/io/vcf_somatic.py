@@ -29,7 +29,7 @@ import math
 import re
 import urllib.parse
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -286,11 +286,13 @@ def _pop_af(rec: Any, annotation: dict[str, Any], i: int) -> float:
 # --------------------------------------------------------------------------------------------------- rows
 
 
-def somatic_rows(path: Path, reader: Iterable[Any], records: list[tuple[int, str]], annotations: Annotations,
-                 skipped: Counter[str], notes: dict[str, list[str]]) -> list[dict[str, Any]]:
+def somatic_rows(path: Path, reader: Iterable[Any], records: Sequence[tuple[int, str]], annotations: Annotations,
+                 skipped: Counter[str], notes: dict[str, list[str]], keep: Any = None,
+                 outside: Any = None) -> list[dict[str, Any]]:
     """One row per ALT allele of every small-variant record. ``reader`` is a cyvcf2 reader restricted to the
     tumour sample; ``records`` the (line, record kind) of every data record in file order (the line scan's),
-    so each htslib record is matched with its line."""
+    so each htslib record is matched with its line. With ``keep`` (a region filter: a large VCF), records outside
+    its regions are counted in ``outside.outside`` instead of read."""
     rows: list[dict[str, Any]] = []
     it = iter(records)
     seen = 0
@@ -301,6 +303,9 @@ def somatic_rows(path: Path, reader: Iterable[Any], records: list[tuple[int, str
             if line is None:
                 raise InputError(path, f"htslib read more records than lines ({seen})")
             if kind != "small":
+                continue
+            if keep is not None and not keep.contains(rec.CHROM, rec.POS):
+                outside.outside += 1
                 continue
             rows.extend(_rows(rec, line, annotations, skipped, notes))
     except InputError:
