@@ -576,7 +576,7 @@ def first_bad_row(path: str | Path, bad: pd.Series | np.ndarray, lines: pd.Serie
 
 # --------------------------------------------------------------------------------------------------- cut files
 
-_DECIMALS = re.compile(r"^[+-]?\d*\.(\d+)$")
+_DECIMALS = re.compile(r"^[+-]?\d*\.(\d*)$")
 
 
 def _decimals(text: str) -> int | None:
