@@ -138,3 +138,40 @@ def test_array_of_headers_and_chp_suffixes(tmp_path):
     (tmp_path / "b.txt").write_text("File\tCN State\nS1.OSCHP\t1\n")
     (tmp_path / "c.txt").write_text("ID\tchrom\n")
     assert [array_of(tmp_path / n) for n in ("a.txt", "b.txt", "c.txt")] == ["CytoScan", "OncoScan", None]
+
+
+def test_arm_table_edited_on_disk_is_read_again_regression_stale_cache(tmp_path):
+    from lms_genomics.genome import load_arms
+
+    p = tmp_path / "arms.bed"
+    p.write_text("17p\t100\t22000000\n")
+    assert load_arms(p)["end"].tolist() == [22000000]
+    p.write_text("17p\t100\t21000000\n17q\t26000000\t81000000\n")
+    assert load_arms(p)["end"].tolist() == [21000000, 81000000]
+
+
+def test_transcript_folder_edited_on_disk_is_read_again_regression_stale_cache(tmp_path):
+    import shutil
+
+    from lms_genomics.calling.annotation import load_transcripts
+    from lms_genomics.errors import ReferenceFileError
+    from lms_genomics.genome import reference_path
+
+    folder = tmp_path / "tx"
+    shutil.copytree(reference_path("transcripts"), folder)
+    assert len(load_transcripts(folder).files) >= 2
+    (folder / "hg19_transcripts.tsv").write_text("not a model table\n")
+    with pytest.raises(ReferenceFileError):
+        load_transcripts(folder)
+
+
+@pytest.mark.parametrize("text", ["17p\t100\t99999999999999999999999\n", "chr99\t1\t2\tx\t1\t2\n",
+                                  "17p\t100\t90000000\n", "chr17\t1\t100\t17p\t50\t10\n"])
+def test_bad_arm_tables_refused_regression_overflow(tmp_path, text):
+    from lms_genomics.errors import ReferenceFileError
+    from lms_genomics.genome import load_arms
+
+    p = tmp_path / "arms.bed"
+    p.write_text(text)
+    with pytest.raises(ReferenceFileError):
+        load_arms(p)

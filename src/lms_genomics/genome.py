@@ -249,7 +249,8 @@ def load_genes(path: str | Path | None = None) -> GeneReference:
 
 
 @lru_cache(maxsize=4)
-def _load_arms_cached(path: str) -> pd.DataFrame:
+def _load_arms_cached(path: str, size: int = -1, mtime_ns: int = -1) -> pd.DataFrame:
+    """The arm table of ``path`` (cached per path, size and modification time: an edited file is read again)."""
     df, _ = _read_bed(Path(path), 3)
     if df.shape[1] - 1 >= 6:
         arms = pd.DataFrame({
@@ -280,15 +281,19 @@ def load_arms(path: str | Path | None = None) -> pd.DataFrame:
     """
     p = Path(path) if path is not None else reference_path("hg19_arms.bed")
     try:
-        arms = _load_arms_cached(str(p)).copy()
-    except (OSError, ValueError) as exc:
-        raise ReferenceFileError(p, f"cannot read arm table ({' '.join(str(exc).split())})") from None
+        st = p.stat()
+        arms = _load_arms_cached(str(p), st.st_size, st.st_mtime_ns).copy()
+    except (OSError, ValueError, OverflowError) as exc:
+        raise ReferenceFileError(p, f"cannot read arm table ({' '.join(str(exc).split())[:200]})") from None
     if arms.empty:
         raise ReferenceFileError(p, "arm table holds no arm (an empty file?)")
-    bad = (arms["start"] < 0) | (arms["end"] <= arms["start"])
+    sizes = arms["chrom"].map(CHROM_SIZES)
+    bad = (arms["start"] < 0) | (arms["end"] <= arms["start"]) | sizes.isna() | (arms["end"] > sizes) | \
+        (arms["arm_start"] < 0) | (arms["arm_end"] < arms["arm_start"]) | (arms["arm_end"] > sizes)
     if bad.any():
         r = arms[bad].iloc[0]
-        raise ReferenceFileError(p, f"arm {r['arm']}: empty or reversed extent {r['start']}-{r['end']}")
+        raise ReferenceFileError(p, f"arm {r['arm']}: empty, reversed or beyond-hg19 extent {r['chrom']}:"
+                                    f"{r['start']}-{r['end']}")
     return arms
 
 

@@ -114,14 +114,23 @@ def _profile(prof: Any) -> None:
     for i, a in enumerate(_list(p.get("anomaly_segments", []), "profile.anomaly_segments")):
         w = f"profile.anomaly_segments[{i}]"
         _place(_dict(a, w), w)
-        _opt_str(a.get("state"), f"{w}.state")
-        if not isinstance(a.get("segment_ids", []), list):
-            _fail(f"{w}.segment_ids", "a list expected")
+        if not isinstance(a.get("state"), str):
+            _fail(f"{w}.state", f"text expected, not {_shown(a.get('state'))}")
+        if not isinstance(a.get("segment_ids"), list):
+            _fail(f"{w}.segment_ids", f"a list expected, not {_shown(a.get('segment_ids'))}")
+        if a.get("markers") is not None and not _is_int(a["markers"]):
+            _fail(f"{w}.markers", f"a whole number or null expected, not {_shown(a['markers'])}")
     for k in ("arm_level", "scores", "tumour_content", "ploidy", "anomaly_counts"):
         if p.get(k) is not None and not isinstance(p[k], (dict, str)):
             _fail(f"profile.{k}", f"an object expected, not {_shown(p[k])}")
     for i, e in enumerate(_list(p.get("iscn", []), "profile.iscn")):
-        _opt_str(_dict(e, f"profile.iscn[{i}]").get("iscn"), f"profile.iscn[{i}].iscn")
+        w = f"profile.iscn[{i}]"
+        _place(_dict(e, w), w)
+        if not isinstance(e.get("iscn"), str):
+            _fail(f"{w}.iscn", f"text expected, not {_shown(e.get('iscn'))}")
+        _opt_str(e.get("state"), f"{w}.state")
+        _opt_num(e.get("copy_number"), f"{w}.copy_number")
+        _opt_bool(e.get("in_profile"), f"{w}.in_profile")
     for k in ("rule", "measured_class", "class_statement", "gi_class"):
         _opt_str(p.get(k), f"profile.{k}")
 
@@ -140,7 +149,16 @@ def _genes(genes: Any) -> None:
         for k in ("loh", "partial"):
             _opt_bool(g.get(k), f"{w}.{k}")
         if g.get("deciding_segment") is not None:
-            _dict(g["deciding_segment"], f"{w}.deciding_segment")
+            d = _dict(g["deciding_segment"], f"{w}.deciding_segment")
+            if d.get("segment_id") is not None:
+                if not isinstance(d["segment_id"], str):
+                    _fail(f"{w}.deciding_segment.segment_id", f"text expected, not {_shown(d['segment_id'])}")
+                if not _is_int(d.get("start")) or not _is_int(d.get("end")):
+                    _fail(f"{w}.deciding_segment", "whole-number start and end expected")
+            for k in ("markers", "source_line"):
+                if d.get(k) is not None and not _is_int(d[k]):
+                    _fail(f"{w}.deciding_segment.{k}", f"a whole number or null expected, not {_shown(d[k])}")
+            _opt_bool(d.get("in_profile"), f"{w}.deciding_segment.in_profile")
         for i, e in enumerate(_list(g.get("evidence", []), f"{w}.evidence")):
             _place(_dict(e, f"{w}.evidence[{i}]"), f"{w}.evidence[{i}]")
             _opt_num(e.get("copy_number"), f"{w}.evidence[{i}].copy_number")
@@ -223,6 +241,13 @@ def _no_constants(name: str) -> float:
     raise ValueError(f"{name} is not a JSON number")
 
 
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text[:20]} is beyond any number lmsgen writes")
+    return value
+
+
 def load_result(path: str | Path) -> Any:
     """The :class:`~lms_genomics.result.SampleResult` of a result JSON; :class:`InputError` (one line, the file and
     the first bad key) for anything that is not a whole, valid lmsgen result."""
@@ -234,7 +259,7 @@ def load_result(path: str | Path) -> Any:
         if p.stat().st_size > MAX_RESULT_BYTES:
             raise InputError(p, f"larger than {MAX_RESULT_BYTES // (1024 * 1024)} MB: not an lmsgen result JSON")
         text = p.read_bytes().decode("utf-8-sig")
-        doc = json.loads(text, parse_constant=_no_constants)
+        doc = json.loads(text, parse_constant=_no_constants, parse_float=_finite)
     except InputError:
         raise
     except OSError as exc:

@@ -342,11 +342,25 @@ def load_transcripts(folder: str | Path | None = None) -> TranscriptSet:
         from ..genome import reference_path
 
         folder = reference_path("transcripts")
-    return _load_transcripts(str(Path(folder).resolve()))
+    d = Path(folder).resolve()
+    return _load_transcripts(str(d), _stamp(d))
+
+
+def _stamp(folder: Path) -> tuple[tuple[int, int], ...]:
+    """(size, modification time) of the folder's files: a file changed on disk is read again, never served stale
+    from the cache."""
+    out = []
+    for name in (MODEL_FILE, MRNA_FILE, SLICES_FILE):
+        try:
+            st = (folder / name).stat()
+            out.append((st.st_size, st.st_mtime_ns))
+        except OSError:
+            out.append((-1, -1))
+    return tuple(out)
 
 
 @lru_cache(maxsize=4)
-def _load_transcripts(folder: str) -> TranscriptSet:
+def _load_transcripts(folder: str, stamp: tuple[tuple[int, int], ...] = ()) -> TranscriptSet:
     d = Path(folder)
     if not d.is_dir():
         raise ReferenceFileError(d, "transcript folder not found (expects hg19_transcripts.tsv and .fa)")
@@ -381,7 +395,7 @@ def _load_transcripts(folder: str) -> TranscriptSet:
             if missing:
                 raise ReferenceFileError(model_path, f"header lacks column(s) {', '.join(missing)}", n)
             continue
-        if len(fields) < len(header) - 2:
+        if not len(header) - 2 <= len(fields) <= len(header):
             raise ReferenceFileError(model_path, f"{len(fields)} tab-separated fields, the header has {len(header)}", n)
         row = dict(zip(header, fields + [""] * (len(header) - len(fields)), strict=True))
         acc = row["accession"]

@@ -351,8 +351,18 @@ def reportable_variants(doc: dict[str, Any], gene: str | None = None) -> list[di
     return sorted(out, key=lambda v: -(_num(v.get("vaf")) or 0))
 
 
-@lru_cache(maxsize=8)
 def _bed_gene_names(path: str | None) -> frozenset[str]:
+    import os
+
+    try:
+        st = os.stat(path) if path is not None else None
+    except OSError:
+        st = None
+    return _bed_gene_names_cached(path, (st.st_size, st.st_mtime_ns) if st is not None else None)
+
+
+@lru_cache(maxsize=8)
+def _bed_gene_names_cached(path: str | None, stamp: tuple[int, int] | None) -> frozenset[str]:
     from ..genome import load_genes
 
     try:
