@@ -1,5 +1,7 @@
 """Fuzz the input readers: random bytes and mutations of the valid fixture files, for every format of the reader
-registry (``lms_genomics.io.registry.FORMATS``) plus the gene BED loader.
+registry (``lms_genomics.io.registry.FORMATS``), the files CLI options take (``--genes``, ``--arms``, ``--panel-bed``,
+``--transcripts``; ``--sample-sheet`` is the registry's ``sample_sheet``) and the result JSON that ``lmsgen plot``/
+``lmsgen report`` read back (loaded, checked, summarised and rendered as the HTML report).
 
 Each reader gets ``--minutes-per-reader`` minutes. Every input is written to a scratch file and given to the
 reader; the reader must either return a result whose canonical table passes its schema validator, or raise
@@ -9,7 +11,8 @@ per reader is written to ``--crash-dir/<reader>.summary.json``. Formats lmsgen r
 reader: CNVkit ``.cnn``, lmsgen's own outputs) are fuzzed through ``sample.find_inputs``.
 
     nice -n 10 python bench/fuzz_readers.py --readers chas_segments,seg --minutes-per-reader 10
-    nice -n 10 python bench/fuzz_readers.py --minutes-per-reader 2        # every registered format + genes
+    nice -n 10 python bench/fuzz_readers.py --minutes-per-reader 2        # every registered format + options
+    nice -n 10 python bench/fuzz_readers.py --readers arms,panel_bed,transcripts,result_json --minutes-per-reader 5
 
 Seeds of a format are the fixture files (``tests/fixtures``, ``bad/`` excluded) the registry detects as that
 format. The mutator is deterministic for a given ``--seed`` (stdlib ``random``): byte flips, insertions and
@@ -53,10 +56,45 @@ def _fixture_formats() -> dict[str, list[Path]]:
     return out
 
 
+#: Fuzz targets besides the registry's formats: the files CLI options take (``--genes``, ``--arms``,
+#: ``--panel-bed``, ``--transcripts``, ``--sample-sheet`` is the registry's ``sample_sheet``) and the result JSON
+#: ``lmsgen plot``/``lmsgen report`` read back.
+OPTION_TARGETS = ("genes", "arms", "panel_bed", "transcripts", "result_json")
+
+
 def _seeds(reader: str) -> list[Path]:
     if reader == "genes":
         return [ROOT / "reference" / "hg19_genes.bed"]
+    if reader == "arms":
+        return [ROOT / "reference" / "hg19_arms.bed", ROOT / "reference" / "oncoscan_na33r2_coverage.bed"]
+    if reader == "panel_bed":
+        return sorted((FIX / "variants").glob("panel_*.bed"))
+    if reader == "transcripts":
+        return [ROOT / "reference" / "transcripts" / "hg19_transcripts.tsv"]
+    if reader == "result_json":
+        return _result_seeds()
     return _fixture_formats().get(reader, [])
+
+
+def _result_seeds() -> list[Path]:
+    """Result JSONs of the examples and fixtures (copy number, variants, fusions), written once to a temp folder."""
+    import atexit
+    import shutil
+
+    from lms_genomics import classify_all
+    from lms_genomics.report.writers import result_json
+
+    out = Path(tempfile.mkdtemp(prefix="fuzz_result_seeds_"))
+    atexit.register(shutil.rmtree, out, True)
+    sources = [ROOT / "examples" / "case2", ROOT / "examples" / "case6", FIX / "vcf" / "case01_tvc52.vcf",
+               FIX / "archer" / "fusion_table_col1a1_pdgfb.tsv", FIX / "seg" / "dnacopy_multi_sample.seg"]
+    seeds = []
+    for i, src in enumerate(sources):
+        for j, r in enumerate(classify_all(src)[:2]):
+            path = out / f"seed{i}_{j}.json"
+            path.write_text(result_json(r), encoding="utf-8")
+            seeds.append(path)
+    return seeds
 
 
 _SHEET_SEEDS = [
@@ -183,10 +221,41 @@ def make_input(rng: random.Random, corpus: list[bytes]) -> tuple[bytes, bool]:
 
 
 def readers() -> list[str]:
-    """Every fuzz target: the registered formats, then the gene BED loader."""
+    """Every fuzz target: the registered formats, then the files CLI options take and the result JSON."""
     from lms_genomics.io.registry import names
 
-    return [*names(), "genes"]
+    return [*names(), *OPTION_TARGETS]
+
+
+def _transcripts_target(p: Path):
+    """A copy of the bundled transcript folder whose model table is the fuzzed file (a new folder each time: the
+    loader caches by folder)."""
+    import shutil
+
+    from lms_genomics.calling.annotation import load_transcripts
+
+    folder = p.parent / f"tx_{p.stat().st_ino}_{time.monotonic_ns()}"
+    folder.mkdir()
+    try:
+        for name in ("hg19_transcripts.fa", "hg19_genomic_slices.fa"):
+            shutil.copyfile(ROOT / "reference" / "transcripts" / name, folder / name)
+        shutil.copyfile(p, folder / "hg19_transcripts.tsv")
+        return load_transcripts(folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _result_target(p: Path):
+    """What ``lmsgen plot``/``lmsgen report`` do with a result JSON, short of writing: load and check it, rebuild
+    the document, the terminal summary and the HTML report (the genome figure included)."""
+    from lms_genomics.report.html_report import render_report
+    from lms_genomics.report.summary import format_summary
+    from lms_genomics.result_doc import load_result
+
+    result = load_result(p)
+    doc = result.to_dict()
+    format_summary(result, doc=doc)
+    return render_report(result, doc=doc)
 
 
 def _reader(name: str):
@@ -200,6 +269,27 @@ def _reader(name: str):
 
     if name == "genes":
         return load_genes
+    if name == "arms":
+        from lms_genomics.calling.cleaning import load_kit
+        from lms_genomics.genome import load_arms
+
+        def arms(p: Path):
+            from lms_genomics import genome as genome_ref
+            from lms_genomics.calling import cleaning
+
+            genome_ref._load_arms_cached.cache_clear()  # cached per path, size and (coarse) mtime
+            cleaning._kit_cached.cache_clear()
+            load_arms(p)
+            return load_kit(p)  # --arms is also the scores' coverage
+        return arms
+    if name == "panel_bed":
+        from lms_genomics.io.panel import read_panel_bed
+
+        return read_panel_bed
+    if name == "transcripts":
+        return _transcripts_target
+    if name == "result_json":
+        return _result_target
     fmt = format_named(name)
 
     def run(p: Path):
@@ -240,7 +330,8 @@ def fuzz(reader: str, seconds: float, seed: int, crash_dir: Path, timeout: int, 
     slowest = (0.0, 0)  # CPU seconds of the slowest input, its size in bytes
     signal.signal(signal.SIGALRM, _alarm)
     t0 = time.monotonic()
-    suffixes = [".bed"] if reader == "genes" else list(_suffixes(reader))
+    suffixes = {"genes": [".bed"], "arms": [".bed"], "panel_bed": [".bed"], "transcripts": [".tsv"],
+                "result_json": [".json"]}.get(reader) or list(_suffixes(reader))
     with tempfile.TemporaryDirectory(prefix=f"fuzz_{reader}_") as tmp:
         while time.monotonic() - t0 < seconds:
             data, gz = make_input(rng, corpus)

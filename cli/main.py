@@ -22,7 +22,8 @@ Exit codes:
   3  input error (a file is malformed; the message names file and line)
   4  no input (the folder holds nothing lmsgen reads)
   5  reference error (gene BED or arm table malformed)
-  6  figure export failed (no Chromium for PNG/PDF/SVG, or the browser failed)"""
+  6  figure export failed (no Chromium for PNG/PDF/SVG, or the browser failed)
+  7  output error (cannot write: full disk, file-size limit, unwritable --out); nothing partial is left"""
 
 
 def _fail(exc: BaseException) -> None:
@@ -129,6 +130,9 @@ def calling_options(func):
         click.option("--transcripts", "transcripts_dir", type=click.Path(file_okay=False, path_type=Path),
                      default=None, help="Transcript-model folder for lmsgen's own HGVS annotation (default: bundled "
                                         "hg19 RefSeq models)."),
+        click.option("--strict", is_flag=True,
+                     help="Stop (exit 3) when a sample-sheet row matches no sample or a sample gets no row "
+                          "(default: a warning)."),
     ]
 
     @functools.wraps(func)
@@ -143,7 +147,7 @@ def calling_options(func):
 
 #: The parameters of :func:`calling_options`, handed to the command as one ``calling`` dict.
 CALLING_OPTION_NAMES = ("genes_bed", "arms_bed", "sex", "purity", "ploidy", "sample_sheet", "vcf_sample",
-                        "allow_other_build", "threshold_pairs", "panel_bed", "ffpe", "transcripts_dir")
+                        "allow_other_build", "threshold_pairs", "panel_bed", "ffpe", "transcripts_dir", "strict")
 
 
 def _classify_options(calling: dict) -> dict:
@@ -155,7 +159,7 @@ def _classify_options(calling: dict) -> dict:
             "sex": calling["sex"], "purity": calling["purity"], "ploidy": calling["ploidy"],
             "sample_sheet": calling["sample_sheet"], "check_build": not calling["allow_other_build"],
             "panel_bed": calling["panel_bed"], "transcripts": calling["transcripts_dir"],
-            "vcf_sample": calling["vcf_sample"]}
+            "vcf_sample": calling["vcf_sample"], "strict": calling["strict"]}
 
 
 class _Null:
@@ -233,7 +237,14 @@ def classify(sample_dir: Path, out_dir: Path | None, json_to: str | None, sample
     simple 1-10, complex > 10; GI = A^2/C.
     """
     try:
-        from lms_genomics.report.outputs import REPORT_FORMATS, parse_formats, write_sample_files
+        from lms_genomics.errors import NoInputError, UsageError
+        from lms_genomics.report.outputs import (
+            REPORT_FORMATS,
+            OutputJournal,
+            check_output_dir,
+            parse_formats,
+            write_sample_files,
+        )
         from lms_genomics.report.summary import format_summary
         from lms_genomics.report.writers import result_json
         from lms_genomics.sample import classify_all
@@ -242,35 +253,48 @@ def classify(sample_dir: Path, out_dir: Path | None, json_to: str | None, sample
         formats = parse_formats(plot_formats)
         rformats = parse_formats(report_formats, REPORT_FORMATS, "report") if report and out_dir is not None else ()
         _check_output_name(output_name)
+        target = out_dir if out_dir is not None else (None if json_to == "-" else Path.cwd())
+        if target is not None:
+            check_output_dir(target)  # an unwritable --out is refused before any work (exit 7)
         results = classify_all(sample_dir, samples=[sample_name] if sample_name else None, **options)
+        if not results:
+            raise NoInputError(f"{sample_dir}: no sample with usable data (every segment was dropped)")
         if output_name is not None and len(results) > 1:
-            from lms_genomics.errors import UsageError
-
             raise UsageError(f"--name names the files of one sample, but {sample_dir} holds {len(results)} "
                              f"({', '.join(r.sample for r in results[:5])}{', ...' if len(results) > 5 else ''}); "
                              f"choose one with --sample")
-        written = []
-        target = out_dir if out_dir is not None else (None if json_to == "-" else Path.cwd())
+        stems: list[str] = []
         if target is not None:
             from lms_genomics.naming import StemRegistry
 
-            stems = StemRegistry()  # two samples whose names are equal once file-safe get distinct files
-            with _exporter(formats, rformats) as exporter:
-                plotly_js = _plotly_js(results, target, formats, rformats)
-                for r in results:
-                    stem, clash = (output_name, None) if output_name else stems.claim(r.sample, str(sample_dir))
-                    if clash:
-                        r.warnings.append(clash)
-                    written.extend(write_sample_files(r, target, plot_formats=formats, report_formats=rformats,
-                                                      exporter=exporter, plotly_js=plotly_js, stem=stem))
-        if json_to == "-":
-            if len(results) == 1:
-                click.echo(result_json(results[0]))
-            else:
-                click.echo("[" + ",\n".join(result_json(r) for r in results) + "]")
-        elif not quiet:
+            registry = StemRegistry()  # two samples whose names are equal once file-safe get distinct files
             for r in results:
-                click.echo(format_summary(r))
+                stem, clash = (output_name, None) if output_name else registry.claim(r.sample, str(sample_dir))
+                if clash:
+                    r.warnings.append(clash)
+                stems.append(stem)
+        # Every sample is computed, and its JSON rendered, before any file is written: a sample that cannot be
+        # written (a value no JSON holds) stops the run with nothing written.
+        docs = [r.to_dict() for r in results]
+        texts = [result_json(r, doc=d) for r, d in zip(results, docs, strict=True)]
+        written = []
+        if target is not None:
+            journal = OutputJournal(target, stems, extra=("plotly.min.js",))
+            try:  # a failure part-way (full disk, a figure) removes what this run created
+                with _exporter(formats, rformats) as exporter:
+                    plotly_js = _plotly_js(results, target, formats, rformats)
+                    for r, d, stem in zip(results, docs, stems, strict=True):
+                        written.extend(write_sample_files(r, target, plot_formats=formats, report_formats=rformats,
+                                                          exporter=exporter, plotly_js=plotly_js, stem=stem, doc=d))
+            except BaseException:
+                journal.undo()
+                raise
+        if json_to == "-":
+            click.echo(texts[0] if len(texts) == 1 else "[" + ",\n".join(texts) + "]")
+        elif not quiet:
+            for i, (r, d) in enumerate(zip(results, docs, strict=True)):
+                tsv = f"{stems[i]}.variants.tsv" if stems else None
+                click.echo(format_summary(r, doc=d, variants_tsv=tsv))
             if written:
                 click.echo("wrote " + ", ".join(str(w) for w in written))
     except Exception as exc:  # one line on stderr, no traceback, documented exit code
@@ -452,6 +476,7 @@ def plot(source: Path, out_dir: Path, plot_formats: str, chromosome: str | None,
     try:
         from lms_genomics.report.outputs import (
             REPORT_FORMATS,
+            check_output_dir,
             parse_formats,
             sample_figures,
             write_plots,
@@ -460,6 +485,7 @@ def plot(source: Path, out_dir: Path, plot_formats: str, chromosome: str | None,
 
         formats = parse_formats(plot_formats)
         rformats = parse_formats(report_formats, REPORT_FORMATS, "report") if report else ()
+        check_output_dir(out_dir)
         results = _results_of(source, calling)
         written = []
         with _exporter(formats, rformats) as exporter:
@@ -480,15 +506,9 @@ def plot(source: Path, out_dir: Path, plot_formats: str, chromosome: str | None,
 def _results_of(source: Path, calling: dict):
     """Results from a result JSON (``<sample>.json``) or by classifying a sample folder/file."""
     if source.is_file() and source.suffix.lower() == ".json":
-        import json
+        from lms_genomics.result_doc import load_result
 
-        from lms_genomics.errors import InputError
-        from lms_genomics.result import SampleResult
-
-        try:
-            return [SampleResult.from_dict(json.loads(source.read_text(encoding="utf-8")))]
-        except (ValueError, KeyError, TypeError) as exc:
-            raise InputError(source, f"not an lmsgen result JSON ({' '.join(str(exc).split())[:200]})") from None
+        return [load_result(source)]  # checked key by key: a malformed result is refused in one line (exit 3)
     from lms_genomics.sample import classify_all
 
     return classify_all(source, **_classify_options(calling))
@@ -510,9 +530,10 @@ def report(source: Path, out_dir: Path, report_formats: str, calling: dict) -> N
       lmsgen report examples/case2 --formats pdf
     """
     try:
-        from lms_genomics.report.outputs import REPORT_FORMATS, parse_formats, write_sample_report
+        from lms_genomics.report.outputs import REPORT_FORMATS, check_output_dir, parse_formats, write_sample_report
 
         rformats = parse_formats(report_formats, REPORT_FORMATS, "report")
+        check_output_dir(out_dir)
         results = _results_of(source, calling)
         written = []
         with _exporter((), rformats) as exporter:

@@ -493,6 +493,7 @@ def _split(unit: WorkUnit, out_dir: str, options: dict[str, Any], resume: bool, 
         cn = plan.read_copy_number()
         models = plan.models(cn)
         plan.check_panels()
+        plan.sheet_check(list(cn.samples))  # strict: a sheet that does not match fails the file here
     except LmsgenError as exc:
         yield from (_failed(n, exc.one_line()) for n in _unit_names(unit))
         return

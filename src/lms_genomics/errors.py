@@ -50,3 +50,20 @@ class ReferenceFileError(InputError):
     """A reference file (gene BED, arm table) is malformed."""
 
     exit_code = 5
+
+
+class OutputError(LmsgenError):
+    """An output cannot be written: full disk, file-size limit, read-only or unwritable folder, a name the file
+    system refuses. Writes are atomic, so no partial file is left; the message names the file."""
+
+    exit_code = 7
+
+    def __init__(self, path: str | Path | None, reason: str) -> None:
+        self.path = str(path) if path is not None else None
+        self.reason = reason
+        super().__init__(f"{self.path or '<output>'}: cannot write: {reason}")
+
+
+def os_reason(exc: OSError) -> str:
+    """A short reason for an ``OSError`` (``No space left on device``, ``File too large``...)."""
+    return exc.strerror or " ".join(str(exc).split()) or type(exc).__name__

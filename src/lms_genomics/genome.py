@@ -206,6 +206,9 @@ class GeneReference:
 
 def _read_bed(path: Path, min_cols: int) -> list[list[str]]:
     """The data rows of a BED-like file, each padded to the widest row, with its 1-based line number last."""
+    from .io.text import require_regular_file
+
+    require_regular_file(path, ReferenceFileError)  # a FIFO would block the open below
     rows: list[list[str]] = []
     with open(path, encoding="utf-8-sig", errors="strict") as fh:
         for n, raw in enumerate(fh, 1):
@@ -249,13 +252,21 @@ def load_genes(path: str | Path | None = None) -> GeneReference:
             raise ReferenceFileError(p, f"gene {r[3]} ends at {end:.0f}, beyond the hg19 end of {chrom} "
                                      f"({CHROM_SIZES[chrom]}): is this BED on another build?", int(r[-1]))
         genes.append((CHROM_ORDER[chrom], int(start), int(end), r[3].strip(), r[5] if width > 5 else ".",
-                      r[6] if width > 6 else ""))
-    if len({g[3] for g in genes}) < len(genes):
-        # A symbol with several loci (e.g. readthrough or PAR genes): keep the longest span, deterministically.
-        by_name = sorted(genes, key=lambda g: (g[3], -(g[2] - g[1])))
-        seen: set[str] = set()
-        genes = [g for g in by_name if not (g[3] in seen or seen.add(g[3]))]  # type: ignore[func-returns-value]
-    genes.sort(key=lambda g: (g[0], g[1]))
+                      r[6] if width > 6 else "", int(r[-1])))
+    placed: dict[str, tuple[int, int, int, int]] = {}
+    kept = []
+    for g in genes:
+        where = placed.get(g[3])
+        if where is None:
+            placed[g[3]] = (g[0], g[1], g[2], g[6])
+            kept.append(g)
+        elif where[:3] != g[:3]:
+            # One symbol at two loci: which one the calls are about is unknown (a PAR gene, a copy-paste error);
+            # refused rather than one locus kept silently. The same gene at the same place twice is one gene.
+            raise ReferenceFileError(p, f"gene {g[3]} is listed twice at different places ({CHROMOSOMES[where[0]]}:"
+                                        f"{where[1]}-{where[2]} on line {where[3]}, {CHROMOSOMES[g[0]]}:{g[1]}-"
+                                        f"{g[2]} here): give each symbol one locus", g[6])
+    genes = sorted(kept, key=lambda g: (g[0], g[1]))
     columns = list(zip(*genes, strict=True))
     return GeneReference(np.array(columns[3], dtype=object), np.array(columns[0], dtype=np.int64),
                          np.array(columns[1], dtype=np.int64), np.array(columns[2], dtype=np.int64),
@@ -277,7 +288,8 @@ class ArmRows:
 
 
 @lru_cache(maxsize=4)
-def _arm_rows_cached(path: str) -> ArmRows:
+def _arm_rows_cached(path: str, size: int = -1, mtime_ns: int = -1) -> ArmRows:
+    """The arm table of ``path`` (cached per path, size and modification time: an edited file is read again)."""
     rows = _read_bed(Path(path), 3)
     if rows and len(rows[0]) - 1 >= 6:
         table = [(chromosome_name(r[0], numeric_sex="ucsc") or "<NA>", int(r[1]), int(r[2]), r[3], int(r[4]),
@@ -303,9 +315,20 @@ def arm_rows(path: str | Path | None = None) -> ArmRows:
     """The arm table of :func:`load_arms` as arrays (no pandas); raises :class:`ReferenceFileError`."""
     p = Path(path) if path is not None else reference_path("hg19_arms.bed")
     try:
-        return _arm_rows_cached(str(p))
-    except (OSError, ValueError) as exc:
-        raise ReferenceFileError(p, f"cannot read arm table ({exc})") from None
+        st = p.stat()
+        rows = _arm_rows_cached(str(p), st.st_size, st.st_mtime_ns)
+    except (OSError, ValueError, OverflowError) as exc:
+        raise ReferenceFileError(p, f"cannot read arm table ({' '.join(str(exc).split())[:200]})") from None
+    if not len(rows.arm):
+        raise ReferenceFileError(p, "arm table holds no arm (an empty file?)")
+    sizes = np.array([CHROM_SIZES.get(c, -1) for c in rows.chrom], dtype=np.int64)
+    bad = (rows.start < 0) | (rows.end <= rows.start) | (sizes < 0) | (rows.end > sizes) | (rows.arm_start < 0) | \
+        (rows.arm_end < rows.arm_start) | (rows.arm_end > sizes)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ReferenceFileError(p, f"arm {rows.arm[i]}: empty, reversed or beyond-hg19 extent {rows.chrom[i]}:"
+                                    f"{rows.start[i]}-{rows.end[i]}")
+    return rows
 
 
 def load_arms(path: str | Path | None = None) -> pd.DataFrame:

@@ -25,16 +25,30 @@ import unicodedata
 from contextlib import suppress
 from pathlib import Path
 
+from .errors import OutputError, os_reason
+
 NAMES_DIR = ".lmsgen-names"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._+-]+")
+
+
+#: Longest stem (characters): file systems refuse names over 255 bytes ("File name too long"), and a stem also
+#: carries suffixes (``.chr17.genome.html``) and the atomic writer's temporary-name parts (``.<name>.<pid>.<n>.tmp``).
+MAX_STEM = 100
+#: A longer stem keeps its first characters and gets ``_`` and this many hex digits of the SHA-256 of the whole
+#: (file-safe) name: two long names that differ only at the end still get distinct stems.
+STEM_HASH_DIGITS = 12
 
 
 def file_stem(name: str) -> str:
     """A file-name-safe stem of a sample name: accents folded to ASCII (``é`` → ``e``), every run of other
     characters than letters, digits and ``. _ + -`` replaced by ``_``, leading/trailing ``.``/``_`` removed
-    (``sample`` when nothing is left)."""
+    (``sample`` when nothing is left). A stem longer than :data:`MAX_STEM` characters is cut and ends with ``_``
+    and a hash of the whole name (``LLL…LLL_3f2a9c01b7e4``); the JSON keeps the full sample name."""
     folded = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode("ascii")
     stem = _UNSAFE.sub("_", folded).strip("._")
+    if len(stem) > MAX_STEM:
+        digest = hashlib.sha256(stem.encode("ascii")).hexdigest()[:STEM_HASH_DIGITS]
+        stem = stem[:MAX_STEM - STEM_HASH_DIGITS - 1].rstrip("._") + "_" + digest
     return stem or "sample"
 
 
@@ -49,7 +63,7 @@ def _alternatives(stem: str, origin: str | None) -> list[str]:
     if origin and (Path(origin).is_dir() or not Path(origin).suffix):
         folder = file_stem(Path(origin).name)
         if folder and _key(folder) != _key(stem):
-            out.append(f"{stem}.{folder}")
+            out.append(file_stem(f"{stem}.{folder}"))
     out += [f"{stem}.{n}" for n in range(2, 10_000)]
     return out
 
@@ -137,17 +151,20 @@ def claim_stem(out_dir: str | Path, name: str, origin: str) -> tuple[str, str | 
     """(stem, warning or None) for sample ``name`` of input ``origin``, unique among every sample written into
     ``out_dir`` by ``lmsgen cohort`` (across processes; see the module doc)."""
     directory = Path(out_dir) / NAMES_DIR
-    directory.mkdir(parents=True, exist_ok=True)
-    identity = _identity(name, origin)
-    stem = file_stem(name)
-    ok, holder = _try_claim(directory, stem, identity)
-    if ok:
-        return stem, None
-    holder_text = _describe(holder)
-    for alt in _alternatives(stem, origin):
-        ok, _ = _try_claim(directory, alt, identity)
+    try:  # an unwritable or full output folder: OutputError (exit 7), as for every other output
+        directory.mkdir(parents=True, exist_ok=True)
+        identity = _identity(name, origin)
+        stem = file_stem(name)
+        ok, holder = _try_claim(directory, stem, identity)
         if ok:
-            return alt, collision_warning(name, stem, holder_text, alt)
+            return stem, None
+        holder_text = _describe(holder)
+        for alt in _alternatives(stem, origin):
+            ok, _ = _try_claim(directory, alt, identity)
+            if ok:
+                return alt, collision_warning(name, stem, holder_text, alt)
+    except OSError as exc:
+        raise OutputError(directory, os_reason(exc)) from None
     raise RuntimeError(f"no free output name for {name!r}")  # pragma: no cover
 
 

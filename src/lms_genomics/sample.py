@@ -49,10 +49,11 @@ from .io.archer import ArcherResult
 from .io.cn_arrays import CopyNumberFile, read_copy_number_arrays
 from .io.panel import PanelBed, read_panel_bed
 from .io.registry import Format, detect, format_named
-from .io.samplesheet import SampleSheet, read_sample_sheet
-from .io.text import stem_of
+from .io.samplesheet import SampleSheet, check_sheet, read_sample_sheet
+from .io.text import not_regular_reason, read_head_raw, stem_of
 from .io.vcf import VcfResult
 from .result import CopyNumberCalls, SampleResult
+from .sample_qc import array_conflict
 from .segarrays import KIND_CN, KIND_LOH, SegmentArrays
 from .thresholds import DEFAULT_THRESHOLDS, Thresholds
 
@@ -150,18 +151,38 @@ def find_inputs(path: str | Path) -> SampleInputs:
     folder = p.resolve()
     files: dict[str, list[Path]] = {}
     ignored: list[Path] = []
+    notes: list[str] = []
     for entry in sorted(p.iterdir()):
-        if entry.name.startswith(".") or entry.name.endswith(_OUTPUT_SUFFIXES) or not entry.is_file():
+        if entry.name.startswith(".") or entry.name.endswith(_OUTPUT_SUFFIXES):
+            continue
+        if not entry.is_file():
+            special = not_regular_reason(entry) if entry.exists() and not entry.is_dir() else None
+            if special is not None:  # a FIFO, socket or device: never opened (a FIFO would block)
+                ignored.append(entry)
+                notes.append(f"{entry.name}: {special.split(':')[0]}: not read")
             continue
         real = entry.resolve()
         if folder not in real.parents:
             raise InputError(entry, "symbolic link pointing outside the sample folder; refused")
         fmt = detect(entry)
         if fmt is None:
+            unreadable = _unreadable(entry)
+            if unreadable is not None:  # it may be the sample's VCF: never skipped without a word
+                raise InputError(entry, f"cannot read file ({unreadable}): lmsgen cannot tell whether it is an input "
+                                        f"of this sample; make it readable or move it out of the folder")
             ignored.append(entry)
         elif not fmt.output:
             files.setdefault(fmt.name, []).append(entry)
-    return SampleInputs(p, files, ignored)
+    return SampleInputs(p, files, ignored, notes)
+
+
+def _unreadable(path: Path) -> str | None:
+    """Why a regular file cannot be read (permission, I/O error), or None when its first byte reads."""
+    try:
+        read_head_raw(path, 1)
+    except (OSError, InputError) as exc:
+        return getattr(exc, "strerror", None) or getattr(exc, "reason", None) or str(exc)
+    return None
 
 
 def _settle_refusals(inputs: SampleInputs) -> None:
@@ -475,7 +496,7 @@ def iter_classify(path: str | Path, *, thresholds: Thresholds | None = None,
                  sample_sheet: str | Path | None = None, check_build: bool = True,
                  samples: list[str] | None = None, skip_missing_samples: bool = False,
                  panel_bed: str | Path | None = None, transcripts: str | Path | None = None,
-                 vcf_sample: str | None = None) -> Iterator[SampleResult]:
+                 vcf_sample: str | None = None, strict: bool = False) -> Iterator[SampleResult]:
     """Classify every sample found at ``path`` (a sample folder, a ChAS export or a log2 segment file),
     yielding results one at a time (inputs are read and checked before the first one).
 
@@ -490,7 +511,9 @@ def iter_classify(path: str | Path, *, thresholds: Thresholds | None = None,
     lab's designed BED (default: the sample sheet's ``panel_bed`` column, else none: territory unknown);
     ``transcripts`` a transcript folder for lmsgen's own annotation (default: the bundled hg19 RefSeq models).
     ``vcf_sample`` names the tumour column of a multi-sample VCF (otherwise chosen from its header, see
-    :func:`lms_genomics.io.vcf.read_vcf`). Files are found and told apart by the reader registry
+    :func:`lms_genomics.io.vcf.read_vcf`). A sample-sheet row that matches no sample of the input and a sample
+    that gets no row are warnings (:func:`lms_genomics.io.samplesheet.check_sheet`), errors with ``strict``.
+    Files are found and told apart by the reader registry
     (:mod:`lms_genomics.io.registry`): one copy-number file, one variant VCF, one fusion source (an Oncomine VCF
     with fusion records is both), one probe-level track (a CNVkit .cnr beside its .cns counts), one sample sheet.
     Raises :class:`InputError`, :class:`NoInputError` or :class:`UsageError` with a one-line reason.
@@ -498,7 +521,7 @@ def iter_classify(path: str | Path, *, thresholds: Thresholds | None = None,
     plan = plan_samples(path, thresholds=thresholds, genes=genes, arms=arms, sex=sex, purity=purity, ploidy=ploidy,
                         sample_sheet=sample_sheet, check_build=check_build, samples=samples,
                         skip_missing_samples=skip_missing_samples, panel_bed=panel_bed, transcripts=transcripts,
-                        vcf_sample=vcf_sample)
+                        vcf_sample=vcf_sample, strict=strict)
     return plan.results(plan.read_copy_number())
 
 
@@ -530,6 +553,9 @@ class SamplePlan:
     samples: list[str] | None
     skip_missing_samples: bool
     vcf_sample: str | None
+    strict: bool = False
+    sample_sheet_given: bool = False
+    _sheet_checks: dict[tuple[str, ...], Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def default_name(self) -> str:
@@ -572,7 +598,8 @@ class SamplePlan:
             if missing and not self.skip_missing_samples:
                 raise UsageError(f"{cn.path}: no sample {sorted(missing)[0]!r} in the file")
         vcf_found, fusion_found = self.vcf_found, self.fusion_found
-        vcf = vcf_found[0].read(vcf_found[1], sample=self.vcf_sample) if vcf_found is not None else None
+        vcf = (vcf_found[0].read(vcf_found[1], sample=self.vcf_sample, regions=self.genes) if vcf_found is not None
+               else None)
         if vcf is not None and not is_hg19(vcf.reference_build) and self.check_build:
             raise InputError(vcf.path, other_build_reason("the VCF", str(vcf.reference_build), vcf.build_evidence))
         archer = None
@@ -582,6 +609,12 @@ class SamplePlan:
         elif fusion_found is not None:
             archer = fusion_found[0].read(fusion_found[1])
         probe_found = _one(self.inputs, "probes", "probe-level exports")
+        if probe_found is not None and self.cn_file is not None:  # another array's probe export never judges
+            conflict = array_conflict(self.cn_file[1], probe_found[1], "probe-level export")  # (nor draws) this one
+            if conflict is not None:
+                self.inputs.notes.append(conflict)
+                self.inputs.ignored.append(probe_found[1])
+                probe_found = None
         probes = None
         if probe_found is not None:
             from .io.probes import mapd
@@ -592,14 +625,34 @@ class SamplePlan:
         for role, what in (("copy_number_qc", "array QC tables"), ("variants_qc", "coverageAnalysis reports"),
                            ("fusions_qc", "Archer read-statistics files")):
             found_qc = _one(self.inputs, role, what)
-            if found_qc is not None:
+            conflict = array_conflict(self.cn_file[1], found_qc[1], "QC table") if (
+                found_qc is not None and self.cn_file is not None and role == "copy_number_qc") else None
+            if conflict is not None:
+                self.inputs.notes.append(conflict)
+                self.inputs.ignored.append(found_qc[1])  # type: ignore[index]
+            elif found_qc is not None:
                 qc_reports[role] = found_qc[0].read(found_qc[1])
         if len(cn_names) > 1 and (vcf is not None or archer is not None or probes is not None):
             raise InputError(self.inputs.folder, f"the copy-number file holds {len(cn_names)} samples but the folder "
                                                  f"has one VCF/Archer output: put each sample in its own folder")
         self.check_panels()
+        check = self.sheet_check([n for n in cn_names if n is not None] or [self.default_name])
         return _results(cn_samples, self.default_name, vcf=vcf, archer=archer, probes=probes, qc_reports=qc_reports,
-                        identity_folder=self._identity_folder(len(cn_names)), **self._build_options())
+                        identity_folder=self._identity_folder(len(cn_names)),
+                        sheet_notes=check.by_sample if check is not None else None,
+                        **self._build_options(check.warnings if check is not None else []))
+
+    def sheet_check(self, names: list[str]) -> Any:
+        """The sample sheet matched with the input's samples (:func:`lms_genomics.io.samplesheet.check_sheet`,
+        once per plan and sample list), None without a sheet; raises with ``strict``."""
+        if self.sheet is None:
+            return None
+        key = tuple(names)
+        if key not in self._sheet_checks:
+            self._sheet_checks[key] = check_sheet(
+                self.sheet, names, source=str(self.path), strict=self.strict,
+                check_rows=self.samples is None and (not self.skip_missing_samples or not self.sample_sheet_given))
+        return self._sheet_checks[key]
 
     def _identity_folder(self, n_samples: int) -> str | None:
         """The folder name the files' sample names are compared with (:mod:`lms_genomics.sample_qc`): for a folder
@@ -619,12 +672,16 @@ class SamplePlan:
         if model is None and not cn.absolute:
             model = copy_number_model(sample, self.sheet, self.purity, self.ploidy, cn.chromosome_coding)
         cns = copy_number_sample(cn, sample, segments, model=model, purity=self.purity, ploidy=self.ploidy)
+        check = self.sheet_check(list(cn.samples))
         return next(_results(iter([cns]), self.default_name, vcf=None, archer=None, probes=None, qc_reports={},
-                             identity_folder=self._identity_folder(len(cn.named_samples)), **self._build_options()))
+                             identity_folder=self._identity_folder(len(cn.named_samples)),
+                             sheet_notes=check.by_sample if check is not None else None,
+                             **self._build_options(check.warnings if check is not None else [])))
 
-    def _build_options(self) -> dict[str, Any]:
+    def _build_options(self, sheet_warnings: list[str] | None = None) -> dict[str, Any]:
         return {"thresholds": self.thresholds, "genes": self.genes, "arms": self.arms, "arms_path": self.arms_path,
-                "sex": self.sex, "inputs": self.inputs, "sheet": self.sheet, "extra_warnings": list(self.inputs.notes),
+                "sex": self.sex, "inputs": self.inputs, "sheet": self.sheet,
+                "extra_warnings": list(self.inputs.notes) + list(sheet_warnings or []),
                 "kit": self.kit, "panel": self.panel, "transcripts": self.transcripts, "purity": self.purity}
 
 
@@ -634,7 +691,7 @@ def plan_samples(path: str | Path, *, thresholds: Thresholds | None = None,
                  sample_sheet: str | Path | None = None, check_build: bool = True,
                  samples: list[str] | None = None, skip_missing_samples: bool = False,
                  panel_bed: str | Path | None = None, transcripts: str | Path | None = None,
-                 vcf_sample: str | None = None) -> SamplePlan:
+                 vcf_sample: str | None = None, strict: bool = False) -> SamplePlan:
     """The :class:`SamplePlan` of ``path`` (options as :func:`iter_classify`): inputs found and checked, sample
     sheet read, references loaded; raises what :func:`iter_classify` raises before reading copy number."""
     if sex is not None and sex not in SEXES:
@@ -668,14 +725,17 @@ def plan_samples(path: str | Path, *, thresholds: Thresholds | None = None,
     kit = load_kit(arms_path if arms is not None else None)  # the scores' coverage: the user's table, else OncoScan
     return SamplePlan(Path(path), inputs, cn_files[0] if cn_files else None, vcf_found, fusion_found, sheet,
                       folder_name, thresholds, gene_ref, transcript_set, panel, arms_path, arm_table, kit, sex, purity,
-                      ploidy, check_build, samples, skip_missing_samples, vcf_sample)
+                      ploidy, check_build, samples, skip_missing_samples, vcf_sample, strict,
+                      sample_sheet is not None)
 
 
 def _results(cn_samples: Iterator[CopyNumberSample | None], default_name: str, *, sex: str | None,
              sheet: SampleSheet | None, panel: PanelBed | None, purity: float | None,
-             **kw: Any) -> Iterator[SampleResult]:
+             sheet_notes: dict[str, list[str]] | None = None, **kw: Any) -> Iterator[SampleResult]:
     for cns in cn_samples:
         name = cns.sample if cns is not None else default_name
+        sample_kw = kw if not sheet_notes or name not in sheet_notes else \
+            {**kw, "extra_warnings": list(kw.get("extra_warnings") or []) + sheet_notes[name]}
         info = sheet.lookup(name) if sheet is not None else None
         sample_sex = sex or (info.sex if info is not None else None)
         sample_panel = panel
@@ -685,7 +745,7 @@ def _results(cn_samples: Iterator[CopyNumberSample | None], default_name: str, *
         purity_source = "command line" if purity is not None else ("sample sheet" if sample_purity is not None
                                                                      else None)
         yield build_result(cns, sample=name, sex=sample_sex, sheet=sheet, panel=sample_panel, purity=sample_purity,
-                           purity_source=purity_source, **kw)
+                           purity_source=purity_source, **sample_kw)
 
 
 def classify(path: str | Path, *, sample: str | None = None, **options: Any) -> SampleResult:

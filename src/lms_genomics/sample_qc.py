@@ -16,12 +16,14 @@ statistics or the fusion output itself — judges them (:mod:`lms_genomics.calli
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ._lazy import pandas as pd
 from .calling.qc import copy_number_qc, fusions_qc, sample_verdict, variants_qc
+from .errors import LmsgenError
 from .identity import identity_warnings
 from .thresholds import Thresholds
 
@@ -68,6 +70,45 @@ def _probe_sample(path: Path) -> str | None:
         if m and m.group(1).strip():
             return m.group(1).strip()
     return None
+
+
+_ARRAY_TYPE = re.compile(r"#%?\s*affymetrix-array-type\s*=\s*([^\s\t]+)", re.IGNORECASE)
+_CHP_SUFFIX = re.compile(r"\.(OSCHP|CYCHP|CNCHP)\b", re.IGNORECASE)
+_ARRAY_NAMES = (("oncoscan", "OncoScan"), ("cytoscan", "CytoScan"), ("genomewidesnp", "Genome-Wide SNP 6.0"),
+                ("oschp", "OncoScan"), ("cychp", "CytoScan"), ("cnchp", "Genome-Wide SNP 6.0"))
+
+
+def array_of(path: str | Path) -> str | None:
+    """The Affymetrix array a ChAS/APT file comes from — its ``#%affymetrix-array-type`` header, else the CHP
+    suffix of the sample names (``.OSCHP`` OncoScan, ``.CYCHP`` CytoScan) — or None when it does not say."""
+    from .io.text import head_of
+
+    try:
+        text = head_of(path).text[:65536]
+    except (OSError, LmsgenError):
+        return None
+    m = _ARRAY_TYPE.search(text)
+    raw = m.group(1) if m else None
+    if raw is None:
+        m2 = _CHP_SUFFIX.search(text)
+        raw = m2.group(1) if m2 else None
+    if raw is None:
+        return None
+    key = raw.lower().replace("_", "").replace("-", "")
+    return next((name for k, name in _ARRAY_NAMES if k in key), raw)
+
+
+def array_conflict(copy_number_file: str | Path | None, other: str | Path, what: str) -> str | None:
+    """A warning when ``other`` (a probe-level export, an array QC table) comes from another array than the
+    copy-number export: its values must not judge this array (an OncoScan export beside a CytoScan probe
+    export). None when both are the same array or either does not say."""
+    if copy_number_file is None:
+        return None
+    mine, theirs = array_of(copy_number_file), array_of(other)
+    if mine is None or theirs is None or mine == theirs:
+        return None
+    return (f"{Path(other).name}: a {theirs} {what}, but the copy-number export {Path(copy_number_file).name} is "
+            f"{mine}: another array's data, not used (no QC value or plot taken from it)")
 
 
 def _record(report: Any, sample_in_file: str | None) -> dict[str, Any]:
@@ -125,6 +166,12 @@ def _copy_number_measures(cns: Any, part_qc: dict[str, Any], probes: Any, report
                 measures[key] = value
                 sources[key] = f"{label} ({Path(path).name})"
     probe_mapd = round(float(probes[2]), 4) if probes is not None else float("nan")
+    if probes is not None and probe_mapd != probe_mapd and "mapd" not in measures:
+        sources["mapd_not_measured"] = (f"the probe-level export {Path(probes[0]).name} has fewer than two probes "
+                                        f"with a log2 ratio")
+    if used and "mapd" not in measures:
+        sources.setdefault("mapd_not_measured", f"the QC table {Path(report.path).name} gives no MAPD for this "
+                                                f"sample (empty or NA)")
     if probe_mapd == probe_mapd:  # NaN: too few probes to measure it
         if "mapd" not in measures:
             measures["mapd"] = probe_mapd

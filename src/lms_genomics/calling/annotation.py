@@ -342,17 +342,36 @@ def load_transcripts(folder: str | Path | None = None) -> TranscriptSet:
         from ..genome import reference_path
 
         folder = reference_path("transcripts")
-    return _load_transcripts(str(Path(folder).resolve()))
+    d = Path(folder).resolve()
+    return _load_transcripts(str(d), _stamp(d))
+
+
+def _stamp(folder: Path) -> tuple[tuple[int, int], ...]:
+    """(size, modification time) of the folder's files: a file changed on disk is read again, never served stale
+    from the cache."""
+    out = []
+    for name in (MODEL_FILE, MRNA_FILE, SLICES_FILE):
+        try:
+            st = (folder / name).stat()
+            out.append((st.st_size, st.st_mtime_ns))
+        except OSError:
+            out.append((-1, -1))
+    return tuple(out)
 
 
 @lru_cache(maxsize=4)
-def _load_transcripts(folder: str) -> TranscriptSet:
+def _load_transcripts(folder: str, stamp: tuple[tuple[int, int], ...] = ()) -> TranscriptSet:
     d = Path(folder)
     if not d.is_dir():
         raise ReferenceFileError(d, "transcript folder not found (expects hg19_transcripts.tsv and .fa)")
     model_path, mrna_path, slices_path = d / MODEL_FILE, d / MRNA_FILE, d / SLICES_FILE
-    for p in (model_path, mrna_path):
-        if not p.is_file():
+    from ..io.text import not_regular_reason
+
+    for p in (model_path, mrna_path, slices_path):
+        reason = not_regular_reason(p)  # a FIFO would block the reads below
+        if reason is not None:
+            raise ReferenceFileError(p, f"{reason} (a file of the transcript folder)")
+        if p is not slices_path and not p.is_file():
             raise ReferenceFileError(p, "missing file of the transcript folder")
     seqs: dict[str, str] = {}
     for header, seq, n in _read_fasta(mrna_path):
@@ -376,7 +395,7 @@ def _load_transcripts(folder: str) -> TranscriptSet:
             if missing:
                 raise ReferenceFileError(model_path, f"header lacks column(s) {', '.join(missing)}", n)
             continue
-        if len(fields) < len(header) - 2:
+        if not len(header) - 2 <= len(fields) <= len(header):
             raise ReferenceFileError(model_path, f"{len(fields)} tab-separated fields, the header has {len(header)}", n)
         row = dict(zip(header, fields + [""] * (len(header) - len(fields)), strict=True))
         acc = row["accession"]

@@ -43,7 +43,7 @@ TRUNCATING = frozenset({"nonsense", "frameshift", "splice", "start_loss"})
 NO_EFFECT = frozenset({"synonymous", "noncoding"})
 INFRAME_DAMAGING_GENES = frozenset({"TP53", "RB1"})
 CONTRACT_ROLES = frozenset({"tumour_suppressor", "oncogene"})
-_P_CODON = re.compile(r"^p\.\(?[A-Z][a-z]{2}(\d+)")
+_P_CODON = re.compile(r"^p\.\(?(?:[A-Z][a-z]{2}|[A-Z*])(\d+)")  # p.Arg248Gln, p.(Arg248Gln), p.R248Q
 
 
 def _rows(path: Path) -> list[tuple[int, dict[str, str]]]:

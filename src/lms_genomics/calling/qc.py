@@ -111,7 +111,9 @@ def copy_number_qc(measures: dict[str, Any], thresholds: Thresholds, *, sources:
         verdict = "pass"
     else:
         verdict = "not_assessed"
-        reasons.append("MAPD not measured: no ChAS/APT QC table, QC header or probe-level export")
+        why = (sources or {}).get("mapd_not_measured") or "no ChAS/APT QC table, QC header or probe-level export"
+        reasons.append(f"MAPD not measured: {why}")
+    sources = {k: v for k, v in (sources or {}).items() if k != "mapd_not_measured"}
     return _block(verdict, reasons, dict(measures), cautions,
                   **({"measure_sources": dict(sources)} if sources else {})), checks
 

@@ -51,7 +51,10 @@ CONSEQUENCE_EFFECT = {
     "splice_donor_exon_end": "splice", "splice_donor_5th_base": "splice_region", "5_prime_UTR": "noncoding",
     "3_prime_UTR": "noncoding", "intronic": "noncoding", "upstream": "noncoding", "downstream": "noncoding",
 }
-_P_MISSENSE = re.compile(r"^p\.\(?[A-Z][a-z]{2}\d+(?!Ter)[A-Z][a-z]{2}\)?$")
+_AA1 = "ACDEFGHIKLMNPQRSTVWY"
+#: A protein substitution: three-letter (``p.Arg248Gln``) or one-letter (``p.R248Q``, ANNOVAR, cBioPortal).
+_P_SUBSTITUTION = re.compile(r"^p\.\(?(?:([A-Z][a-z]{2})\d+(?!Ter)([A-Z][a-z]{2})|([" + _AA1 + r"])\d+([" + _AA1 +
+                             r"]))\)?$")
 NEW_COLUMNS: list[tuple[str, Any]] = [
     ("gene_source", object), ("consequence", object), ("exon", object), ("intron", object),
     ("annotation_source", object), ("annotation_disagreement", object), ("notes", object), ("effect", object),
@@ -81,29 +84,34 @@ def effect_of(function: object, location: object = None, hgvs_c: object = None, 
         return "stop_loss"
     if any(k in f for k in ("startloss", "start_lost", "start_loss", "initiator_codon")):
         return "start_loss"
-    if "missense" in f:
+    if "missense" in f or re.search(r"non[-_ ]?synonymous", f):  # ANNOVAR "nonsynonymous SNV" is a missense
         return "missense"
     if any(k in f for k in ("nonframeshift", "non_frameshift", "inframe", "in-frame", "in_frame")):
         return "inframe_indel"
     if "synonymous" in f or p in ("p.=", "p.(=)") or re.search(r"\d+=\)?$", p):
         return "synonymous"
+    if "splicing" in words:  # ANNOVAR Func.refGene "splicing" (within 2 bp of a splice junction)
+        return "splice"
     # HGVS fallback when no function word was given
     if p:
-        if re.search(r"(Ter|\*)\)?$", p) and "ext" not in p and "fs" not in p:
-            return "nonsense"
+        if (re.search(r"(Ter|\*)\)?$", p) or re.search(r"\d+X\)?$", p)) and "ext" not in p and "fs" not in p:
+            return "nonsense"  # p.(Arg213*), p.R213*, ANNOVAR's p.R213X
         if "fs" in p:
             return "frameshift"
         if "ext" in p:
             return "stop_loss"
-        if re.match(r"^p\.\(?Met1", p):
+        if re.match(r"^p\.\(?(Met1|M1)(?!\d)", p):
             return "start_loss"
         if "del" in p or "ins" in p or "dup" in p:
             return "inframe_indel"
-        if _P_MISSENSE.match(p):
-            return "missense"
+        m = _P_SUBSTITUTION.match(p)
+        if m:
+            ref, alt = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+            return "synonymous" if ref == alt else "missense"  # p.R213R is p.(Arg213=)
     if re.search(r"c\.[-*]?\d+[+-][12](?!\d)", c):
         return "splice"
-    if any(k in words for k in ("intron", "utr", "upstream", "downstream", "intergenic", "_nc", "noncoding")):
+    if any(k in words for k in ("intron", "utr", "upstream", "downstream", "intergenic", "_nc", "noncoding",
+                                "ncrna")):
         return "noncoding"
     return "unknown"
 

@@ -63,7 +63,9 @@ def _merge(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
 
 def read_panel_bed(path: str | Path) -> PanelBed:
     """Read a panel's designed BED. Raises :class:`ReferenceFileError` (file, line, reason) on anything malformed."""
-    p = Path(path)
+    from .text import require_regular_file
+
+    p = require_regular_file(path, ReferenceFileError)  # a FIFO would block read_bytes
     try:
         raw = p.read_bytes()
     except OSError as exc:

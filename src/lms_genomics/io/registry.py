@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..errors import LmsgenError
 from ..genome import other_build_reason
 from . import (
     apt_qc,
@@ -168,7 +169,7 @@ def detect(path: str | Path) -> Format | None:
         if not p.is_file():
             return None
         head = head_of(p)
-    except OSError:
+    except (OSError, LmsgenError):  # unreadable, or a FIFO/device (never opened)
         return None
     if not head.raw:
         return None

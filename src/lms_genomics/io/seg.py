@@ -192,6 +192,38 @@ def _row_layout(p: Path, header: list[str], rows: list[list[str]], warnings: lis
     return header, 0
 
 
+#: Largest log2 ratio read: 2^20 is over a million-fold; a larger value is a broken file (and 2^1024 overflows).
+MAX_LOG2 = 20.0
+
+
+def _samples_without_segments(p: Path, samples: pd.Series, keep: pd.Series, chrom: pd.Series, log2: pd.Series,
+                              empty: pd.Series) -> list[str]:
+    """A sample every row of which was dropped gives no result: refused when it is the file's only sample (or
+    every sample is), else a warning naming it — never silently nothing."""
+    listed = list(dict.fromkeys(samples.tolist()))
+    kept = set(samples[keep.to_numpy()].tolist())
+    lost = [s for s in listed if s not in kept]
+    if not lost:
+        return []
+    rows = samples.isin(lost).to_numpy()
+    why = []
+    n_other = int((chrom.isna() & rows).sum())
+    n_nan = int((chrom.notna() & log2.isna() & ~empty & rows).sum())
+    n_empty = int((empty & rows).sum())
+    if n_nan:
+        why.append(f"{n_nan} without a log2 value (NA)")
+    if n_other:
+        why.append(f"{n_other} on mitochondrial or unplaced contigs")
+    if n_empty:
+        why.append(f"{n_empty} with 0 markers")
+    reason = ", ".join(why) or "outside hg19"
+    if len(lost) == len(listed):
+        who = f"sample {lost[0]!r}" if len(lost) == 1 else f"any of its {len(lost)} samples"
+        raise InputError(p, f"no usable segment for {who}: every row was dropped ({reason})")
+    shown = ", ".join(repr(s) for s in lost[:5]) + (", ..." if len(lost) > 5 else "")
+    return [f"{p.name}: no usable segment for sample(s) {shown} (every row dropped: {reason}): no result for them"]
+
+
 def read_seg(path: str | Path, default_sample: str | None = None, check_build: bool = True,
              samples: Collection[str] | None = None) -> SegExport:
     """Read a log2 segment file into the canonical segment table (``log2`` set, ``copy_number`` NaN).
@@ -278,6 +310,9 @@ def read_seg(path: str | Path, default_sample: str | None = None, check_build: b
         if name == "log2":
             bad = bad & ~col("log2").str.upper().isin(["NA", "NAN", ""])
         first_bad_row(p, bad, lines, lambda i, name=name: f"{name} {col(name).iloc[i]!r} is not a number")
+    first_bad_row(p, log2 > MAX_LOG2, lines,
+                  lambda i: f"log2 ratio {col('log2').iloc[i]} is not plausible (above {MAX_LOG2}: over a million "
+                            f"copies); a value lmsgen cannot turn into a copy number")
     keep = chrom.notna() & log2.notna() & ~empty
     if (chrom.notna() & log2.isna() & ~empty).any():
         warnings.append(f"{p.name}: {int((chrom.notna() & log2.isna() & ~empty).sum())} segment(s) without a log2 "
@@ -307,6 +342,7 @@ def read_seg(path: str | Path, default_sample: str | None = None, check_build: b
         "segment_id": p.name + ":" + lines.astype(str), "source_line": lines,
     })[keep.to_numpy()]
     segments = segments.astype({"start": "int64", "end": "int64"})
+    warnings += _samples_without_segments(p, samples_col, keep, chrom, log2, empty)
     dup = segments.duplicated(subset=["sample", "chrom", "start", "end", "log2"])
     if dup.any():
         warnings.append(f"{p.name}: {int(dup.sum())} duplicated segment(s) ignored")

@@ -148,7 +148,9 @@ def _read_fast(p: Path, default_sample: str | None, check_build: bool,
         header: list[str] | None = None
         comments: list[str] = []
         line_no = 0
+        last = ""
         for text in blocks:
+            last = text
             lines = text.split("\n")
             if not lines[-1]:
                 lines.pop()  # the text ends with a newline
@@ -175,6 +177,8 @@ def _read_fast(p: Path, default_sample: str | None, check_build: bool,
                     continue
             parser.add(lines, first)
         sha = raw.finish()
+    if last and not last.endswith("\n"):
+        raise _Unusual("no final line end")  # the DataFrame reader tells a cut file from a missing last newline
     if header is None:
         raise _Unusual("no header")
     cols = parser.cols
@@ -342,6 +346,14 @@ class _Parser:
         known = ~np.isnan(markers)
         if (keep & known & ~((markers >= 0) & (markers < 2**53) & (markers == np.round(markers)))).any():
             raise _Unusual("marker count")
+        from .seg import MAX_LOG2
+
+        if (keep & (log2 > MAX_LOG2)).any():
+            raise _Unusual("implausible log2")  # the DataFrame reader refuses it with its line
+        if "sample" in part and len(np.unique(part["sample"][keep])) < len(self.names):
+            raise _Unusual("a sample without usable segment")  # the DataFrame reader names it (warning or error)
+        if not keep.any():
+            raise _Unusual("no usable segment")
         rows = np.flatnonzero(keep)
         if "sample" in part:
             sample_code = part["sample"][rows]

@@ -10,6 +10,10 @@
   preamble the reader reports).
 * **Numbers** (:func:`parse_number`, :func:`parse_numbers`): one decimal/thousands rule for every reader.
 * **Row errors** (:func:`first_bad_row`): the first bad row of a column check, as ``file:line: reason``.
+* **Special files**: a named pipe, device or socket is refused before it is opened (:func:`require_regular_file`);
+  opening a FIFO would wait for a writer forever.
+* **Cut files** (:func:`cut_short`): a file that ends without a line end inside a number written with fewer
+  decimals than its column (``-1.3`` below ``-0.5146``) is refused as cut short.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import gzip
 import io
 import os
 import re
+import stat
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -62,13 +67,41 @@ class TextTable:
     comments: list[str] = field(default_factory=list)
     header_line: int = 0
     preamble: list[tuple[int, str]] = field(default_factory=list)
+    unterminated_line: int = 0  # the last line's number when the file ends without a line end, else 0
 
 
 # --------------------------------------------------------------------------------------------------- bytes
 
 
+def not_regular_reason(path: str | Path) -> str | None:
+    """Why ``path`` is not a regular file lmsgen may open (a named pipe, a device, a socket, a folder), or None.
+    Opening a FIFO blocks until something writes to it: every reader asks this first (a missing file is left
+    to ``open``, which says so)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    kind = "named pipe (FIFO)" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else \
+        "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "special file"
+    return f"is a {kind}, not a regular file: lmsgen reads only regular files (it would wait for the writer)"
+
+
+def require_regular_file(path: str | Path, error: type[InputError] = InputError) -> Path:
+    """``path`` when it is a regular file (or missing: ``open`` then says so); else ``error(path, reason)``."""
+    reason = not_regular_reason(path)
+    if reason is not None:
+        raise error(path, reason)
+    return Path(path)
+
+
 def read_head_raw(path: Path, n_bytes: int) -> bytes:
-    """The first ``n_bytes`` of a file as stored (no decompression)."""
+    """The first ``n_bytes`` of a file as stored (no decompression); never opens a FIFO or device
+    (:class:`InputError`)."""
+    require_regular_file(path)
     with open(path, "rb") as fh:
         return fh.read(n_bytes)
 
@@ -95,6 +128,7 @@ def open_bytes(path: Path) -> Iterator[IO[bytes]]:
     """The file's (decompressed) bytes as a stream; :class:`InputError` for a file that cannot be opened (reading
     a corrupt gzip stream raises ``EOFError``/``gzip.BadGzipFile``/``zlib.error``: :data:`GZIP_ERRORS`)."""
     try:
+        require_regular_file(path)
         fh: IO[bytes] = gzip.open(path, "rb") if is_gzip(path) else open(path, "rb")  # noqa: SIM115
     except IsADirectoryError:
         raise InputError(path, "is a folder, not a file") from None
@@ -193,12 +227,14 @@ def decode_text(path: Path) -> tuple[str, str]:
     return text, _ENCODING_NAMES.get(encoding, encoding)
 
 
-def iter_text_lines(path: Path) -> tuple[str, Iterator[tuple[int, str]]]:
+def iter_text_lines(path: Path, status: dict[str, int] | None = None) -> tuple[str, Iterator[tuple[int, str]]]:
     """(encoding, lines): the (possibly gzipped) file's lines with their 1-based numbers, read as a stream.
 
     Only LF, CRLF and CR end lines (Python's universal newlines; ``str.splitlines`` would also split on form
-    feeds or U+2028 inside cells). Lines longer than :data:`MAX_LINE_LENGTH` raise :class:`InputError`, so
-    does a corrupt gzip stream (with the line where it broke).
+    feeds or U+2028 inside cells). A line longer than :data:`MAX_LINE_LENGTH` raises :class:`InputError` as soon
+    as that many characters are read (a line is never read whole first), so does a corrupt gzip stream (with the
+    line where it broke). ``status``, when given, receives ``"unterminated_line"``: the number of the last line
+    when the file ends without a line end (a copy cut short ends that way; see :func:`cut_short`).
     """
     encoding = _text_encoding(path)
 
@@ -206,9 +242,15 @@ def iter_text_lines(path: Path) -> tuple[str, Iterator[tuple[int, str]]]:
         n = 0
         try:
             with open_bytes(path) as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as fh:
-                for n, line in enumerate(fh, 1):  # noqa: B007 - n is reported on errors
+                while True:
+                    line = fh.readline(MAX_LINE_LENGTH + 1)
+                    if not line:
+                        break
+                    n += 1
                     if len(line) > MAX_LINE_LENGTH:
                         raise InputError(path, f"line longer than {MAX_LINE_LENGTH} characters", n)
+                    if status is not None and not line.endswith(("\n", "\r")):
+                        status["unterminated_line"] = n
                     yield n, line.rstrip("\r\n")
         except UnicodeError:  # UTF-16 with broken surrogates
             raise InputError(path, "UTF-16 byte-order mark but undecodable content") from None
@@ -217,18 +259,27 @@ def iter_text_lines(path: Path) -> tuple[str, Iterator[tuple[int, str]]]:
     return _ENCODING_NAMES.get(encoding, encoding), lines()
 
 
-def iter_record_lines(path: Path, what: str = "text file") -> Iterator[tuple[int, str]]:
+def iter_record_lines(path: Path, what: str = "text file",
+                      status: dict[str, int] | None = None) -> Iterator[tuple[int, str]]:
     """(1-based line, text without EOL) of a (possibly gzipped) record-per-line file such as a VCF, decoded line
     by line: UTF-8, else Windows-1252 for that line (a stray byte in one INFO value must not stop the file),
-    BOM dropped from line 1. NUL bytes or a corrupt gzip stream raise :class:`InputError` with the line."""
+    BOM dropped from line 1. NUL bytes, a line over :data:`MAX_LINE_LENGTH` bytes (refused before it is read
+    whole) or a corrupt gzip stream raise :class:`InputError` with the line. ``status`` receives
+    ``"unterminated_line"`` (0, or the last line's number when the file ends without a line end)."""
     n = 0
     try:
         with open_bytes(path) as fh:
-            for n, raw in enumerate(fh, 1):  # noqa: B007 - n is used after the loop on errors
+            while True:
+                raw = fh.readline(MAX_LINE_LENGTH + 1)  # bounded: a 100 MB INFO line is never read whole
+                if not raw:
+                    break
+                n += 1
+                if len(raw) > MAX_LINE_LENGTH:
+                    raise InputError(path, f"line longer than {MAX_LINE_LENGTH} bytes", n)
                 if b"\x00" in raw:
                     raise InputError(path, f"binary content (NUL bytes): not a text {what}", n)
-                if len(raw) > MAX_LINE_LENGTH:
-                    raise InputError(path, f"line longer than {MAX_LINE_LENGTH} characters", n)
+                if status is not None:
+                    status["unterminated_line"] = 0 if raw.endswith((b"\n", b"\r")) else n
                 try:
                     text = raw.decode("utf-8")
                 except UnicodeDecodeError:
@@ -362,7 +413,8 @@ def read_table(path: str | Path, header_hint: re.Pattern[str] | None = None,
     wanting a few samples of a large multi-sample file holds only those rows.
     """
     p = Path(path)
-    encoding, lines = iter_text_lines(p)
+    status: dict[str, int] = {}
+    encoding, lines = iter_text_lines(p, status)
     comments: list[str] = []
     header_text = None
     header_no = 0
@@ -415,7 +467,10 @@ def read_table(path: str | Path, header_hint: re.Pattern[str] | None = None,
         if keep is None or keep(fields_):
             rows.append([f.strip() for f in fields_])
             numbers.append(n)
-    return TextTable(p, header, rows, numbers, delimiter, encoding, comments, header_no, preamble)
+    table = TextTable(p, header, rows, numbers, delimiter, encoding, comments, header_no, preamble,
+                      status.get("unterminated_line", 0))
+    check_table_not_cut(table)  # a file ending inside a number is refused, not read short (see cut_short)
+    return table
 
 
 def normalize_column(name: str) -> str:
@@ -556,3 +611,47 @@ def first_bad_row(path: str | Path, bad: pd.Series | np.ndarray, lines: pd.Serie
         except (TypeError, ValueError):  # no line number (None, NaN, pd.NA)
             line = None
         raise InputError(path, reason(i), line)
+
+
+# --------------------------------------------------------------------------------------------------- cut files
+
+_DECIMALS = re.compile(r"^[+-]?\d*\.(\d*)$")
+
+
+def _decimals(text: str) -> int | None:
+    """Digits after the decimal point of a plain decimal number (``-0.5146`` → 4), None for anything else."""
+    m = _DECIMALS.match(text.strip())
+    return len(m.group(1)) if m else None
+
+
+def cut_short(last: str, before: list[str]) -> bool:
+    """Whether ``last``, the final value of a file that ends without a line end, looks cut: the values above it in
+    its column (``before``, the nearest ones) are all written with the same number of decimals and ``last`` has
+    fewer (``-1.3`` where the column holds ``-0.5146``, ``0.1830``...). A writer that formats a column one way
+    (DNAcopy, ChAS, Torrent Suite) never drops digits on its last line; a copy cut inside that number does."""
+    d_last = _decimals(last)
+    if d_last is None:
+        return not last.strip() and bool(before) and all(v.strip() for v in before)
+    widths = {_decimals(v) for v in before if v.strip()}
+    return len(widths) == 1 and None not in widths and d_last < next(iter(widths))
+
+
+def check_not_cut(path: str | Path, line: int, last_fields: list[str], columns: list[list[str]]) -> None:
+    """Refuse a file whose last line (``line``, without a line end) ends inside a number: for each of the last
+    line's fields, ``columns`` gives the values above it (see :func:`cut_short`). Raises :class:`InputError`."""
+    for i, value in enumerate(last_fields):
+        if i < len(columns) and cut_short(value, columns[i]):
+            raise InputError(path, f"the file ends inside this line without a line end, and its value {value!r} has "
+                                   f"fewer decimals than the same column above it: the file looks cut short (an "
+                                   f"interrupted copy?); copy or export it again", line)
+
+
+def check_table_not_cut(table: TextTable, tail: int = 50) -> None:
+    """:func:`check_not_cut` on the last row of a :class:`TextTable` when the file ended without a line end (the
+    last ``tail`` rows above it give each column's format)."""
+    if not table.unterminated_line or not table.rows or table.line_numbers[-1] != table.unterminated_line:
+        return
+    above = table.rows[-tail - 1:-1]
+    last = table.rows[-1]
+    columns = [[r[i] for r in above if i < len(r)] for i in range(len(last))]
+    check_not_cut(table.path, table.unterminated_line, last, columns)

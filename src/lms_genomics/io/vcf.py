@@ -41,7 +41,7 @@ from .archer import Fusion
 from .fusion_vcf import fusions_from_records, overall_call
 from .text import Head, first_bad_row, iter_record_lines, open_bytes
 from .vcf_ion import AF_CROSSCHECK_TOLERANCE, _num, ion_rows, is_ion, parse_func, source_of
-from .vcf_records import BCF_MAGIC, census, record_kind, split_info
+from .vcf_records import BCF_MAGIC, RecordIndex, RegionFilter, census, record_kind, split_info
 
 __all__ = ["PASSING_FILTERS", "VARIANT_COLUMNS", "VcfResult", "choose_tumour_sample", "is_small_variant_vcf",
            "parse_func", "read_vcf", "sniff"]
@@ -79,6 +79,7 @@ class VcfResult:
     fusions: list[Fusion] | None = None  # fusion records (Ion Reporter DNA+RNA exports); None: none in the file
     fusion_overall_call: str | None = None  # ##FusionSampleOverallCall (POSITIVE/NEGATIVE), None when absent
     panel_cnv: pd.DataFrame | None = None  # <CNV> records (tables.PANEL_CNV_COLUMNS); None: none in the file
+    outside_regions: int = 0  # large VCFs: small-variant records outside the reference genes, not read
 
 
 class _Header:
@@ -284,7 +285,10 @@ class _Scan:
     """What the line scan of a text VCF found."""
 
     hdr: _Header
-    records: list[tuple[int, str]] = field(default_factory=list)  # (line, kind) of every data record
+    records: RecordIndex = field(default_factory=RecordIndex)  # (line, kind) of every data record
+    keep: RegionFilter | None = None  # a large VCF: only small variants inside these regions are read
+    outside: int = 0  # small-variant records outside ``keep`` (not read)
+    records_small: int = 0  # BCF: small-variant records (text VCFs: the census counts them)
     rows: list[dict[str, Any]] = field(default_factory=list)  # Ion rows
     fusion_lines: list[tuple[int, list[str]]] = field(default_factory=list)
     cnv_rows: list[dict[str, Any]] = field(default_factory=list)
@@ -297,14 +301,17 @@ class _Scan:
     sample_choice: str | None = None
 
 
-def _scan(p: Path, requested: str | None) -> _Scan:
-    """Header and records of a text VCF, line by line: structure checks with lines, record kinds, Ion rows."""
-    scan = _Scan(_Header())
+def _scan(p: Path, requested: str | None, keep: RegionFilter | None = None) -> _Scan:
+    """Header and records of a text VCF, line by line: structure checks with lines, record kinds, Ion rows
+    (with ``keep``, only of small variants inside its regions; the others are counted in ``outside``)."""
+    scan = _Scan(_Header(), keep=keep)
     hdr = scan.hdr
     maf_is_molecular = False
     last = 0
     decided = False
-    for n, line in iter_record_lines(p, "VCF"):
+    status: dict[str, int] = {}
+    last_record: tuple[int, list[str]] | None = None
+    for n, line in iter_record_lines(p, "VCF", status):
         last = n
         if hdr.columns is None:
             if not line.strip():
@@ -322,6 +329,7 @@ def _scan(p: Path, requested: str | None) -> _Scan:
         fields = line.split("\t")
         if len(fields) < 8:
             raise InputError(p, f"data line has {len(fields)} tab-separated columns, a VCF record needs 8", n)
+        last_record = (n, fields)
         pos = _check_pos(p, n, fields[1])
         if not decided:
             scan.ion = is_ion(hdr.meta, set(hdr.info_desc), hdr.format_ids, fields[7])
@@ -343,6 +351,8 @@ def _scan(p: Path, requested: str | None) -> _Scan:
             scan.skipped["structural-variant or symbolic-ALT record"] += 1
         elif kind == "no_alt":
             scan.skipped["no ALT allele"] += 1
+        elif keep is not None and not keep.contains(fields[0], pos):
+            scan.outside += 1
         elif scan.ion:
             scan.rows.extend(ion_rows(n, fields, pos, scan.sample_col or 9, scan.skipped, scan.notes,
                                       maf_is_molecular))
@@ -350,10 +360,27 @@ def _scan(p: Path, requested: str | None) -> _Scan:
         raise InputError(p, "no ##fileformat=VCF line: not a VCF file (empty file?)", last or None)
     if hdr.columns is None:
         raise InputError(p, "no #CHROM header line", last or None)
+    if last_record is not None and status.get("unterminated_line") == last_record[0]:
+        _check_last_record(p, hdr, *last_record)
     if not decided:  # header-only file
         scan.ion = is_ion(hdr.meta, set(hdr.info_desc), hdr.format_ids, None)
         _choose(p, scan, requested)
     return scan
+
+
+def _check_last_record(p: Path, hdr: _Header, n: int, fields: list[str]) -> None:
+    """The file ends inside its last record (no line end): refuse it when that record is visibly cut — fewer
+    columns than the #CHROM line, or a sample column with fewer values than its FORMAT keys (callers write them
+    all; a copy cut short does not)."""
+    columns = hdr.columns or []
+    cut = len(fields) < len(columns)
+    if not cut and len(fields) > 9:
+        keys = len(fields[8].split(":"))
+        cut = any(len(sample.split(":")) < keys for sample in fields[9:])
+    if cut:
+        raise InputError(p, "the file ends inside this record without a line end and the record is incomplete (fewer "
+                            "columns or FORMAT values than the header declares): the file looks cut short (an "
+                            "interrupted copy?); copy or export it again", n)
 
 
 def _choose(p: Path, scan: _Scan, requested: str | None) -> None:
@@ -416,6 +443,7 @@ def _bcf_scan(p: Path, requested: str | None) -> tuple[_Scan, Any]:
             fields = str(rec).rstrip("\n").split("\t")
             kind = record_kind(fields)
             scan.records.append((i, kind))
+            scan.records_small += kind == "small"
             if kind == "fusion":
                 scan.fusion_lines.append((i, fields))
             elif kind != "small":
@@ -453,7 +481,26 @@ def _variants_frame(path: Path, rows: list[dict[str, Any]], warnings: list[str])
     return check_table("variants", df), other
 
 
-def read_vcf(path: str | Path, sample: str | None = None) -> VcfResult:
+#: A VCF with more small-variant records than this is not a panel's (a hotspot panel's TVC file holds hundreds, a
+#: TSO500 one a few thousand): only the alleles inside the reference genes (± :data:`LARGE_VCF_PAD` bases) are read,
+#: the others counted. Memory and time then follow the genes, not the file (a 2-million-record exome/genome VCF).
+LARGE_VCF_RECORDS = 50_000
+LARGE_VCF_PAD = 2000
+
+
+def _region_filter(p: Path, regions: Any, small_records: int) -> RegionFilter | None:
+    if small_records <= LARGE_VCF_RECORDS:
+        return None
+    if regions is None:
+        from ..genome import load_genes
+
+        regions = load_genes().genes
+    elif hasattr(regions, "genes"):
+        regions = regions.genes
+    return RegionFilter(regions, pad=LARGE_VCF_PAD)
+
+
+def read_vcf(path: str | Path, sample: str | None = None, regions: Any = None) -> VcfResult:
     """Read a small-variant VCF or BCF (plain, gzip or bgzip) into one row per ALT allele of the tumour sample.
 
     ``sample`` names the tumour column (``--vcf-sample``); see the module docstring for how it is otherwise
@@ -461,13 +508,20 @@ def read_vcf(path: str | Path, sample: str | None = None) -> VcfResult:
     variants and symbolic ALTs other than fusions and ``<CNV>`` (which are read), records without an ALT allele
     or sample columns (sites-only VCFs such as hotspot files). A header-only VCF is valid and gives zero rows.
     Raises :class:`InputError` (file, line, reason) on anything that is not a readable VCF.
+
+    A VCF of more than :data:`LARGE_VCF_RECORDS` small-variant records (an exome or genome VCF, not a panel's) is
+    read as a stream and only its alleles inside ``regions`` (a gene table or
+    :class:`~lms_genomics.genome.GeneReference`; default the bundled genes) ± :data:`LARGE_VCF_PAD` bases are kept;
+    the others are counted in the warnings (:attr:`VcfResult.outside_regions`).
     """
     p = Path(path)
-    bcf = census(p).bcf
+    counted = census(p)
+    bcf = counted.bcf
     if bcf:
         scan, reader = _bcf_scan(p, sample)
+        scan.keep = _region_filter(p, regions, scan.records_small)
     else:
-        scan, reader = _scan(p, sample), None
+        scan, reader = _scan(p, sample, _region_filter(p, regions, counted.counts["small"])), None
     hdr = scan.hdr
     kind = "ion" if scan.ion and not bcf else "somatic"
     rows = scan.rows
@@ -476,8 +530,13 @@ def read_vcf(path: str | Path, sample: str | None = None) -> VcfResult:
 
         if reader is None:
             reader = _htslib_reader(p, scan.sample)
-        rows = somatic_rows(p, reader, scan.records, Annotations(hdr.info_desc), scan.skipped, scan.notes)
+        rows = somatic_rows(p, reader, scan.records, Annotations(hdr.info_desc), scan.skipped, scan.notes,
+                            keep=scan.keep, outside=scan)
     warnings: list[str] = []
+    if scan.keep is not None:
+        warnings.append(f"{p.name} holds {len(scan.records):,} records, more than a panel VCF's "
+                        f"{LARGE_VCF_RECORDS:,}: only alleles inside the reference genes (± {LARGE_VCF_PAD:,} bp) "
+                        f"were read; {scan.outside:,} small-variant record(s) outside them are not listed")
     df, other_contigs = _variants_frame(p, rows, warnings)
 
     source, caller = source_of(hdr.meta)
@@ -521,7 +580,8 @@ def read_vcf(path: str | Path, sample: str | None = None) -> VcfResult:
                      build_evidence=evidence,
                      skipped=dict(scan.skipped), kind=kind, sample_choice=scan.sample_choice,
                      deamination_metric=deam, fusions=fusions, fusion_overall_call=fusion_call,
-                     panel_cnv=_panel_cnv_frame(scan.cnv_rows) if scan.cnv_rows else None)
+                     panel_cnv=_panel_cnv_frame(scan.cnv_rows) if scan.cnv_rows else None,
+                     outside_regions=scan.outside)
 
 
 # --------------------------------------------------------------------------------------------------- detection

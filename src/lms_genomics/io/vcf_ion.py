@@ -41,6 +41,10 @@ AF_CROSSCHECK_TOLERANCE = 0.01
 #: INFO/FORMAT keys only Torrent Variant Caller writes (flow-space allele counts, hotspot allele provenance). Not
 #: FDP: Strelka's FORMAT FDP is "basecalls filtered from the read depth".
 ION_KEYS = ("FAO", "FRO", "OMAPALT", "OPOS", "OID")
+#: VCF 4.2's ``*`` ALT allele: this position lies inside a deletion written in another record (an overlapping, or
+#: "spanning", deletion); it is not a variant of this record and is never reported.
+SPANNING_DELETION = "*"
+SPANNING_DELETION_SKIP = "'*' allele (position inside a deletion of another record: not a variant here)"
 _TVC_VERSION = re.compile(r"\b(tvc\w*)\s+(\d+(?:\.\d+)*(?:-\w+)?)", re.IGNORECASE)
 _FUNC_PAIR = re.compile(r"'([^']*)'\s*:\s*'([^']*)'")
 
@@ -232,6 +236,9 @@ def ion_rows(n: int, fields: list[str], pos: int, sample_col: int, skipped: Coun
     funcs = parse_func(info.get("FUNC"))
     rows = []
     for i, alt in enumerate(alts):
+        if alt == SPANNING_DELETION:
+            skipped[SPANNING_DELETION_SKIP] += 1
+            continue
         # -- minimal allele
         norm = None
         for j in by_allele.get(i, []):

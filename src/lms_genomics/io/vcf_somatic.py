@@ -14,9 +14,10 @@ Allele fraction, per ALT allele of the tumour sample (first rule that applies; `
 
 ``called``: FILTER ``PASS`` (or ``.``), the tumour's GT carries the allele when the record has a GT (Strelka
 writes none), and the allele has reads. Annotations: snpEff ``ANN`` or VEP ``CSQ`` (the entry of this allele;
-VEP's canonical/MANE transcript, else the first with an HGVS c.), giving gene, transcript, HGVS c./p. and the
-consequence. Population frequency: Mutect2 ``POPAF`` (−log10), INFO ``gnomAD_AF``/``GMAF``/``AF_popmax``, VEP
-``MAX_AF``/``gnomADe_AF``/``gnomAD_AF``; NaN when unknown.
+VEP's canonical/MANE transcript, else the first with an HGVS c.), or ANNOVAR's ``Func``/``ExonicFunc``/``Gene``/
+``AAChange`` INFO fields (``nonsynonymous_SNV`` is a missense, ``p.R248Q`` one-letter), giving gene, transcript,
+HGVS c./p. and the consequence. Population frequency: Mutect2 ``POPAF`` (−log10), INFO ``gnomAD_AF``/``GMAF``/
+``AF_popmax``, VEP ``MAX_AF``/``gnomADe_AF``/``gnomAD_AF``; NaN when unknown.
 
 htslib's own log lines (``[W::vcf_parse] contig not defined``) are switched off: the library never prints.
 """
@@ -28,7 +29,7 @@ import math
 import re
 import urllib.parse
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ import numpy as np
 from ..errors import InputError
 from ..tables import PASSING_FILTERS
 from .text import parse_number
-from .vcf_ion import dash, trim_alleles
+from .vcf_ion import SPANNING_DELETION, SPANNING_DELETION_SKIP, dash, trim_alleles
 
 #: |caller AF − AD fraction| above this is reported (Mutect2's AF is a model estimate, a few % off AD at low depth).
 CALLER_AF_TOLERANCE = 0.05
@@ -82,11 +83,20 @@ class Annotations:
             m = re.search(r"'([^']+)'", info_desc["ANN"])
             names = [f.strip() for f in m.group(1).split("|")] if m else []
             self.key, self.fields = "ANN", names if "Allele" in names else _SNPEFF_FIELDS
+        if self.key is None:  # ANNOVAR table_annovar.pl -vcfinput: Func.refGene, ExonicFunc.refGene, AAChange...
+            db = next((k.split(".", 1)[1] for k in info_desc if k.startswith("ExonicFunc.")), None) or \
+                next((k.split(".", 1)[1] for k in info_desc if k.startswith("Func.")), None)
+            if db is not None:
+                self.key, self.fields = "ANNOVAR", [db]
 
     def entries(self, rec: Any) -> list[dict[str, str]]:
         """Every annotation entry of a record as {field: value}."""
         if self.key is None:
             return []
+        if self.key == "ANNOVAR":
+            db = self.fields[0]
+            values = {k: rec.INFO.get(f"{k}.{db}") for k in ("Func", "ExonicFunc", "Gene", "AAChange")}
+            return [{k: _annovar_text(v) for k, v in values.items()}]
         raw = rec.INFO.get(self.key)
         if not raw or not isinstance(raw, str):
             return []
@@ -96,6 +106,8 @@ class Annotations:
         """Gene, transcript, HGVS and consequence of one allele (empty dict when nothing matches)."""
         if not entries:
             return {}
+        if self.key == "ANNOVAR":
+            return _annovar_pick(entries[0])
         trimmed = alt[1:] if len(ref) != len(alt) and alt[:1] == ref[:1] else alt
         wanted = {alt, trimmed or "-"}
         mine = [e for e in entries if (e.get("ALLELE_NUM") == str(allele_number)) or e.get("Allele") in wanted]
@@ -112,6 +124,34 @@ class Annotations:
         return {"gene": best.get("Gene_Name") or None, "transcript": best.get("Feature_ID") or None,
                 "hgvs_c": _hgvs(best.get("HGVS.c")), "hgvs_p": _hgvs(best.get("HGVS.p")),
                 "function": (best.get("Annotation") or "").split("&")[0] or None}
+
+
+def _annovar_text(value: Any) -> str | None:
+    """An ANNOVAR INFO value: ``.`` is empty, ``\\x3b``/``\\x3d`` escapes undone, tuples (multi-allelic) → first."""
+    if isinstance(value, tuple):
+        value = value[0] if value else None
+    if value is None:
+        return None
+    text = str(value).replace("\\x3b", ";").replace("\\x3d", "=").strip()
+    return None if text in ("", ".") else text
+
+
+def _annovar_pick(entry: dict[str, str | None]) -> dict[str, str | None]:
+    """Gene, transcript, c./p. and function of ANNOVAR's fields: ``ExonicFunc`` (``nonsynonymous_SNV``,
+    ``stopgain``...) when exonic, else ``Func`` (``splicing``, ``intronic``, ``UTR3``...); the first ``AAChange``
+    entry (``TP53:NM_000546:exon7:c.G743A:p.R248Q``: one-letter protein change, ANNOVAR's c. notation)."""
+    function = entry.get("ExonicFunc") or entry.get("Func")
+    out: dict[str, str | None] = {"gene": (entry.get("Gene") or "").split(";")[0] or None,
+                                  "function": function.replace("_", " ") if function else None,
+                                  "transcript": None, "hgvs_c": None, "hgvs_p": None}
+    change = (entry.get("AAChange") or "").split(",")[0]
+    parts = change.split(":")
+    if len(parts) >= 4:
+        out["gene"] = out["gene"] or parts[0] or None
+        out["transcript"] = parts[1] or None
+        out["hgvs_c"] = next((x for x in parts if x.startswith("c.")), None)
+        out["hgvs_p"] = next((x for x in parts if x.startswith("p.")), None)
+    return out
 
 
 def _hgvs(value: str | None) -> str | None:
@@ -246,11 +286,13 @@ def _pop_af(rec: Any, annotation: dict[str, Any], i: int) -> float:
 # --------------------------------------------------------------------------------------------------- rows
 
 
-def somatic_rows(path: Path, reader: Iterable[Any], records: list[tuple[int, str]], annotations: Annotations,
-                 skipped: Counter[str], notes: dict[str, list[str]]) -> list[dict[str, Any]]:
+def somatic_rows(path: Path, reader: Iterable[Any], records: Sequence[tuple[int, str]], annotations: Annotations,
+                 skipped: Counter[str], notes: dict[str, list[str]], keep: Any = None,
+                 outside: Any = None) -> list[dict[str, Any]]:
     """One row per ALT allele of every small-variant record. ``reader`` is a cyvcf2 reader restricted to the
     tumour sample; ``records`` the (line, record kind) of every data record in file order (the line scan's),
-    so each htslib record is matched with its line."""
+    so each htslib record is matched with its line. With ``keep`` (a region filter: a large VCF), records outside
+    its regions are counted in ``outside.outside`` instead of read."""
     rows: list[dict[str, Any]] = []
     it = iter(records)
     seen = 0
@@ -261,6 +303,9 @@ def somatic_rows(path: Path, reader: Iterable[Any], records: list[tuple[int, str
             if line is None:
                 raise InputError(path, f"htslib read more records than lines ({seen})")
             if kind != "small":
+                continue
+            if keep is not None and not keep.contains(rec.CHROM, rec.POS):
+                outside.outside += 1
                 continue
             rows.extend(_rows(rec, line, annotations, skipped, notes))
     except InputError:
@@ -285,6 +330,9 @@ def _rows(rec: Any, line: int, annotations: Annotations, skipped: Counter[str],
     entries = annotations.entries(rec)
     out = []
     for i, alt in enumerate(rec.ALT):
+        if alt == SPANNING_DELETION:
+            skipped[SPANNING_DELETION_SKIP] += 1
+            continue
         where = f"line {line} {rec.CHROM}:{rec.POS} {alt}"
         vaf, src, depth, alt_reads = allele_fraction(rec, i, notes, where)
         has_reads = alt_reads > 0 if alt_reads is not None else (not math.isnan(vaf) and vaf > 0)

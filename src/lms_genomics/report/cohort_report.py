@@ -20,6 +20,7 @@ import numpy as np
 from .._lazy import pandas as pd
 from ..cohort import SCORE_COLUMNS
 from ..genome import KEY_GENES
+from .tsv import safe_text
 from .writers import atomic_write
 
 TSV_COLUMNS = ["sample", "status", "contribution", "qc_verdict", "qc_reasons", "qc_copy_number", "qc_variants",
@@ -261,7 +262,8 @@ def _tsv_column(values: list[Any]) -> list[str]:
     numeric = present and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present)
     if numeric and (len(present) < len(values) or any(isinstance(v, float) for v in present)):
         return ["" if v is None or v != v else repr(float(v)) for v in values]
-    return ["" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v) for v in values]
+    return ["" if v is None or (isinstance(v, float) and math.isnan(v)) else
+            safe_text(v) if isinstance(v, str) else str(v) for v in values]
 
 
 def cohort_tsv(table: Any) -> str:
@@ -278,7 +280,7 @@ def cohort_tsv(table: Any) -> str:
 def write_cohort_tsv(table: Any, path: str) -> None:
     """Write cohort.tsv atomically."""
     with atomic_write(path) as fh:
-        fh.write(cohort_tsv(table))
+        fh.write(cohort_tsv(table))  # every text cell through the one cell rule (report/tsv.py)
 
 
 #: Samples drawn in the grid and listed in the HTML table (cohort.tsv always holds every sample).

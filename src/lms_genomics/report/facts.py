@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ..genome import KEY_GENES
@@ -345,8 +346,93 @@ def reportable_variants(doc: dict[str, Any], gene: str | None = None) -> list[di
     variants = doc.get("variants")
     if not isinstance(variants, list):
         return []
-    out = [v for v in variants if v.get("reportable") and (gene is None or v.get("gene") == gene)]
+    out = [v for v in variants if isinstance(v, dict) and v.get("reportable")
+           and (gene is None or v.get("gene") == gene)]
     return sorted(out, key=lambda v: -(_num(v.get("vaf")) or 0))
+
+
+def _bed_gene_names(path: str | None) -> frozenset[str]:
+    import os
+
+    try:
+        st = os.stat(path) if path is not None else None
+    except OSError:
+        st = None
+    return _bed_gene_names_cached(path, (st.st_size, st.st_mtime_ns) if st is not None else None)
+
+
+@lru_cache(maxsize=8)
+def _bed_gene_names_cached(path: str | None, stamp: tuple[int, int] | None) -> frozenset[str]:
+    from ..genome import load_genes
+
+    try:
+        return frozenset(load_genes(path).genes["gene"].astype(str))
+    except Exception:  # noqa: BLE001 - a moved or unreadable BED of an old result: the bundled one
+        return frozenset(load_genes().genes["gene"].astype(str)) if path is not None else frozenset()
+
+
+def reference_genes(doc: dict[str, Any]) -> frozenset[str]:
+    """The genes of the result's reference (its gene calls, else the gene BED its provenance names, else the
+    bundled one)."""
+    if isinstance(doc.get("genes"), dict) and doc["genes"]:
+        return frozenset(str(g) for g in doc["genes"])
+    bed = ((doc.get("provenance") or {}).get("genes_bed") or {})
+    return _bed_gene_names(str(bed["path"]) if isinstance(bed, dict) and bed.get("path") else None)
+
+
+#: Classes of reportable alleles a reader is shown one by one; every other reportable allele is counted.
+LISTED_CLASSES = ("damaging", "vus")
+
+
+def _listed(v: dict[str, Any], genes: frozenset[str]) -> bool:
+    """Damaging alleles of any gene, VUS of the reference genes (older results without ``classification``:
+    ``damaging``)."""
+    cls = v.get("classification")
+    if cls is None:
+        return bool(v.get("damaging"))
+    return cls == "damaging" or (cls == "vus" and v.get("gene") in genes)
+
+
+def _other_label(v: dict[str, Any], genes: frozenset[str]) -> str:
+    if v.get("gene") not in genes:
+        return "outside the reference genes"
+    return {"benign": "benign", "unknown": "of unknown effect", "polymorphism": "polymorphism",
+            "vus": "VUS"}.get(str(v.get("classification")), readable(v.get("classification") or "unclassified"))
+
+
+@dataclass
+class VariantOverview:
+    """Reportable alleles a reader sees listed (damaging anywhere, VUS of the reference genes; by VAF) and the
+    others counted by class."""
+
+    listed: list[dict[str, Any]]
+    others: dict[str, int]
+
+    @property
+    def n_others(self) -> int:
+        return sum(self.others.values())
+
+    def others_text(self, variants_tsv: str | None = None, lead: str = "other ") -> str:
+        """``340 other reportable alleles: 20 benign, 320 outside the reference genes — see S.variants.tsv``."""
+        if not self.others:
+            return ""
+        n = self.n_others
+        parts = ", ".join(f"{c} {label}" for label, c in sorted(self.others.items(), key=lambda x: (-x[1], x[0])))
+        where = f" — see {variants_tsv}" if variants_tsv else " (listed in the variants table)"
+        return f"{n} {lead}reportable allele{'s' if n != 1 else ''}: {parts}{where}"
+
+
+def variant_overview(doc: dict[str, Any], gene: str | None = None) -> VariantOverview:
+    """The reportable alleles of ``doc`` (of ``gene`` only when given), split into listed and counted ones."""
+    genes = reference_genes(doc)
+    listed, others = [], {}
+    for v in reportable_variants(doc, gene):
+        if _listed(v, genes):
+            listed.append(v)
+        else:
+            label = _other_label(v, genes)
+            others[label] = others.get(label, 0) + 1
+    return VariantOverview(listed, others)
 
 
 def variant_text(v: dict[str, Any], with_gene: bool = True) -> str:
@@ -400,22 +486,27 @@ class KeyGene:
     biallelic: str
     biallelic_yes: bool
     role: str | None = None
+    other_mutations: str = ""  # "3 other reportable alleles: 3 benign" (not listed one by one)
 
 
 def key_genes(doc: dict[str, Any], genes: tuple[str, ...] = KEY_GENES) -> list[KeyGene]:
-    """RB1, TP53, MYOCD, PTEN, CDKN2A: call, mutations, biallelic status (in that order)."""
+    """RB1, TP53, MYOCD, PTEN, CDKN2A: call, damaging/VUS mutations (the other reportable alleles counted),
+    biallelic status (in that order)."""
     gmap = doc.get("genes") if isinstance(doc.get("genes"), dict) else {}
     bmap = doc.get("biallelic") if isinstance(doc.get("biallelic"), dict) else {}
     out = []
     for name in genes:
         g = gmap.get(name)
-        muts = [variant_text(v, with_gene=False) for v in reportable_variants(doc, name)]
-        if g is None and not muts and name not in bmap:
+        overview = variant_overview(doc, name)
+        muts = [variant_text(v, with_gene=False) for v in overview.listed]
+        if g is None and not muts and not overview.others and name not in bmap:
             continue
         call = str(g.get("call")) if g else "not_assessed"
         out.append(KeyGene(name, call, gene_call_text(g) if g else "copy number not assessed", muts,
                            biallelic_text(bmap.get(name)) if name in bmap else "—", is_biallelic(bmap.get(name)),
-                           (g or {}).get("role")))
+                           (g or {}).get("role"),
+                           overview.others_text(lead="other " if muts else "").replace(
+                               " (listed in the variants table)", "")))
     return out
 
 
@@ -435,9 +526,10 @@ class Findings:
     amplifications: list[GeneFinding]
     homozygous_deletions: list[GeneFinding]
     hints: list[HintRule]
-    variants: list[str]
+    variants: list[str]  # damaging alleles, VUS of the reference genes
     fusions: list[str]
     fusions_status: str  # "listed", "none detected", "not assessed", "not assessable"
+    other_variants: VariantOverview | None = None  # the other reportable alleles, counted by class
 
 
 def _gene_findings(gmap: dict[str, Any], call: str) -> list[GeneFinding]:
@@ -493,7 +585,21 @@ def findings(doc: dict[str, Any]) -> Findings:
     homdels = _gene_findings(gmap, "homozygous_deletion")
     hints = differential_hints({n: str(g.get("call")) for n, g in gmap.items()})
     fus, status = fusion_lines(doc)
-    return Findings(amps, homdels, hints, [variant_text(v) for v in reportable_variants(doc)], fus, status)
+    overview = variant_overview(doc)
+    return Findings(amps, homdels, hints, [variant_text(v) for v in overview.listed], fus, status, overview)
+
+
+def variants_text(doc: dict[str, Any], variants_tsv: str | None = None) -> str:
+    """The variant line a reader sees: the damaging and VUS alleles one by one, the other reportable alleles
+    counted by class (``and 340 other reportable alleles: 20 benign, 320 outside the reference genes — see
+    S.variants.tsv``); the negative statement (depth, limit of detection) when nothing is reportable."""
+    overview = variant_overview(doc)
+    listed = "; ".join(variant_text(v) for v in overview.listed)
+    if not overview.others:
+        return listed or negative_variant_text(doc)
+    if listed:
+        return f"{listed}; and {overview.others_text(variants_tsv)}"
+    return f"no damaging or VUS allele; {overview.others_text(variants_tsv, lead='')}"
 
 
 def arm_level_text(doc: dict[str, Any]) -> str:

@@ -177,8 +177,11 @@ def _key_gene_table(doc: dict[str, Any], genes: tuple[str, ...]) -> str:
     rows = []
     for k in facts.key_genes(doc, genes):
         muts = "<br>".join(html.escape(m) for m in k.mutations) if k.mutations else (
-            '<span class="muted">none reportable</span>' if isinstance(doc.get("variants"), list)
+            ('<span class="muted">no damaging or VUS allele</span>' if k.other_mutations else
+             '<span class="muted">none reportable</span>') if isinstance(doc.get("variants"), list)
             else '<span class="muted">not assessed</span>')
+        if k.other_mutations:
+            muts += f'<br><span class="muted">{html.escape(k.other_mutations)}</span>'
         bi = f'<span class="bi">{html.escape(k.biallelic)}</span>' if k.biallelic_yes else html.escape(k.biallelic)
         rows.append([f"<b>{html.escape(k.gene)}</b>", _call_span(k.call, k.call_text), muts, bi])
     if not rows:
@@ -206,9 +209,7 @@ def _findings_block(doc: dict[str, Any]) -> str:
                      f'<span class="ref">[{html.escape(refs)}]</span></li>')
     variants = doc.get("variants")
     if isinstance(variants, list):
-        items.append("<li><b>Variants</b>: " + ("; ".join(html.escape(v) for v in f.variants)
-                                                 if f.variants else html.escape(facts.negative_variant_text(doc)))
-                     + "</li>")
+        items.append("<li><b>Variants</b>: " + html.escape(facts.variants_text(doc)) + "</li>")
     else:
         items.append('<li class="muted">Variants: not assessed (no VCF)</li>')
     if f.fusions:

@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import UsageError
+from ..errors import OutputError, UsageError
 from .writers import safe_file_stem
 
 if TYPE_CHECKING:
@@ -118,13 +118,15 @@ def write_sample_report(result: SampleResult, out_dir: str | Path, formats: tupl
 
 def write_sample_files(result: SampleResult, out_dir: str | Path, *, plot_formats: tuple[str, ...] = (),
                        report_formats: tuple[str, ...] = ("html",), exporter: FigureExporter | None = None,
-                       plotly_js: str = "embed", stem: str | None = None) -> list[Path]:
+                       plotly_js: str = "embed", stem: str | None = None,
+                       doc: dict[str, Any] | None = None) -> list[Path]:
     """Everything one sample writes: the TSVs, the plots, the report and, last, ``<stem>.json`` (its presence
     means the others are complete), with each figure built once. ``stem`` names the files (default: the sample;
-    ``classify --name``). Returns the paths, the JSON first."""
+    ``classify --name``); ``doc``: the result's JSON document when already computed. Returns the paths, the JSON
+    first."""
     from .writers import write_outputs
 
-    doc = result.to_dict()
+    doc = doc if doc is not None else result.to_dict()
     written = write_outputs(result, out_dir, doc=doc, write_json=False, stem=stem)
     figs = sample_figures(result, doc=doc) if (plot_formats or report_formats) and result.segments is not None \
         else None
@@ -136,3 +138,48 @@ def write_sample_files(result: SampleResult, out_dir: str | Path, *, plot_format
         written += paths if isinstance(paths, list) else [paths]
     json_path = write_outputs(result, out_dir, doc=doc, stem=stem)[-1]
     return [json_path, *written]
+
+
+#: Every file name suffix a sample's outputs can have (``<stem><suffix>``).
+OUTPUT_SUFFIXES = (".json", ".genes.tsv", ".variants.tsv", ".igv.seg", *(f".genome.{f}" for f in PLOT_FORMATS),
+                   *(f".report.{f}" for f in REPORT_FORMATS))
+
+
+def check_output_dir(out_dir: str | Path) -> Path:
+    """Refuse, before anything is computed, an output folder that cannot be written: a path through a file, a
+    folder on a read-only file system or without write permission. Nothing is created here (a missing folder is
+    made when the first file is written). Raises :class:`~lms_genomics.errors.OutputError`."""
+    import os
+
+    out = Path(out_dir)
+    probe = out
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        raise OutputError(out, f"{probe} is not a folder")
+    if probe.exists() and not os.access(probe, os.W_OK | os.X_OK):
+        raise OutputError(out, f"{probe} is not writable")
+    return out
+
+
+class OutputJournal:
+    """The outputs a run may write, and which of them existed before it: :meth:`undo` removes the files the run
+    created (never a file that was there before, nor any other file), so a run that fails part-way leaves nothing
+    new behind (files it replaced are whole: every write is atomic)."""
+
+    def __init__(self, out_dir: str | Path, stems: list[str], extra: tuple[str, ...] = ()) -> None:
+        out = Path(out_dir)
+        self.planned = [out / f"{stem}{suffix}" for stem in stems for suffix in OUTPUT_SUFFIXES]
+        self.planned += [out / name for name in extra]
+        self.existed = {p for p in self.planned if p.exists()}
+
+    def undo(self) -> None:
+        """Remove every planned output that did not exist before the run."""
+        from contextlib import suppress
+
+        for p in self.planned:
+            if p not in self.existed:
+                with suppress(OSError):
+                    p.unlink()

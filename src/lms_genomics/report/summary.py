@@ -12,9 +12,11 @@ from ..result import SampleResult
 from . import facts
 
 
-def format_summary(result: SampleResult, genes: tuple[str, ...] = KEY_GENES, doc: dict[str, Any] | None = None
-                   ) -> str:
-    """Multi-line text; ``doc``: the result's JSON document when already computed."""
+def format_summary(result: SampleResult, genes: tuple[str, ...] = KEY_GENES, doc: dict[str, Any] | None = None,
+                   variants_tsv: str | None = None) -> str:
+    """Multi-line text; ``doc``: the result's JSON document when already computed; ``variants_tsv``: the name of
+    the variant table written, where the alleles counted but not listed are (damaging and VUS alleles are listed
+    one by one, the other reportable alleles counted by class)."""
     doc = doc if doc is not None else result.to_dict()
     bad, why = facts.non_contributory(doc)
     p = doc.get("profile")
@@ -33,6 +35,8 @@ def format_summary(result: SampleResult, genes: tuple[str, ...] = KEY_GENES, doc
         lines.append(f"  {tc['text']}")
     for k in facts.key_genes(doc, genes):
         extra = f"; {', '.join(k.mutations)}" if k.mutations else ""
+        if k.other_mutations:
+            extra += f" ({k.other_mutations})" if k.mutations else f"; {k.other_mutations}"
         bi = f"  [{k.biallelic}]" if k.biallelic != "—" else ""
         lines.append(f"  {k.gene:<7} {k.call_text}{extra}{bi}")
     f = facts.findings(doc)
@@ -43,7 +47,7 @@ def format_summary(result: SampleResult, genes: tuple[str, ...] = KEY_GENES, doc
     for h in f.hints:
         lines.append(f"  hint (not a diagnosis): {h.text}")
     if isinstance(doc.get("variants"), list):
-        lines.append("  variants: " + ("; ".join(f.variants) if f.variants else facts.negative_variant_text(doc)))
+        lines.append("  variants: " + facts.variants_text(doc, variants_tsv))
     else:
         lines.append("  variants: not assessed")
     fusions = doc.get("fusions")

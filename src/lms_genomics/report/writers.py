@@ -13,10 +13,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from .._version import __version__
+from ..errors import OutputError, os_reason
 from ..genome import KEY_GENES
 from ..io.own_outputs import SEG_EXPORT_MARK
 from ..result import SampleResult, _clean
 from ..segarrays import CHROM_NAMES, KIND_CN, STATE_NAMES
+from .tsv import safe_text
+from .tsv import tsv_cell as _tsv_cell  # the one cell rule of every TSV (formula injection)
 
 encode_basestring = json.encoder.encode_basestring  # type: ignore[attr-defined]  # json.dumps(ensure_ascii=False)'s
 
@@ -44,28 +47,35 @@ def safe_file_stem(sample: str) -> str:
 
 @contextmanager
 def atomic_write(path: str | Path, mode: str = "w") -> Iterator[IO[Any]]:
-    """Write to a temporary file beside ``path`` and rename it into place only if the block succeeds."""
+    """Write to a temporary file beside ``path`` and rename it into place only if the block succeeds; an
+    ``OSError`` (full disk, file-size limit, permission, name too long) becomes
+    :class:`~lms_genomics.errors.OutputError` and leaves nothing behind."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # A new name of our own (O_EXCL: never an existing file), created 0666 minus the umask: outputs are
-    # meant to be shared, as a plain open() would make them.
-    for _ in range(100):
-        tmp = target.parent / f".{target.name}.{os.getpid()}.{next(_COUNTER)}.tmp"
-        try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
-            break
-        except FileExistsError:
-            continue
-    else:  # pragma: no cover - a hundred stale temporary files of this very process
-        raise FileExistsError(f"{target}: cannot create a temporary file beside it")
+    try:  # a full disk, a size limit, a read-only folder: OutputError (exit 7), nothing partial left
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # A new name of our own (O_EXCL: never an existing file), created 0666 minus the umask: outputs are
+        # meant to be shared, as a plain open() would make them.
+        for _ in range(100):
+            tmp = target.parent / f".{target.name}.{os.getpid()}.{next(_COUNTER)}.tmp"
+            try:
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+                break
+            except FileExistsError:
+                continue
+        else:  # pragma: no cover - a hundred stale temporary files of this very process
+            raise FileExistsError(f"{target}: cannot create a temporary file beside it")
+    except OSError as exc:
+        raise OutputError(target, os_reason(exc)) from None
     try:
         text_args = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
         with os.fdopen(fd, mode, **text_args) as fh:
             yield fh
         os.replace(tmp, target)
-    except BaseException:
-        with suppress(FileNotFoundError):
+    except BaseException as exc:
+        with suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise OutputError(target, os_reason(exc)) from None
         raise
 
 
@@ -101,7 +111,9 @@ def _whole_cells(values: Any) -> list[str]:
 
 
 def _text_cells(values: list[Any]) -> list[str]:
-    return ["" if v is None else " ".join(str(v).split()) for v in values]
+    """Text cells through the one cell rule (:func:`lms_genomics.report.tsv.safe_text`), each distinct value once."""
+    cells: dict[Any, str] = {}
+    return ["" if v is None else cells.get(v) or cells.setdefault(v, safe_text(str(v))) for v in values]
 
 
 #: Stand-ins for the long lists :func:`compact_json` writes from the arrays (NUL never occurs in lmsgen's text:
@@ -217,17 +229,6 @@ def seg_text(result: SampleResult) -> str | None:
         lines.append(f"{sample}\t{chrom}\t{start + 1}\t{end}\t{markers}\t{'' if cn != cn else f'{cn:.4g}'}\t"
                      f"{'' if state is None else state}\t{'' if log2 != log2 else f'{log2:.4f}'}")
     return "\n".join(lines) + "\n"
-
-
-def _tsv_cell(value: Any, decimals: int | None = None) -> str:
-    value = _clean(value)
-    if value is None:
-        return ""
-    if isinstance(value, float) and decimals is not None:
-        return f"{round(value, decimals):g}"
-    if isinstance(value, (list, tuple)):
-        return "; ".join(" ".join(str(v).split()) for v in value)
-    return " ".join(str(value).split()) if isinstance(value, str) else str(value)
 
 
 def variants_tsv(result: SampleResult) -> str:
