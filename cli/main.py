@@ -331,7 +331,7 @@ def cohort(cohort_path: Path, out_dir: Path, jobs: int | None, resume: bool, sch
     \b
     COHORT_PATH is a folder (every sub-folder holding inputs is a sample; a multi-sample file in a folder
     has that folder's sample sheet) or a multi-sample file (.seg, ChAS batch export), read once.
-    Writes <sample>.json, <sample>.genes.tsv and <sample>.igv.seg per sample (the JSON without the
+    Writes <sample>.json and <sample>.genes.tsv per sample, one cohort.igv.seg (the JSON without the
     per-gene evidence lists unless --evidence), then cohort.tsv (one row per sample: class, A, C, GI, FGA,
     key gene calls, TP53/RB1 mutations, biallelic status, fusions, QC verdict) and cohort.html (counts,
     gain/loss frequency, oncoprint grid). A failed sample is recorded and the others finish; a failed QC
@@ -351,7 +351,7 @@ def cohort(cohort_path: Path, out_dir: Path, jobs: int | None, resume: bool, sch
             from lms_genomics.errors import NoInputError
 
             raise NoInputError(f"{cohort_path}: no sample folder or input file found")
-        summary = CohortSummary()
+        summary = CohortSummary(out_dir)
         progress = _Progress(len(units)) if sys.stderr.isatty() and not quiet else None
         outcomes = run_cohort(units, out_dir, jobs=jobs, scheduler=scheduler, resume=resume, options=options,
                               evidence=evidence, on_total=progress.more if progress else None)

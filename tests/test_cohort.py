@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -161,3 +162,35 @@ def test_polymorphism_only_mutation_cell_is_not_counted_as_mutated():
     assert not _mutated("c.375+5G>A VAF 0.20 (VUS)") and not _mutated("c.1A>G VAF 0.20 (unannotated)")
     assert not _mutated("none") and not _mutated("not_assessed") and not _mutated(None)
     assert _mutated("p.(Met246Val) VAF 0.38 (damaging), p.(Pro72Arg) VAF 0.52 (polymorphism)")
+
+
+def test_cohort_writes_one_igv_seg_equal_to_each_samples_export(tmp_path):
+    """Issue 18 (lean cohort outputs): ``lmsgen cohort`` writes one ``cohort.igv.seg`` (every sample, in sample order)
+    instead of a ``.igv.seg`` per sample; its rows are exactly those ``lmsgen classify`` exports for each sample, and
+    ``--resume`` (samples skipped) and ``lmsgen summarize`` (from the JSONs) write the same file."""
+    from click.testing import CliRunner
+    from lms_genomics.cli.main import main
+    from lms_genomics.io.seg import read_seg
+
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["cohort", str(examples), "--out", str(out), "-q", "-j", "1"])
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in out.glob("*.igv.seg")) == ["cohort.igv.seg"]
+    text = (out / "cohort.igv.seg").read_text()
+    expected_rows = []
+    for case in ("case2", "case6"):
+        res = CliRunner().invoke(main, ["classify", str(examples / case), "--out", str(tmp_path / case), "-q"])
+        assert res.exit_code == 0, res.output
+        expected_rows += (tmp_path / case / f"{case}.igv.seg").read_text().splitlines()[3:]
+    assert text.splitlines()[3:] == expected_rows
+    assert text.splitlines()[2].split("\t")[:4] == ["ID", "chrom", "loc.start", "loc.end"]
+    assert sorted(read_seg(out / "cohort.igv.seg").samples) == ["case2", "case6"]
+    res = CliRunner().invoke(main, ["cohort", str(examples), "--out", str(out), "-q", "-j", "1", "--resume"])
+    assert res.exit_code == 0, res.output
+    assert (out / "cohort.igv.seg").read_text() == text
+    summary_out = tmp_path / "summary"
+    res = CliRunner().invoke(main, ["summarize", str(out), "--out", str(summary_out)])
+    assert res.exit_code == 0, res.output
+    assert (summary_out / "cohort.igv.seg").read_text() == text
+    assert not [p for p in out.iterdir() if p.name.startswith(".cohort.igv.seg")]  # the spool is gone

@@ -82,6 +82,7 @@ class SampleOutcome:
     error: str | None = None
     outputs: list[str] = field(default_factory=list)
     bins: np.ndarray | None = None  # int8 per 1 Mb autosomal bin: -1 loss, 0, +1 gain
+    seg: str | None = None  # the sample's rows of cohort.igv.seg (None: no copy-number data)
 
 
 def discover(path: str | Path, out_dir: str | Path | None = None, jobs: int = 1) -> list[WorkUnit]:
@@ -260,7 +261,7 @@ def summarize_results(paths: Iterable[str | Path], out_dir: str | Path) -> tuple
     from .result import SCHEMA
 
     paths = list(paths)
-    summary = CohortSummary()
+    summary = CohortSummary(out_dir)
     files_of: dict[str, list[str]] = {}
     made_with: dict[tuple[Any, str], int] = {}
     for path, named in _result_candidates(paths):
@@ -275,7 +276,8 @@ def summarize_results(paths: Iterable[str | Path], out_dir: str | Path) -> tuple
                 raise InputError(path, f"not an lmsgen result (schema {SCHEMA} expected)")
             continue
         try:
-            outcome = SampleOutcome(doc["sample"], "ok", summary_row(doc), outputs=[str(path)], bins=_doc_bins(doc))
+            outcome = SampleOutcome(doc["sample"], "ok", summary_row(doc), outputs=[str(path)], bins=_doc_bins(doc),
+                                    seg=_doc_seg(doc))
         except (KeyError, TypeError, AttributeError, ValueError) as exc:
             raise InputError(path, f"malformed lmsgen result ({type(exc).__name__}: {exc})") from None
         summary.add(outcome)
@@ -339,8 +341,18 @@ def _json_of(out_dir: str, sample: str, source: str | Path) -> Path:
     return Path(out_dir) / f"{claimed_stem(out_dir, sample, source) or safe_file_stem(sample)}.json"
 
 
+def _doc_seg(doc: dict[str, Any]) -> str | None:
+    """The cohort.igv.seg rows of a result document (its segment list), None without copy-number data."""
+    from .report.writers import seg_rows
+    from .segarrays import SegmentArrays
+
+    if not isinstance(doc.get("segments"), list):
+        return None
+    return seg_rows(doc["sample"], SegmentArrays.from_records(doc["segments"], sample=doc["sample"]))
+
+
 def _skipped(doc: dict[str, Any]) -> SampleOutcome:
-    return SampleOutcome(doc["sample"], "skipped", summary_row(doc), bins=_doc_bins(doc))
+    return SampleOutcome(doc["sample"], "skipped", summary_row(doc), bins=_doc_bins(doc), seg=_doc_seg(doc))
 
 
 def _failed(sample: str, message: str) -> SampleOutcome:
@@ -365,9 +377,10 @@ def _written(result: Any, out_dir: str, evidence: bool, source: str | Path) -> S
     if clash:
         result.warnings.append(clash)
     text, doc = writers.compact_json(result, evidence=evidence)
-    written = writers.write_outputs(result, out_dir, doc=doc, indent=None, json_text=text, stem=stem)
+    written = writers.write_outputs(result, out_dir, doc=doc, indent=None, json_text=text, stem=stem, igv_seg=False)
+    seg = writers.seg_rows(result.sample, result.copy_number.segments) if result.copy_number is not None else None
     return SampleOutcome(result.sample, "ok", summary_row(doc), outputs=[str(w) for w in written],
-                         bins=_doc_bins(doc))
+                         bins=_doc_bins(doc), seg=seg)
 
 
 def _unit_names(unit: WorkUnit) -> list[str]:

@@ -12,8 +12,9 @@ import html
 import io
 import math
 import sys
+import tempfile
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 
@@ -70,16 +71,28 @@ class CohortSummary:
     frequency as running counts per 1 Mb bin, so the summary of 10,000 samples stays small.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, out_dir: str | Path | None = None) -> None:
         from ..cohort import N_BINS
 
         self._rows: list[tuple[Any, ...]] = []
         self.gain = np.zeros(N_BINS, dtype=np.int32)
         self.loss = np.zeros(N_BINS, dtype=np.int32)
         self.n_profiled = 0
+        # Each sample's cohort.igv.seg rows are spooled to a hidden file of the output folder as they arrive
+        # (memory stays flat) and written out in sample order by write(): (sample, offset, length) per sample.
+        self._out = Path(out_dir) if out_dir is not None else None
+        self._spool: IO[bytes] | None = None
+        self._seg_parts: list[tuple[str, int, int]] = []
 
     def add(self, outcome: Any) -> None:
         """Record one :class:`lms_genomics.cohort.SampleOutcome`."""
+        if getattr(outcome, "seg", None) and self._out is not None:
+            if self._spool is None:
+                self._out.mkdir(parents=True, exist_ok=True)
+                self._spool = tempfile.TemporaryFile(dir=self._out, prefix=".cohort.igv.seg.")  # noqa: SIM115
+            data = outcome.seg.encode("utf-8")
+            self._seg_parts.append((str(outcome.sample), self._spool.tell(), len(data)))
+            self._spool.write(data)
         row = outcome.row
         self._rows.append(tuple(sys.intern(v) if isinstance(v, str) and len(v) < 40 else v
                                 for v in (row.get(c) for c in TSV_COLUMNS)))
@@ -107,12 +120,32 @@ class CohortSummary:
         from .static_export import PLOTLY_JS_NAME, write_plotly_js
 
         out = Path(out_dir)
+        seg = self._write_seg(out)
         write_cohort_tsv(rows, str(out / "cohort.tsv"))
         js = write_plotly_js(out)  # one plotly.js for every HTML file of the cohort folder
         with atomic_write(out / "cohort.html") as fh:
             fh.write(render_cohort_html(rows, counts, self.gain, self.loss, self.n_profiled,
                                         plotly_js=PLOTLY_JS_NAME))
-        return rows, counts, [out / "cohort.tsv", out / "cohort.html", js]
+        return rows, counts, [out / "cohort.tsv", out / "cohort.html", js, *([seg] if seg is not None else [])]
+
+    def _write_seg(self, out: Path) -> Path | None:
+        """``cohort.igv.seg``: every sample's copy-number segments in one IGV file (samples in cohort.tsv order,
+        rows as :func:`lms_genomics.report.writers.seg_text` writes them); None when no sample had copy number."""
+        if self._spool is None:
+            return None
+        from .writers import seg_header
+
+        path = out / "cohort.igv.seg"
+        spool, self._spool = self._spool, None
+        try:
+            with atomic_write(path, "wb") as fh:
+                fh.write(seg_header(f"{len(self._seg_parts)} samples of an lmsgen cohort").encode("utf-8"))
+                for _sample, offset, length in sorted(self._seg_parts, key=lambda p: p[0]):
+                    spool.seek(offset)
+                    fh.write(spool.read(length))
+        finally:
+            spool.close()
+        return path
 
 
 def _assay_rows(rows: Rows, assay: str, fallback: list[bool]) -> tuple[list[bool], list[bool]]:

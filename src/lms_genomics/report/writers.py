@@ -17,7 +17,7 @@ from ..errors import OutputError, os_reason
 from ..genome import KEY_GENES
 from ..io.own_outputs import SEG_EXPORT_MARK
 from ..result import SampleResult, _clean
-from ..segarrays import CHROM_NAMES, KIND_CN, STATE_NAMES
+from ..segarrays import CHROM_NAMES, KIND_CN, STATE_NAMES, SegmentArrays
 from .tsv import safe_text
 from .tsv import tsv_cell as _tsv_cell  # the one cell rule of every TSV (formula injection)
 
@@ -201,6 +201,32 @@ SEG_MIN_COPY_NUMBER = 0.1
 SEG_COLUMNS = ["ID", "chrom", "loc.start", "loc.end", "num.mark", "copy_number", "state", "seg.mean"]
 
 
+def seg_header(what: str) -> str:
+    """The three header lines of an lmsgen ``.seg`` export (IGV's type line, lmsgen's mark, the column names);
+    ``what`` names whose segments the file holds."""
+    return "\n".join(["#type=COPY_NUMBER",
+                      f"{SEG_EXPORT_MARK}{__version__} copy-number segments of {what} (hg19; seg.mean = log2 ratio; "
+                      f"an output of lmsgen, not an input)",
+                      "\t".join(SEG_COLUMNS)]) + "\n"
+
+
+def seg_rows(sample: str, segments: SegmentArrays) -> str:
+    """The ``.seg`` data rows (no header) of one sample's copy-number segments (LOH rows left out): see
+    :func:`seg_text`."""
+    rows = segments.take(segments.kind == KIND_CN)
+    name = _tsv_cell(sample)
+    states = STATE_NAMES[rows.state].tolist() if rows.state is not None else [None] * len(rows)
+    lines = []
+    for chrom, start, end, markers, cn, state, log2 in zip(
+            rows.chrom_names.tolist(), rows.start.tolist(), rows.end.tolist(), _whole_cells(rows.markers),
+            rows.copy_number.tolist(), states, rows.log2.tolist(), strict=True):
+        if log2 != log2 and cn == cn:
+            log2 = math.log2(max(cn, SEG_MIN_COPY_NUMBER) / 2.0)
+        lines.append(f"{name}\t{chrom}\t{start + 1}\t{end}\t{markers}\t{'' if cn != cn else f'{cn:.4g}'}\t"
+                     f"{'' if state is None else state}\t{'' if log2 != log2 else f'{log2:.4f}'}\n")
+    return "".join(lines)
+
+
 def seg_text(result: SampleResult) -> str | None:
     """The sample's copy-number segments as a ``.seg`` file IGV reads (None when copy number was not assessed).
 
@@ -213,22 +239,7 @@ def seg_text(result: SampleResult) -> str | None:
     """
     if result.copy_number is None:
         return None
-    seg = result.copy_number.segments
-    rows = seg.take(seg.kind == KIND_CN)
-    lines = ["#type=COPY_NUMBER",
-             f"{SEG_EXPORT_MARK}{__version__} copy-number segments of {_tsv_cell(result.sample)} (hg19; seg.mean = "
-             f"log2 ratio; an output of lmsgen, not an input)",
-             "\t".join(SEG_COLUMNS)]
-    sample = _tsv_cell(result.sample)
-    states = STATE_NAMES[rows.state].tolist() if rows.state is not None else [None] * len(rows)
-    for chrom, start, end, markers, cn, state, log2 in zip(
-            rows.chrom_names.tolist(), rows.start.tolist(), rows.end.tolist(), _whole_cells(rows.markers),
-            rows.copy_number.tolist(), states, rows.log2.tolist(), strict=True):
-        if log2 != log2 and cn == cn:
-            log2 = math.log2(max(cn, SEG_MIN_COPY_NUMBER) / 2.0)
-        lines.append(f"{sample}\t{chrom}\t{start + 1}\t{end}\t{markers}\t{'' if cn != cn else f'{cn:.4g}'}\t"
-                     f"{'' if state is None else state}\t{'' if log2 != log2 else f'{log2:.4f}'}")
-    return "\n".join(lines) + "\n"
+    return seg_header(_tsv_cell(result.sample)) + seg_rows(result.sample, result.copy_number.segments)
 
 
 def variants_tsv(result: SampleResult) -> str:
@@ -244,10 +255,11 @@ def variants_tsv(result: SampleResult) -> str:
 
 def write_outputs(result: SampleResult, out_dir: str | Path, write_json: bool = True,
                   doc: dict[str, Any] | None = None, indent: int | None = 2, stem: str | None = None,
-                  json_text: str | None = None) -> list[Path]:
+                  json_text: str | None = None, igv_seg: bool = True) -> list[Path]:
     """Write ``<stem>.genes.tsv`` and the IGV segment file ``<stem>.igv.seg`` (both when copy number was
-    assessed), ``<stem>.variants.tsv`` (when a VCF was read) and, last, ``<stem>.json`` (unless ``write_json`` is
-    False); returns the paths. ``stem`` defaults to the file-safe sample name (``classify --name`` gives another).
+    assessed; the latter unless ``igv_seg`` is False), ``<stem>.variants.tsv`` (when a VCF was read) and, last,
+    ``<stem>.json`` (unless ``write_json`` is False); returns the paths. ``stem`` defaults to the file-safe sample
+    name (``classify --name`` gives another).
 
     Each file is complete or absent: the text is rendered first, then written atomically; the JSON is written
     last, so its presence means the others are complete. ``indent=None`` writes compact JSON (C encoder, several
@@ -263,7 +275,7 @@ def write_outputs(result: SampleResult, out_dir: str | Path, write_json: bool = 
         rendered.append((out / f"{stem}.genes.tsv", genes_tsv(result)))
     if isinstance(result.variants, list):
         rendered.append((out / f"{stem}.variants.tsv", variants_tsv(result)))
-    seg = seg_text(result)
+    seg = seg_text(result) if igv_seg else None  # lmsgen cohort writes one cohort.igv.seg instead
     if seg is not None:
         rendered.append((out / f"{stem}.igv.seg", seg))
     if write_json:
