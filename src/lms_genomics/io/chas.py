@@ -13,7 +13,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -81,6 +81,17 @@ class ChasExport:
     columns: list[str]
     warnings: list[str] = field(default_factory=list)
 
+
+
+def start_convention(builds: Any, separators: list[str]) -> tuple[str, int]:
+    """(how the export's start positions are read, what to subtract for a 0-based start): the ChAS generation told
+    by its nomenclature — ``arr[GRCh37]`` or ``_`` ranges (ISCN 2016, 1-based), ``arr[hg19]`` or ``-`` ranges
+    (ChAS 3.x, ISCN 2013, 0-based) — else 1-based, said as assumed. The one rule of both ChAS readers."""
+    if "grch37" in builds or separators == ["_"]:
+        return "1-based start (ChAS ISCN 2016, arr[GRCh37]): start - 1", 1
+    if "hg19" in builds or separators == ["-"]:
+        return "0-based start (ChAS 3.x ISCN 2013, arr[hg19]): start kept", 0
+    return "assumed 1-based start (no nomenclature column to tell the ChAS generation): start - 1", 1
 
 def sample_name_from_file(value: str) -> str:
     """``LST.OSCHP`` → ``LST``; ``2-ADREC.RC.OSCHP`` → ``2-ADREC``."""
@@ -212,17 +223,8 @@ def read_chas(path: str | Path, default_sample: str | None = None, check_build: 
                       lambda i: other_build_reason("the segment nomenclature", str(iscn_m[0].iloc[i])))
     if other:
         warnings.append(f"{p.name}: nomenclature names {', '.join(other)}; read as hg19 as asked")
-    seps = iscn_m[3].dropna().unique().tolist()
-    if "grch37" in builds or seps == ["_"]:
-        convention = "1-based start (ChAS ISCN 2016, arr[GRCh37]): start - 1"
-        start0 = start - 1
-    elif "hg19" in builds or seps == ["-"]:
-        convention = "0-based start (ChAS 3.x ISCN 2013, arr[hg19]): start kept"
-        start0 = start
-    else:
-        convention = "assumed 1-based start (no nomenclature column to tell the ChAS generation): start - 1"
-        start0 = start - 1
-    start0 = start0.clip(lower=0)
+    convention, shift = start_convention(builds, iscn_m[3].dropna().unique().tolist())
+    start0 = (start - shift).clip(lower=0)
     first_bad_row(p, end <= start0, lines,
                   lambda i: f"segment end {end.iloc[i]:.0f} is not after its start {start.iloc[i]:.0f}")
     keep, more = beyond_hg19(p, chrom, end, lines, check_build)

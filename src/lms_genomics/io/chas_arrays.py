@@ -126,17 +126,10 @@ def _read_fast(p: Path, default_sample: str | None, check_build: bool,
         raise _Unusual("other build")
     if other_builds:
         warnings.append(f"{p.name}: nomenclature names {', '.join(other_builds)}; read as hg19 as asked")
-    seps = list(dict.fromkeys(x.group(4) for x in iscn_m if x))
-    if "grch37" in builds or seps == ["_"]:
-        convention = "1-based start (ChAS ISCN 2016, arr[GRCh37]): start - 1"
-        start0 = start - 1
-    elif "hg19" in builds or seps == ["-"]:
-        convention = "0-based start (ChAS 3.x ISCN 2013, arr[hg19]): start kept"
-        start0 = start
-    else:
-        convention = "assumed 1-based start (no nomenclature column to tell the ChAS generation): start - 1"
-        start0 = start - 1
-    start0 = np.maximum(start0, 0)
+    from .chas import start_convention
+
+    convention, shift = start_convention(builds, list(dict.fromkeys(x.group(4) for x in iscn_m if x)))
+    start0 = np.maximum(start - shift, 0)
     if (end <= start0).any():
         raise _Unusual("end before start")
     sizes = np.array([CHROM_SIZES[c] for c in names], dtype=float)

@@ -78,6 +78,14 @@ class SegExport:
     warnings: list[str] = field(default_factory=list)
 
 
+
+def start_convention(is_cns: bool) -> tuple[str, int]:
+    """(how the start positions are read, what to subtract for a 0-based start): CNVkit's .cns is BED-like
+    (0-based), a CBS/DNAcopy .seg 1-based. The one rule of both .seg readers."""
+    if is_cns:
+        return "0-based start (CNVkit .cns, BED-like): start kept", 0
+    return "1-based start (CBS/DNAcopy .seg): start - 1", 1
+
 def looks_like_seg(header: list[str]) -> bool:
     """Whether a header is a log2 segment table's (chromosome, start, end and a log2 column by name)."""
     keys = {COLUMN_ALIASES.get(normalize_column(h)) for h in header}
@@ -317,13 +325,8 @@ def read_seg(path: str | Path, default_sample: str | None = None, check_build: b
     if (chrom.notna() & log2.isna() & ~empty).any():
         warnings.append(f"{p.name}: {int((chrom.notna() & log2.isna() & ~empty).sum())} segment(s) without a log2 "
                         f"value ignored")
-    if is_cns:
-        convention = "0-based start (CNVkit .cns, BED-like): start kept"
-        start0 = start
-    else:
-        convention = "1-based start (CBS/DNAcopy .seg): start - 1"
-        start0 = start - 1
-    start0 = start0.clip(lower=0)
+    convention, shift = start_convention(is_cns)
+    start0 = (start - shift).clip(lower=0)
     first_bad_row(p, keep & (end <= start0), lines,
                   lambda i: f"segment end {col('end').iloc[i]} is not after its start {col('start').iloc[i]}")
     keep, more = beyond_hg19(p, chrom, end, lines, check_build, rows=keep)

@@ -327,13 +327,10 @@ class _Parser:
         if (considered & np.isnan(log2)).any():
             warnings.append(f"{p.name}: {int((considered & np.isnan(log2)).sum())} segment(s) without a log2 value "
                             f"ignored")
-        if is_cns:
-            convention = "0-based start (CNVkit .cns, BED-like): start kept"
-            start0 = start
-        else:
-            convention = "1-based start (CBS/DNAcopy .seg): start - 1"
-            start0 = start - 1
-        start0 = np.maximum(start0, 0)
+        from .seg import start_convention
+
+        convention, shift = start_convention(is_cns)
+        start0 = np.maximum(start - shift, 0)
         if (keep & (end <= start0)).any():
             raise _Unusual("end before start")
         beyond = keep & (end > _SIZES[np.maximum(chrom, 0)])
