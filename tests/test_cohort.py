@@ -170,6 +170,7 @@ def test_cohort_writes_one_igv_seg_equal_to_each_samples_export(tmp_path):
     ``--resume`` (samples skipped) and ``lmsgen summarize`` (from the JSONs) write the same file."""
     from click.testing import CliRunner
     from lms_genomics.cli.main import main
+
     from lms_genomics.io.seg import read_seg
 
     examples = Path(__file__).resolve().parents[1] / "examples"
