@@ -17,6 +17,7 @@ import hashlib
 import json
 import sys
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,16 @@ SETS = {
 }
 
 
+@lru_cache(maxsize=1)
+def _reference_dir() -> str:
+    """Where the installed package's reference files are (the checkout's reference/ folder in an editable install,
+    site-packages in a plain one, as in CI): written as ``<root>/reference`` so that the digests do not depend on
+    how lmsgen was installed."""
+    from lms_genomics.genome import reference_path
+
+    return str(reference_path("hg19_genes.bed").parent)
+
+
 def _canonical(value: Any) -> Any:
     root, shared = str(ROOT), str(SHARED.resolve())
     if isinstance(value, dict):
@@ -43,7 +54,8 @@ def _canonical(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_canonical(v) for v in value]
     if isinstance(value, str):
-        return value.replace(shared, "<shared>").replace(str(SHARED), "<shared>").replace(root, "<root>")
+        return value.replace(_reference_dir(), "<root>/reference").replace(shared, "<shared>") \
+            .replace(str(SHARED), "<shared>").replace(root, "<root>")
     if isinstance(value, float):
         return {"float": repr(value)}
     return value
