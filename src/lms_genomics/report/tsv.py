@@ -28,7 +28,10 @@ _PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 def safe_text(text: str) -> str:
     """``text`` on one line (tabs, CR, LF and runs of spaces become one space) and, when it would start a
     spreadsheet formula and is not a plain number, prefixed with ``'`` (OWASP CSV-injection rule)."""
-    one_line = " ".join(str(text).split())
+    text = str(text)
+    if text.isalnum():  # most cells (gene symbols, sample ids, states' parts): nothing to fold, no formula sign
+        return text
+    one_line = " ".join(text.split())
     if one_line.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.match(one_line):
         return "'" + one_line
     return one_line
