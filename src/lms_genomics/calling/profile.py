@@ -16,6 +16,7 @@ from ..segarrays import (
     HOMDEL,
     IN_PROFILE_NONE,
     KIND_CN,
+    LOH,
     NEUTRAL,
     STATE_NAMES,
     SegmentArrays,
@@ -150,19 +151,29 @@ def _cluster_codes(chrom: np.ndarray, state: np.ndarray) -> np.ndarray:
     return code
 
 
-def anomalies_of(seg: SegmentArrays, thresholds: Thresholds, continuous: bool = False) -> Anomalies:
+def low_level_codes(seg: SegmentArrays, thresholds: Thresholds) -> np.ndarray:
+    """Log2 inputs: aberrant copy-number segments weaker than the profile's ``log2_anomaly`` (called by
+    ``log2_loss``/``log2_gain`` but not counted in the profile nor in arm-level events): True per such segment."""
+    aberrant = (seg.kind == KIND_CN) & (seg.state != NEUTRAL) & (seg.state != LOH)
+    return aberrant & ~(np.abs(seg.log2) >= thresholds.log2_anomaly)
+
+
+def anomalies_of(seg: SegmentArrays, thresholds: Thresholds, continuous: bool = False,
+                 strength: bool | None = None) -> Anomalies:
     """Aberrant copy-number segments of ``seg`` (with its ``state``) after merging same-state neighbours and
     applying the size/marker floor.
 
     Neighbours of one state (homdel, hetdel, gain, amp) closer than ``merge_gap`` are merged (their markers
     summed); merged segments shorter than ``min_anomaly_size`` or with fewer than ``min_anomaly_markers`` markers
-    are dropped. For log2-derived segments (``continuous``) a segment must also reach |log2| ≥ ``log2_anomaly``
-    and the size floor is ``log2_min_anomaly_size``.
+    are dropped. For log2-derived segments (``continuous``) the size floor is ``log2_min_anomaly_size`` and a
+    segment must also reach |log2| ≥ ``log2_anomaly`` (``strength``, default ``continuous``; False for a CNVkit
+    ``.cns`` with CNVkit's own copy numbers).
     """
     aberrant = (seg.kind == KIND_CN) & (seg.state != NEUTRAL)
     min_size = thresholds.min_anomaly_size
     if continuous:
-        aberrant &= np.abs(seg.log2) >= thresholds.log2_anomaly
+        if strength is None or strength:
+            aberrant &= np.abs(seg.log2) >= thresholds.log2_anomaly
         min_size = thresholds.log2_min_anomaly_size
     if not aberrant.any():
         return Anomalies.empty()
