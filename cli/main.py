@@ -124,6 +124,7 @@ def calling_options(func):
         click.option("--threshold", "-t", "threshold_pairs", multiple=True, metavar="NAME=VALUE",
                      help="Override a threshold, e.g. -t amp_min_cn=6 -t min_anomaly_size=500000 (repeatable)."),
         click.option("--log2-thresholds", "log2_set", type=click.Choice(["gistic", "cnvkit"]), default="gistic",
+                     metavar="NAME",
                      show_default=True,
                      help="Log2 inputs: loss/gain thresholds of gene calls: gistic (±0.1, GISTIC 2.0) or cnvkit "
                           "(cnvkit.py call -m threshold: loss < -0.25, gain > 0.2, homozygous deletion also "
@@ -241,8 +242,9 @@ def classify(sample_dir: Path, out_dir: Path | None, json_to: str | None, sample
     \b
     Calls (per gene, over the segments that overlap it): homozygous deletion CN < 1; heterozygous
     deletion CN < 2; amplification CN >= 5; gain 2 < CN < 5; copy-neutral LOH = LOH without loss.
-    Profile: A = Gain/Loss segments on autosomes after merging and a 300 kb floor; flat A = 0,
-    simple 1-10, complex > 10; GI = A^2/C.
+    Profile: A = Gain/Loss events on autosomes (per arm, same direction, copy numbers < 1 apart merged;
+    a nested deeper event +1; a whole chromosome 1) above a 300 kb floor; flat A = 0, simple 1-10,
+    complex > 10; GI = A^2/C, read against 10 (gi_class).
     """
     try:
         from lms_genomics.errors import NoInputError, UsageError

@@ -201,3 +201,11 @@ def test_tcga_purity_half_rb1_homdels_absolute_does_not_call():
     assert counts["RB1 homdel not in ABSOLUTE"] <= 5
     found, total = map(int, counts["RB1 ABSOLUTE homdel found"].split("/"))
     assert found == total == 8
+
+
+def test_report_says_low_level(tmp_path):
+    from lms_genomics.report.facts import gene_call_text
+
+    d = _doc(_write(tmp_path, "P1.seg", SEG_HEADER + RB1_LOW))
+    assert gene_call_text(d["genes"]["RB1"]) == ("heterozygous deletion (CN 1.8), low-level (not counted in the "
+                                                 "profile)")

@@ -324,7 +324,7 @@ def copy_number_part(cns: CopyNumberSample, *, thresholds: Thresholds, genes: Ge
     noise = _noise_floor(seg, cns, thresholds)
     has_noise = bool(noise.any())
     anomalies = anomalies_of(seg.take(~noise) if has_noise else seg, thresholds, continuous=cns.continuous,
-                             strength=ratio)
+                             strength=ratio, arms=arms)
     flags = in_profile_codes(seg, anomalies)
     flags[noise] = 0
     seg.in_profile, seg.excluded = flags, noise
@@ -376,6 +376,11 @@ def copy_number_part(cns: CopyNumberSample, *, thresholds: Thresholds, genes: Ge
                         f"is not informative")
     profile = dataclasses.replace(profile_of(anomalies, arms, thresholds, continuous=cns.continuous),
                                   scores=scores.as_dict())
+    if profile.classes_disagree:  # only "simple" with GI > 10 can disagree (C <= A, so A > 10 gives GI > 10)
+        warnings.append(f"profile: thesis class {profile.profile_class} (A = {profile.anomalies} <= "
+                        f"{thresholds.simple_max_anomalies}) but GI = A²/C = {profile.genomic_index:.1f} > 10 (the "
+                        f"anomalies are concentrated on C = {profile.chromosomes} chromosome(s)): the two classes "
+                        f"disagree; read both")
     return CopyNumberPart(seg, profile, calls, arm_events, qc, warnings)
 
 
