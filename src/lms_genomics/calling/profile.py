@@ -187,11 +187,11 @@ def _level_of(seg: SegmentArrays, rows: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(cn), typical, cn)
 
 
-def _strokes(level: np.ndarray) -> list[list[int]]:
+def _strokes(level: np.ndarray, gain: bool) -> list[list[int]]:
     """Nested events of one run of same-direction pieces (in genome order): the fewest events that build the run's
     copy-number profile, each a set of pieces at one level, a deeper piece between two pieces of one level nested
     in them (the minimum number of strokes of a histogram: a stack, O(k))."""
-    depth = np.abs(level - 2.0)
+    depth = level if gain else -level  # deeper = further from the normal level, whatever the baseline
     out: list[list[int]] = []
     stack: list[int] = []  # indices into ``out`` of the open events, outermost first
     for k, d in enumerate(depth.tolist()):
@@ -263,6 +263,7 @@ def anomalies_of(seg: SegmentArrays, thresholds: Thresholds, continuous: bool = 
     piece_bp = np.bincount(piece, weights=(end - start).astype(float), minlength=n_piece)
     piece_level = np.bincount(piece, weights=level * (end - start), minlength=n_piece) / np.maximum(piece_bp, 1)
     pieces_per_run = np.bincount(piece_run)
+    piece_first_row = np.flatnonzero(new_piece)
     # Event of each piece: one per piece, except in runs of >= 3 pieces (nesting, by the stack).
     event_of_piece = np.arange(n_piece, dtype=np.int64)
     long_runs = np.flatnonzero(pieces_per_run >= 3)
@@ -270,7 +271,7 @@ def anomalies_of(seg: SegmentArrays, thresholds: Thresholds, continuous: bool = 
         run_first = np.r_[0, np.cumsum(pieces_per_run)[:-1]]
         for r in long_runs.tolist():
             p0 = int(run_first[r])
-            members = _strokes(piece_level[p0:p0 + pieces_per_run[r]])
+            members = _strokes(piece_level[p0:p0 + pieces_per_run[r]], bool(up[piece_first_row[p0]]))
             for m in members:
                 event_of_piece[p0 + np.array(m)] = p0 + m[0]
     event = event_of_piece[piece]
