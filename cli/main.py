@@ -36,9 +36,9 @@ def _fail(exc: BaseException) -> None:
     sys.exit(1)
 
 
-def _parse_thresholds(pairs: tuple[str, ...]):
+def _parse_thresholds(pairs: tuple[str, ...], log2_set: str | None = None):
     from lms_genomics.errors import UsageError
-    from lms_genomics.thresholds import DEFAULT_THRESHOLDS
+    from lms_genomics.thresholds import DEFAULT_THRESHOLDS, log2_preset
 
     overrides = {}
     for pair in pairs:
@@ -46,7 +46,8 @@ def _parse_thresholds(pairs: tuple[str, ...]):
             raise UsageError(f"--threshold expects NAME=VALUE, not {pair!r}")
         key, value = pair.split("=", 1)
         overrides[key.strip()] = value.strip()
-    return DEFAULT_THRESHOLDS.with_overrides(**overrides)
+    base = log2_preset(log2_set) if log2_set else DEFAULT_THRESHOLDS
+    return base.with_overrides(**overrides)
 
 
 class OneLineErrorGroup(click.Group):
@@ -122,6 +123,13 @@ def calling_options(func):
                      help="Drop segments beyond hg19 chromosome ends instead of stopping (data on another build)."),
         click.option("--threshold", "-t", "threshold_pairs", multiple=True, metavar="NAME=VALUE",
                      help="Override a threshold, e.g. -t amp_min_cn=6 -t min_anomaly_size=500000 (repeatable)."),
+        click.option("--log2-thresholds", "log2_set", type=click.Choice(["gistic", "cnvkit"]), default="gistic",
+                     metavar="NAME",
+                     show_default=True,
+                     help="Log2 inputs: loss/gain thresholds of gene calls: gistic (±0.1, GISTIC 2.0) or cnvkit "
+                          "(cnvkit.py call -m threshold: loss < -0.25, gain > 0.2, homozygous deletion also "
+                          "< -1.1). The profile and arm-level events count |log2| >= 0.25 only; weaker calls are "
+                          "flagged low_level. -t overrides apply after."),
         click.option("--panel-bed", "panel_bed", type=click.Path(dir_okay=False, path_type=Path), default=None,
                      help="The sequencing panel's designed BED (sequenced territory; default: the sample sheet's "
                           "panel_bed column). Without it 'no mutation' is not assessable."),
@@ -147,12 +155,13 @@ def calling_options(func):
 
 #: The parameters of :func:`calling_options`, handed to the command as one ``calling`` dict.
 CALLING_OPTION_NAMES = ("genes_bed", "arms_bed", "sex", "purity", "ploidy", "sample_sheet", "vcf_sample",
-                        "allow_other_build", "threshold_pairs", "panel_bed", "ffpe", "transcripts_dir", "strict")
+                        "allow_other_build", "threshold_pairs", "log2_set", "panel_bed", "ffpe", "transcripts_dir",
+                        "strict")
 
 
 def _classify_options(calling: dict) -> dict:
     """The keyword arguments of :func:`lms_genomics.sample.iter_classify` from the calling options."""
-    thresholds = _parse_thresholds(calling["threshold_pairs"])
+    thresholds = _parse_thresholds(calling["threshold_pairs"], calling["log2_set"])
     if calling["ffpe"]:
         thresholds = thresholds.with_overrides(variant_ffpe=True)
     return {"thresholds": thresholds, "genes": calling["genes_bed"], "arms": calling["arms_bed"],
@@ -233,8 +242,9 @@ def classify(sample_dir: Path, out_dir: Path | None, json_to: str | None, sample
     \b
     Calls (per gene, over the segments that overlap it): homozygous deletion CN < 1; heterozygous
     deletion CN < 2; amplification CN >= 5; gain 2 < CN < 5; copy-neutral LOH = LOH without loss.
-    Profile: A = Gain/Loss segments on autosomes after merging and a 300 kb floor; flat A = 0,
-    simple 1-10, complex > 10; GI = A^2/C.
+    Profile: A = Gain/Loss events on autosomes (per arm, same direction, copy numbers < 1 apart merged;
+    a nested deeper event +1; a whole chromosome 1) above a 300 kb floor; flat A = 0, simple 1-10,
+    complex > 10; GI = A^2/C, read against 10 (gi_class).
     """
     try:
         from lms_genomics.errors import NoInputError, UsageError

@@ -169,7 +169,7 @@ def test_genome_figure_case2(case2):
 
     fig = genome_figure(case2)
     title = fig.layout.title.text
-    assert "case2" in title and "complex" in title and "A = 14" in title and "C = 10" in title and "GI = 19.6" in title
+    assert "case2" in title and "complex" in title and "A = 13" in title and "C = 10" in title and "GI = 16.9" in title
     myocd = _annotation(fig, "MYOCD")
     assert "amplification" in myocd.text and "CN 8" in myocd.text and myocd.y == pytest.approx(8)
     rb1 = _annotation(fig, "RB1")

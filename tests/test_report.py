@@ -66,7 +66,7 @@ def test_report_content(full_sample):
     from lms_genomics.report.html_report import render_report
 
     html = render_report(full_sample)
-    for text in ("complex", "A = 14", "GI = 19.6", "amplification (CN 8)", "homozygous deletion (CN 0)",
+    for text in ("complex", "A = 13", "GI = 16.9", "amplification (CN 8)", "homozygous deletion (CN 0)",
                  "SS18::SSX2", "synovial sarcoma (hint, not a diagnosis)", "p.Met246Val", "Biallelic inactivation",
                  "biallelic (probable): damaging mutation and deletion of the other allele",
                  "Methods", "Provenance", "sha256", "FAO/FDP"):

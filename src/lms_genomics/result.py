@@ -236,7 +236,10 @@ class SampleResult:
             profile = Profile(prof["class"], prof["anomalies"], prof["chromosomes"], prof["genomic_index"],
                               prof["fga"], prof.get("rule", ""),
                               Anomalies.from_records(prof.get("anomaly_segments", [])),
-                              scores=prof["scores"] if isinstance(prof.get("scores"), dict) else None)
+                              scores=prof["scores"] if isinstance(prof.get("scores"), dict) else None,
+                              anomaly_counts=dict(prof["anomaly_counts"])
+                              if isinstance(prof.get("anomaly_counts"), dict) else None,
+                              gi_class=prof.get("gi_class") if isinstance(prof.get("gi_class"), str) else None)
             arm_level = prof.get("arm_level")
         copy_number = None
         if isinstance(doc.get("genes"), dict) and isinstance(doc.get("segments"), list):

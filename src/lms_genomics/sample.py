@@ -21,14 +21,14 @@ import numpy as np
 from ._lazy import pandas as pd
 from ._version import __version__
 from .calling.annotation import TranscriptSet, load_transcripts
-from .calling.arms import arm_level_from_clean, clean_segment_arrays
+from .calling.arms import arm_level_from_clean, clean_segment_arrays, whole_arm_homdel_warnings
 from .calling.biallelic import biallelic_status
 from .calling.cleaning import KitCoverage, load_kit
 from .calling.fusions import report_fusions
 from .calling.genes import GeneCalls, evidence_of, gene_calls
 from .calling.knowledge import load_knowledge
-from .calling.log2 import check_purity_ploidy, log2_to_copy_number
-from .calling.profile import Profile, anomalies_of, in_profile_codes, profile_of
+from .calling.log2 import check_purity_ploidy, homdel_log2_bound, log2_to_copy_number, purity_warnings
+from .calling.profile import Profile, anomalies_of, in_profile_codes, low_level_codes, profile_of
 from .calling.scores import scores_from_clean
 from .calling.states import SEXES, state_codes
 from .calling.territory import cds_coverage
@@ -54,7 +54,7 @@ from .io.text import not_regular_reason, read_head_raw, stem_of
 from .io.vcf import VcfResult
 from .result import CopyNumberCalls, SampleResult
 from .sample_qc import array_conflict
-from .segarrays import KIND_CN, KIND_LOH, SegmentArrays
+from .segarrays import HETDEL, KIND_CN, KIND_LOH, NEUTRAL, SegmentArrays
 from .thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 #: File names only lmsgen's own outputs have (the result JSON and the .seg export are recognised by content).
@@ -102,6 +102,7 @@ class CopyNumberSample:
     copy_number_model: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     autosomes_without_data: list[str] | None = None  # log2 inputs: autosomes no segment covers
+    called: bool = False  # a CNVkit .cns through ``cnvkit.py call``: its ``cn`` column is the copy number
 
 
 def _sha256_cached(path: str) -> str:
@@ -247,12 +248,20 @@ def copy_number_sample(cn: CopyNumberFile, sample: str, segments: SegmentArrays,
                                 copy_number_model={"source": "ChAS CN State (absolute copy number, as exported)"},
                                 warnings=warnings)
     assert model is not None
-    segments = segments.with_columns(copy_number=log2_to_copy_number(segments.log2, model["purity"],
-                                                                     model["ploidy"]))
+    warnings = list(cn.warnings)
+    called = cn.format == "cnvkit_cns" and len(segments) > 0 and bool(np.isfinite(segments.copy_number).all())
+    if called:  # CNVkit's own integer copy numbers (``cnvkit.py call``), already purity-adjusted by CNVkit if asked
+        if model.get("purity_from") != "default" or model.get("ploidy_from") != "default":
+            warnings.append("purity/ploidy not applied: the .cns carries CNVkit's own copy numbers (cn column of "
+                            "cnvkit.py call); give them to cnvkit.py call instead")
+        model = {"source": "CNVkit cn column (cnvkit.py call)", "chromosome_coding": model.get("chromosome_coding")}
+    else:
+        segments = segments.with_columns(copy_number=log2_to_copy_number(segments.log2, model["purity"],
+                                                                         model["ploidy"]))
     gaps, gap_warning = _autosome_gaps(sample, segments)
     return CopyNumberSample(sample, segments, cn.path, cn.sha256, cn.format, cn.coordinate_convention,
                             continuous=True, absent_is_neutral=False, loh_assessed=False, copy_number_model=model,
-                            warnings=list(cn.warnings) + gap_warning, autosomes_without_data=gaps)
+                            warnings=warnings + gap_warning, autosomes_without_data=gaps, called=called)
 
 
 def _chosen(names: list[str], wanted: list[str] | None) -> list[str]:
@@ -307,17 +316,35 @@ def copy_number_part(cns: CopyNumberSample, *, thresholds: Thresholds, genes: Ge
     arrays. Arm-level events and FGA are relative to ``arms`` (the arm table); the scores to ``kit`` (default:
     the bundled OncoScan coverage), both after oncoscanR's cleaning. Evidence is computed on demand by the
     result (:class:`~lms_genomics.result.SampleResult`)."""
-    seg = cns.segments.with_columns(state=state_codes(cns.segments, thresholds, sex=sex, continuous=cns.continuous))
+    ratio = cns.continuous and not cns.called  # states from log2 ratios (else from absolute copy numbers)
+    model = cns.copy_number_model
+    bound = homdel_log2_bound(model["ploidy"], thresholds) if ratio else None
+    seg = cns.segments.with_columns(state=state_codes(cns.segments, thresholds, sex=sex, continuous=ratio,
+                                                      homdel_log2_max=bound))
     noise = _noise_floor(seg, cns, thresholds)
     has_noise = bool(noise.any())
-    anomalies = anomalies_of(seg.take(~noise) if has_noise else seg, thresholds, continuous=cns.continuous)
+    anomalies = anomalies_of(seg.take(~noise) if has_noise else seg, thresholds, continuous=cns.continuous,
+                             strength=ratio, arms=arms)
     flags = in_profile_codes(seg, anomalies)
     flags[noise] = 0
     seg.in_profile, seg.excluded = flags, noise
     used = seg.take(~noise) if has_noise else seg
+    # One rule per input: the profile and the arm-level events of a log2 input count |log2| >= log2_anomaly only;
+    # weaker shifts beyond log2_loss/log2_gain make gene calls flagged low-level.
+    low = low_level_codes(used, thresholds) if ratio else None
     calls = gene_calls(genes, used, arms, absent_is_neutral=cns.absent_is_neutral, loh_assessed=cns.loh_assessed,
-                       sex=sex)
+                       sex=sex, low_level=low)
     warnings = list(cns.warnings)
+    if ratio:
+        warnings += purity_warnings(used.chrom, used.start, used.end, used.log2, model["purity"], model["ploidy"],
+                                    thresholds)
+        demoted = (used.kind == KIND_CN) & (used.state == HETDEL) & (used.copy_number < thresholds.homdel_max_cn)
+        if demoted.any():
+            warnings.append(f"{int(demoted.sum())} segment(s) rescale to fewer than {thresholds.homdel_max_cn:g} "
+                            f"copies at purity {model['purity']:g} but their log2 ratio is not below {bound:.2f} "
+                            f"(a one-copy loss at purity {thresholds.log2_homdel_upper_purity:g}): called "
+                            f"heterozygous deletion, not homozygous (purity guardrail)")
+    warnings += whole_arm_homdel_warnings(used, arms, thresholds)
     if has_noise:
         noisy_genes = sorted(set(genes.names[evidence_of(genes, seg.take(noise)).gene].tolist()))
         warnings.append(f"{int(noise.sum())} segment(s) with fewer than {thresholds.min_segment_markers} "
@@ -335,7 +362,10 @@ def copy_number_part(cns: CopyNumberSample, *, thresholds: Thresholds, genes: Ge
     if cns.autosomes_without_data is not None:
         qc["autosomes_without_data"] = list(cns.autosomes_without_data)
     arm_segs = clean_segment_arrays(used, arms, thresholds)
-    arm_events = arm_level_from_clean(arm_segs, arms, thresholds, loh_assessed=cns.loh_assessed)
+    strong = arm_segs if low is None or not low.any() else \
+        clean_segment_arrays(used.with_columns(state=np.where(low, NEUTRAL, used.state).astype(np.int8)), arms,
+                             thresholds)
+    arm_events = arm_level_from_clean(strong, arms, thresholds, loh_assessed=cns.loh_assessed)
     kit = kit if kit is not None else load_kit()
     score_segs = arm_segs if _same_extents(kit, arms) else clean_segment_arrays(used, kit, thresholds)
     scores = scores_from_clean(score_segs, kit, thresholds, loh_assessed=cns.loh_assessed,
@@ -346,6 +376,11 @@ def copy_number_part(cns: CopyNumberSample, *, thresholds: Thresholds, genes: Ge
                         f"is not informative")
     profile = dataclasses.replace(profile_of(anomalies, arms, thresholds, continuous=cns.continuous),
                                   scores=scores.as_dict())
+    if profile.classes_disagree:  # only "simple" with GI > 10 can disagree (C <= A, so A > 10 gives GI > 10)
+        warnings.append(f"profile: thesis class {profile.profile_class} (A = {profile.anomalies} <= "
+                        f"{thresholds.simple_max_anomalies}) but GI = A²/C = {profile.genomic_index:.1f} > 10 (the "
+                        f"anomalies are concentrated on C = {profile.chromosomes} chromosome(s)): the two classes "
+                        f"disagree; read both")
     return CopyNumberPart(seg, profile, calls, arm_events, qc, warnings)
 
 

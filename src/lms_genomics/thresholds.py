@@ -41,6 +41,37 @@ class Thresholds:
     """Log2-ratio inputs: a segment above this log2 ratio is a gain (amplification from ``amp_min_cn``);
     GISTIC 2.0's default amplification threshold."""
 
+    log2_homdel: float = 0.0
+    """Log2-ratio inputs: a homozygous deletion also needs a raw log2 ratio below this (0: no extra bound by
+    default; the ``cnvkit`` preset of ``--log2-thresholds`` sets CNVkit's −1.1, ``cnvkit.py call -m threshold``'s
+    0-copy cut-off). Always applied together with ``log2_homdel_upper_purity``."""
+
+    log2_homdel_upper_purity: float = 0.9
+    """Log2-ratio inputs (purity guardrail): a homozygous deletion from the purity-rescaled copy number also needs a
+    raw log2 ratio below the log2 a clonal one-copy loss would give at this (plausible upper) purity and the
+    sample's ploidy: ``log2((u(P−1) + 2(1−u)) / (uP + 2(1−u)))``, −0.86 at u = 0.9, P = 2. A raw log2 that a
+    one-copy loss of a purer tumour explains is no evidence of a homozygous deletion, whatever purity was given: at
+    a stated purity of 0.5 a segment at −0.6 rescales to 0.64 copies, but a one-copy loss at purity 0.8 reads −0.74.
+    The rule is the rescaling formula (DESIGN §2) read backwards; CNVkit's threshold caller puts 0 copies below
+    −1.1, the u = 1 bound (−1.0) with a noise margin. 0.9 was chosen on the TCGA development half
+    (``validation/tcga_sarc.py --purity 0.5``, ABSOLUTE homozygous deletions as the truth): with 0.9 no RB1 call
+    ABSOLUTE does not make at purity 0.5 (24 before the guardrail) and every ABSOLUTE RB1 homozygous deletion kept;
+    1.0 also lost a true PTEN one at ABSOLUTE's own purity, 0.8 left 7 RB1 false ones at purity 0.5."""
+
+    log2_low_purity: float = 0.3
+    """Log2-ratio inputs: a purity below this is warned about (each copy lost moves the log2 ratio by less than
+    ~0.2, within segmentation noise, and the rescaled copy numbers become unstable)."""
+
+    log2_max_fraction_cn_zero: float = 0.05
+    """Log2-ratio inputs: when the purity/ploidy makes more than this fraction of the segmented genome rescale to a
+    copy number ≤ 0, the purity is too low for the data (or the ploidy is wrong): warned about."""
+
+    homdel_arm_fraction: float = 0.9
+    """A "homozygous deletion" covering at least this fraction of an arm (ChAS or log2) carries a plausibility
+    warning: losing both copies of a whole arm removes essential genes and is rarely viable (a deep whole-arm
+    log2 more often means a one-copy loss with a wrong purity or baseline; issue 13: rCGH's whole-arm
+    log2 ≈ −1.5 was called homozygous deletion). Same fraction as ``arm_fraction``."""
+
     min_segment_markers: int = 10
     """Log2-ratio inputs: segments with fewer markers are treated as noise (germline CNV, probe
     artefacts) and take no part in gene calls or the profile; genes they overlap say so in their notes.
@@ -58,7 +89,10 @@ class Thresholds:
 
     log2_anomaly: float = 0.25
     """Log2-ratio inputs: a segment counts as a profile anomaly only when |log2| ≥ this (the cut-off a
-    published LMS OncoScan study applied to ChAS log2 ratios); weaker shifts still make gene calls."""
+    published LMS OncoScan study applied to ChAS log2 ratios). One rule per input: the profile and the arm-level
+    events of a log2 input count only these segments (a stricter subset of the calls); weaker shifts beyond
+    ``log2_loss``/``log2_gain`` still make gene calls, flagged ``low_level`` with a note. A CNVkit ``.cns`` that
+    went through ``cnvkit.py call`` (a ``cn`` column) uses CNVkit's own copy numbers instead, for everything."""
 
     min_anomaly_markers: int = 0
     """Segments with fewer markers than this are not counted as anomalies (0 = no marker floor)."""
@@ -232,6 +266,11 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "log2_loss": (-10, 0),
     "log2_gain": (0, 10),
     "log2_anomaly": (0, 10),
+    "log2_homdel": (-10, 0),
+    "log2_homdel_upper_purity": (0.05, 1),
+    "log2_low_purity": (0, 1),
+    "log2_max_fraction_cn_zero": (0, 1),
+    "homdel_arm_fraction": (0, 1),
     "arm_fraction": (0, 1),
     "variant_min_vaf": (0, 1),
     "variant_max_pop_af": (0, 1),
@@ -242,3 +281,21 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
 
 
 DEFAULT_THRESHOLDS = Thresholds()
+
+#: Named sets of log2 thresholds (``--log2-thresholds NAME``): overrides applied before any ``-t NAME=VALUE``.
+#: ``gistic`` is lmsgen's default (GISTIC 2.0's ±0.1 noise threshold for calls, the profile's |log2| ≥ 0.25);
+#: ``cnvkit`` is ``cnvkit.py call -m threshold``'s defaults ``-t=-1.1,-0.25,0.2,0.7`` (0 copies ≤ −1.1, 1 copy
+#: ≤ −0.25, 2 copies ≤ 0.2, 3 copies ≤ 0.7; CNVkit documentation, "call"): loss below −0.25, gain above 0.2,
+#: homozygous deletion also below −1.1. CNVkit's 0.7 (4 copies) has no lmsgen state of its own: amplification stays
+#: CN ≥ ``amp_min_cn``; the profile floor stays |log2| ≥ ``log2_anomaly``.
+LOG2_PRESETS: dict[str, dict[str, float]] = {
+    "gistic": {"log2_loss": -0.1, "log2_gain": 0.1, "log2_homdel": 0.0},
+    "cnvkit": {"log2_loss": -0.25, "log2_gain": 0.2, "log2_homdel": -1.1},
+}
+
+
+def log2_preset(name: str, base: Thresholds = DEFAULT_THRESHOLDS) -> Thresholds:
+    """``base`` with the named log2 thresholds of :data:`LOG2_PRESETS` (:class:`UsageError` for an unknown name)."""
+    if name not in LOG2_PRESETS:
+        raise UsageError(f"unknown log2 threshold set {name!r}; known: {', '.join(LOG2_PRESETS)}")
+    return base.with_overrides(**LOG2_PRESETS[name])

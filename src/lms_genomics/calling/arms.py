@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..segarrays import SegmentArrays
+from .. import intervals
+from ..genome import CHROM_ORDER
+from ..segarrays import HOMDEL, KIND_CN, SegmentArrays
 from ..thresholds import Thresholds
 from .cleaning import (
     GAIN,
@@ -79,3 +81,28 @@ def arm_level_events(segments: pd.DataFrame, arms: pd.DataFrame, thresholds: Thr
     """
     kit = KitCoverage.from_arms(arms)
     return arm_level_from_clean(clean_sample_segments(segments, kit, thresholds), kit, thresholds, loh_assessed)
+
+
+def whole_arm_homdel_warnings(seg: SegmentArrays, kit: KitCoverage, thresholds: Thresholds) -> list[str]:
+    """A plausibility warning for each arm a "homozygous deletion" covers over ≥ ``homdel_arm_fraction`` of its
+    assessed extent (ChAS or log2 input): losing both copies of a whole arm is rarely viable; such a call more
+    often means a one-copy loss read against a wrong purity or baseline."""
+    if seg.state is None or not len(kit):
+        return []
+    homdel = (seg.kind == KIND_CN) & (seg.state == HOMDEL) & (seg.chrom != CHROM_ORDER["chrY"])  # Y: no copy in women
+    if not homdel.any():
+        return []
+    rows = np.flatnonzero(homdel)
+    a, k = intervals.overlap_pairs_arrays(kit.chrom, kit.start, kit.end, seg.chrom[rows], seg.start[rows],
+                                          seg.end[rows])
+    if not len(a):
+        return []
+    ov = (np.minimum(kit.end[a], seg.end[rows][k]) - np.maximum(kit.start[a], seg.start[rows][k])).clip(min=0)
+    covered = np.bincount(a, weights=ov.astype(float), minlength=len(kit))
+    frac = covered / np.maximum(kit.end - kit.start, 1)
+    arms = [str(kit.arm[i]) for i in np.flatnonzero(frac >= thresholds.homdel_arm_fraction)]
+    if not arms:
+        return []
+    return [f"homozygous deletion over {len(arms)} whole arm(s) ({', '.join(arms)}): implausible (both copies of a "
+            f"whole arm are rarely lost in viable cells); more likely a one-copy loss read against a wrong purity, "
+            f"ploidy or baseline: check before reporting"]

@@ -86,6 +86,10 @@ class GeneCalls:
     deciding_end: np.ndarray
     loh_fraction: np.ndarray
     loh: np.ndarray | None
+    low_level: np.ndarray | None = None
+    """Log2 inputs: the deciding segment is aberrant but weaker than the profile's ``log2_anomaly`` (a low-level
+    change, not counted in the profile nor in arm-level events); None for ChAS exports and CNVkit-called copy
+    numbers."""
 
     def __len__(self) -> int:
         return len(self.names)
@@ -120,23 +124,27 @@ class GeneCalls:
         seg_ids = self.deciding_segment_id.tolist()
         d_start, d_end = self.deciding_start.tolist(), self.deciding_end.tolist()
         d_markers, d_lines = whole_or_none(self.deciding_markers), whole_or_none(self.deciding_source_line)
-        out = {}
-        for g, c, cn, lo, hi, lh, lf, part, frac, chrom, s, e, sid, ds, de, dm, dl, dp in zip(
+        low_levels = None if self.low_level is None else [bool(v) for v in self.low_level.tolist()]
+        out: dict[str, dict[str, Any]] = {}
+        for k, (g, c, cn, lo, hi, lh, lf, part, frac, chrom, s, e, sid, ds, de, dm, dl, dp) in enumerate(zip(
                 self.names.tolist(), self.call.tolist(), nan_to_none(self.copy_number),
                 nan_to_none(self.min_copy_number), nan_to_none(self.max_copy_number), loh,
                 nan_to_none(self.loh_fraction), self.partial.tolist(), nan_to_none(self.covered_fraction),
                 CHROM_NAMES[self.chrom].tolist(), self.start.tolist(), self.end.tolist(), seg_ids, d_start, d_end,
-                d_markers, d_lines, in_profile, strict=True):
+                d_markers, d_lines, in_profile, strict=True)):
             if only is not None and g not in only:
                 continue
             deciding = None
             if sid is not None:
                 deciding = {"segment_id": sid, "chrom": chrom, "start": ds, "end": de, "size": de - ds,
                             "markers": dm, "source_line": dl, "in_profile": dp}
-            notes = _notes(deciding is not None and dp is False, part, frac)
+            low = None if low_levels is None else low_levels[k]
+            notes = _notes(deciding is not None and dp is False, part, frac, bool(low))
             out[g] = {"call": c, "copy_number": cn, "min_copy_number": lo, "max_copy_number": hi, "loh": lh,
                       "loh_fraction": lf, "partial": part, "covered_fraction": frac, "chrom": chrom, "start": s,
                       "end": e, "deciding_segment": deciding, "evidence": evidence.get(g, []), "notes": notes}
+            if low_levels is not None:
+                out[g]["low_level"] = low
         return out
 
     @classmethod
@@ -158,6 +166,7 @@ class GeneCalls:
             return np.array([*values, None], dtype=object)[:n]
 
         loh_values = [g.get("loh") for g in objs]
+        lows = [g.get("low_level") for g in objs]
         return cls(
             names=objects(names), chrom=chrom_codes_of(g["chrom"] for g in objs),
             start=ints([g["start"] for g in objs]), end=ints([g["end"] for g in objs]), covered_bp=None,
@@ -176,7 +185,8 @@ class GeneCalls:
             deciding_start=ints([d.get("start") for d in deciding]),
             deciding_end=ints([d.get("end") for d in deciding]),
             loh_fraction=floats([g.get("loh_fraction") for g in objs]),
-            loh=None if all(v is None for v in loh_values) else np.array([bool(v) for v in loh_values], dtype=bool))
+            loh=None if all(v is None for v in loh_values) else np.array([bool(v) for v in loh_values], dtype=bool),
+            low_level=None if all(v is None for v in lows) else np.array([bool(v) for v in lows], dtype=bool))
 
     @classmethod
     def from_frame(cls, table: pd.DataFrame) -> GeneCalls:
@@ -222,18 +232,21 @@ class GeneCalls:
                         self.deciding_segment_id.tolist(), chroms, self.deciding_start.tolist(),
                         self.deciding_end.tolist(), wholes(self.deciding_markers),
                         wholes(self.deciding_source_line), flags, strict=True)]
-        notes = [_notes(f == "false" and d != "null", part, frac)
-                 for f, d, part, frac in zip(flags, deciding, self.partial.tolist(),
-                                             nan_to_none(self.covered_fraction), strict=True)]
+        lows = [False] * len(self) if self.low_level is None else self.low_level.tolist()
+        notes = [_notes(f == "false" and d != "null", part, frac, bool(low))
+                 for f, d, part, frac, low in zip(flags, deciding, self.partial.tolist(),
+                                                  nan_to_none(self.covered_fraction), lows, strict=True)]
+        tails = [""] * len(self) if self.low_level is None else \
+            [', "low_level": true' if low else ', "low_level": false' for low in lows]
         rows = [f'{g}: {{"call": {encode_basestring(c)}, "copy_number": {cn}, "min_copy_number": {lo}, '
                 f'"max_copy_number": {hi}, "loh": {lh}, "loh_fraction": {lf}, "partial": '
                 f'{"true" if part else "false"}, "covered_fraction": {fr}, "chrom": {ch}, "start": {st}, "end": '
-                f'{en}, "deciding_segment": {d}, "notes": [{", ".join(map(encode_basestring, nt))}]}}'
-                for g, c, cn, lo, hi, lh, lf, part, fr, ch, st, en, d, nt in zip(
+                f'{en}, "deciding_segment": {d}, "notes": [{", ".join(map(encode_basestring, nt))}]{tl}}}'
+                for g, c, cn, lo, hi, lh, lf, part, fr, ch, st, en, d, nt, tl in zip(
                     names, self.call.tolist(), floats(self.copy_number), floats(self.min_copy_number),
                     floats(self.max_copy_number), loh, floats(self.loh_fraction), self.partial.tolist(),
                     floats(self.covered_fraction), chroms, self.start.tolist(), self.end.tolist(), deciding, notes,
-                    strict=True)]
+                    tails, strict=True)]
         return "{" + ", ".join(rows) + "}"
 
     def to_frame(self) -> pd.DataFrame:
@@ -268,10 +281,15 @@ class GeneCalls:
         return pd.DataFrame(data)[[c for c in GENE_COLUMNS if c in data]]
 
 
-def _notes(below_floor: bool, partial: bool, fraction: float | None) -> list[str]:
-    """The notes of a gene call: a deciding segment below the profile floor, a partly covered gene."""
+def _notes(below_floor: bool, partial: bool, fraction: float | None, low_level: bool = False) -> list[str]:
+    """The notes of a gene call: a low-level change, a deciding segment below the profile floor, a partly covered
+    gene."""
     notes = []
-    if below_floor:
+    if low_level:
+        notes.append("low-level change: the deciding segment's log2 ratio passes the call threshold (log2_loss/"
+                     "log2_gain) but not the profile's (log2_anomaly): it makes this call but is counted neither as "
+                     "a profile anomaly nor in arm-level events")
+    elif below_floor:
         notes.append("the deciding segment is below the profile size/marker floor: it makes this call but is not "
                      "counted as a profile anomaly")
     if partial:
@@ -283,14 +301,15 @@ _FLAG_JSON = np.array(["null", "false", "true"], dtype=object)  # in_profile cod
 
 
 def gene_calls(genes: GeneReference, segments: SegmentArrays, arms: KitCoverage, *, absent_is_neutral: bool,
-               loh_assessed: bool, sex: str | None = None) -> GeneCalls:
+               loh_assessed: bool, sex: str | None = None, low_level: np.ndarray | None = None) -> GeneCalls:
     """Call every gene of ``genes`` from one sample's ``segments`` (with ``state`` and ``in_profile`` set; the
     segments that take part in calls).
 
     ``absent_is_neutral``: True for exports that list only aberrant segments (ChAS), where an assessed region
     (``arms``) no segment touches has the normal copy number; False for complete segmentations (log2 .seg), where
     it has no data. The deciding segment of a gene is the most severe state over it (homdel, amp, hetdel, gain,
-    neutral), ties broken by the more extreme copy number, then the larger overlap.
+    neutral), ties broken by the more extreme copy number, then the larger overlap. ``low_level`` (log2 inputs:
+    :func:`lms_genomics.calling.profile.low_level_codes` of ``segments``) flags genes a low-level change decides.
     """
     n = len(genes)
     gchrom, gstart, gend = genes.chrom, genes.start, genes.end
@@ -368,7 +387,8 @@ def gene_calls(genes: GeneReference, segments: SegmentArrays, arms: KitCoverage,
         deciding_markers=deciding(cn.markers, np.nan).astype(float),
         deciding_in_profile=deciding(in_profile, IN_PROFILE_NONE).astype(np.int8),
         deciding_start=deciding(cn.start, 0).astype(np.int64), deciding_end=deciding(cn.end, 0).astype(np.int64),
-        loh_fraction=loh_fraction, loh=loh_flag)
+        loh_fraction=loh_fraction, loh=loh_flag,
+        low_level=None if low_level is None else (aberrant & deciding(low_level[is_cn], False)).astype(bool))
 
 
 @dataclass

@@ -47,13 +47,15 @@ def normal_copy_number(chrom: pd.Series, sex: str | None) -> pd.Series:
 
 
 def state_codes(seg: SegmentArrays, thresholds: Thresholds, sex: str | None = None,
-                continuous: bool = False) -> np.ndarray:
+                continuous: bool = False, homdel_log2_max: float | None = None) -> np.ndarray:
     """State code (:data:`lms_genomics.segarrays.STATES`) of each segment; LOH rows get LOH.
 
     ChAS CN states (``continuous=False``) are compared with the normal level (2 on autosomes; X/Y by sex, or the
     export's own Gain/Loss type when the sex is unknown). Log2-ratio inputs (``continuous=True``) take the direction
     from the log2 ratio (``log2_loss``/``log2_gain``, relative to the tumour's ploidy) and the magnitude
-    (homozygous deletion, amplification) from the purity/ploidy-corrected copy number.
+    (homozygous deletion, amplification) from the purity/ploidy-corrected copy number; ``homdel_log2_max`` (log2
+    inputs, :func:`lms_genomics.calling.log2.homdel_log2_bound`): a homozygous deletion also needs a raw log2 below
+    it, else it is a heterozygous deletion (purity guardrail).
     """
     cn = seg.copy_number
     base = normal_level(seg.chrom, sex)
@@ -65,6 +67,8 @@ def state_codes(seg: SegmentArrays, thresholds: Thresholds, sex: str | None = No
         below = np.where(known, (cn < base - tol) & ~np.isclose(cn, base), seg.type == TYPE_LOSS)
         above = np.where(known, (cn > base + tol) & ~np.isclose(cn, base), seg.type == TYPE_GAIN)
     homdel = (cn < thresholds.homdel_max_cn) & (np.where(known, base, 2.0) >= 1)
+    if continuous and homdel_log2_max is not None:
+        homdel &= seg.log2 < homdel_log2_max
     amp = (cn >= thresholds.amp_min_cn) & above
     state = np.select([homdel & (below | continuous), amp, below, above], [HOMDEL, AMP, HETDEL, GAIN],
                       NEUTRAL).astype(np.int8)

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -338,9 +338,14 @@ def read_seg(path: str | Path, default_sample: str | None = None, check_build: b
     first_bad_row(p, keep & markers.notna() & ~((markers >= 0) & (markers < 2**53) & (markers == markers.round())),
                   lines, lambda i: f"marker count {col('markers').iloc[i]!r} is not a whole number >= 0")
     markers = markers.where(keep)
+    called_cn: Any = np.nan
+    if is_cns and "cnvkit_cn" in cols:  # cnvkit.py call: its own integer copy number per segment
+        called_cn = parse_numbers(col("cnvkit_cn"), decimal)
+        first_bad_row(p, keep & (called_cn.isna() | np.isinf(called_cn) | (called_cn < 0)), lines,
+                      lambda i: f"CNVkit copy number (cn) {col('cnvkit_cn').iloc[i]!r} is not a number >= 0")
     segments = pd.DataFrame({
         "sample": samples_col, "chrom": chrom.astype(str), "start": start0, "end": end, "kind": "cn",
-        "type": np.where(log2 < 0, "loss", np.where(log2 > 0, "gain", "neutral")), "copy_number": np.nan,
+        "type": np.where(log2 < 0, "loss", np.where(log2 > 0, "gain", "neutral")), "copy_number": called_cn,
         "log2": log2, "markers": markers.astype("Int64") if markers.notna().any() else pd.NA,
         "segment_id": p.name + ":" + lines.astype(str), "source_line": lines,
     })[keep.to_numpy()]

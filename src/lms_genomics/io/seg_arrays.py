@@ -219,6 +219,8 @@ class _Parser:
         if normalize_column(header[0]) in _INDEX_NAMES and len(header) > len(_REQUIRED):
             raise _Unusual("row index column")
         self.cols = _columns(header)
+        if "cnvkit_cn" in self.cols:
+            raise _Unusual("CNVkit cn column")  # cnvkit.py call output: the DataFrame reader reads its copy numbers
         if "sample" not in self.cols and len(header) >= 5 and normalize_column(header[0]) not in COLUMN_ALIASES:
             raise _Unusual("sample name in the header (EaCoN)")
         if any(k not in self.cols for k in _REQUIRED):

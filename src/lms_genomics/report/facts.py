@@ -339,6 +339,8 @@ def gene_call_text(g: dict[str, Any], short: bool = False) -> str:
         text += ", focal"
     if g.get("subclonal_or_mixed") is True:
         text += ", subclonal or mixed"
+    if g.get("low_level") is True:  # issue 13: a log2 change below the profile's threshold
+        text += ", low-level (not counted in the profile)"
     return text
 
 
