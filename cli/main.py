@@ -315,8 +315,9 @@ def _check_output_name(name: str | None) -> None:
               help="Folder for per-sample outputs, cohort.tsv and cohort.html.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: the available cores; 1 runs in-process).")
-@click.option("--resume", is_flag=True, help="Skip samples whose outputs are up to date (same inputs, version and "
-                                              "thresholds).")
+@click.option("--resume", is_flag=True, help="Skip samples whose outputs are up to date: same result key (every "
+                                              "input file, sample-sheet row, option, threshold, reference and the "
+                                              "lmsgen version) and every output present.")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Run on Dask: a scheduler address (tcp://host:8786) or 'local' (needs the dask extra).")
 @click.option("--evidence", is_flag=True,
@@ -354,7 +355,7 @@ def cohort(cohort_path: Path, out_dir: Path, jobs: int | None, resume: bool, sch
         summary = CohortSummary()
         progress = _Progress(len(units)) if sys.stderr.isatty() and not quiet else None
         outcomes = run_cohort(units, out_dir, jobs=jobs, scheduler=scheduler, resume=resume, options=options,
-                              evidence=evidence, on_total=progress.more if progress else None)
+                              evidence=evidence, on_total=progress.more if progress else None, root=cohort_path)
         try:
             for o in outcomes:
                 summary.add(o)

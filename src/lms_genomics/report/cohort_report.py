@@ -14,6 +14,7 @@ import math
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import numpy as np
 
@@ -23,8 +24,10 @@ from ..genome import KEY_GENES
 from .tsv import safe_text
 from .writers import atomic_write
 
-TSV_COLUMNS = ["sample", "status", "contribution", "qc_verdict", "qc_reasons", "qc_copy_number", "qc_variants",
-               "qc_fusions", "class", "A", "C", "GI", "FGA",
+#: cohort.tsv columns. ``input``: the folder or file of the row, relative to the cohort root (``#sample`` for one
+#: sample of a multi-sample file); ``outputs``: the stem of its files (``<outputs>.json``, ``.genes.tsv``, ...).
+TSV_COLUMNS = ["sample", "input", "outputs", "status", "contribution", "qc_verdict", "qc_reasons", "qc_copy_number",
+               "qc_variants", "qc_fusions", "class", "A", "C", "GI", "FGA",
                *SCORE_COLUMNS, "RB1", "TP53", "MYOCD", "PTEN", "CDKN2A", "RB1_cn", "TP53_cn", "MYOCD_cn",
                "TP53_mutations", "RB1_mutations", "TP53_biallelic", "RB1_biallelic", "fusions", "error"]
 DELETIONS = ("homozygous_deletion", "heterozygous_deletion")
@@ -52,7 +55,8 @@ def _rows(table: Any) -> Rows:
 
 
 def _sorted(rows: Rows) -> Rows:
-    return sorted(rows, key=lambda r: str(r.get("sample")))
+    """By sample, then output stem and input (two inputs naming one sample keep one order, run after run)."""
+    return sorted(rows, key=lambda r: (str(r.get("sample")), str(r.get("outputs") or ""), str(r.get("input") or "")))
 
 
 def cohort_table(rows: list[dict[str, Any]] | list[tuple[Any, ...]]) -> pd.DataFrame:
@@ -344,7 +348,9 @@ def _cell(column: str, value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value)
-    shown = text.replace("_", " ") if column not in ("sample", "error", "qc_reasons") else text
+    if column == "outputs" and text:  # the files' stem: a link to the sample's JSON beside cohort.html
+        return f'<td><a href="{html.escape(quote(text + ".json"))}">{html.escape(text)}</a></td>'
+    shown = text.replace("_", " ") if column not in ("sample", "input", "error", "qc_reasons") else text
     return f"<td>{html.escape(shown)}</td>"
 
 
