@@ -332,8 +332,10 @@ def cohort(cohort_path: Path, out_dir: Path, jobs: int | None, resume: bool, sch
     \b
     COHORT_PATH is a folder (every sub-folder holding inputs is a sample; a multi-sample file in a folder
     has that folder's sample sheet) or a multi-sample file (.seg, ChAS batch export), read once.
-    Writes <sample>.json, <sample>.genes.tsv and <sample>.igv.seg per sample (the JSON without the
-    per-gene evidence lists unless --evidence), then cohort.tsv (one row per sample: class, A, C, GI, FGA,
+    Writes <name>.json, <name>.genes.tsv and <name>.igv.seg per sample, named after its folder (a
+    sample of a multi-sample file: after the sample), every name decided before any work starts (the
+    same with -j 1 or -j N; the JSON without the per-gene evidence lists unless --evidence), then
+    cohort.tsv (one row per sample: input folder or file#sample, output name, class, A, C, GI, FGA,
     key gene calls, TP53/RB1 mutations, biallelic status, fusions, QC verdict) and cohort.html (counts,
     gain/loss frequency, oncoprint grid). A failed sample is recorded and the others finish; a failed QC
     makes a sample non-contributory. On a terminal a progress bar counts samples, with rate and ETA.

@@ -362,3 +362,18 @@ def test_tcga_cohort_resume_and_a_sheet_edit(tmp_path):
     assert res.exit_code == 0, res.output
     assert set(table["sample"]) - up_to_date(res) == {target}
     assert doc(out, target)["provenance"]["copy_number_model"]["purity"] == 0.3
+
+
+def test_resume_regression_output_a_new_result_lacks_is_removed_not_left_stale(tmp_path):
+    """A folder whose VCF was removed: its new result has no variants, so the old `<stem>.variants.tsv` (another
+    result's) is removed rather than left beside the new JSON as if it were this one's."""
+    series = tmp_path / "series"
+    shutil.copytree(FIXTURES / "thesis_cohort" / "case01", series / "case01")
+    out = tmp_path / "out"
+    assert cohort(series, "--out", out, "-j", "1").exit_code == 0
+    assert (out / "case01.variants.tsv").is_file()
+    (series / "case01" / "case01.TSVC_variants.vcf").unlink()
+    res = cohort(series, "--out", out, "-j", "1", "--resume")
+    assert up_to_date(res) == set()
+    assert doc(out, "case01")["variants"] == "not_assessed"
+    assert not (out / "case01.variants.tsv").exists()

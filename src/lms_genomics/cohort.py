@@ -421,11 +421,19 @@ def _written(result: Any, out_dir: str, evidence: bool, name: OutputName, key: s
     have = {Path(w).name for w in written}
     for suffix in (*_COPY_NUMBER_OUTPUTS, *_VARIANT_OUTPUTS):
         stale = Path(out_dir) / f"{name.stem}{suffix}"
-        if stale.name not in have:
+        if stale.name not in have and stale.is_file() and _own_output(stale):
             with suppress(FileNotFoundError):
                 stale.unlink()
     return SampleOutcome(result.sample, "ok", summary_row(doc, name), outputs=[str(w) for w in written],
                          bins=_doc_bins(doc))
+
+
+def _own_output(path: Path) -> bool:
+    """Whether a file is not an input lmsgen reads (an input is never removed, as it is never overwritten)."""
+    from .io.registry import detect
+
+    fmt = detect(path)
+    return fmt is None or fmt.output
 
 
 def _unit_names(unit: WorkUnit) -> list[str]:
