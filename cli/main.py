@@ -325,8 +325,9 @@ def _check_output_name(name: str | None) -> None:
               help="Folder for per-sample outputs, cohort.tsv and cohort.html.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: the available cores; 1 runs in-process).")
-@click.option("--resume", is_flag=True, help="Skip samples whose outputs are up to date (same inputs, version and "
-                                              "thresholds).")
+@click.option("--resume", is_flag=True, help="Skip samples whose outputs are up to date: same result key (every "
+                                              "input file, sample-sheet row, option, threshold, reference and the "
+                                              "lmsgen version) and every output present.")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Run on Dask: a scheduler address (tcp://host:8786) or 'local' (needs the dask extra).")
 @click.option("--evidence", is_flag=True,
@@ -341,8 +342,11 @@ def cohort(cohort_path: Path, out_dir: Path, jobs: int | None, resume: bool, sch
     \b
     COHORT_PATH is a folder (every sub-folder holding inputs is a sample; a multi-sample file in a folder
     has that folder's sample sheet) or a multi-sample file (.seg, ChAS batch export), read once.
-    Writes <sample>.json and <sample>.genes.tsv per sample, one cohort.igv.seg (the JSON without the
-    per-gene evidence lists unless --evidence), then cohort.tsv (one row per sample: class, A, C, GI, FGA,
+    Writes <name>.json and <name>.genes.tsv per sample, named after its folder (a sample of a
+    multi-sample file: after the sample), every name decided before any work starts (the same with
+    -j 1 or -j N; the JSON without the per-gene evidence lists unless --evidence), one cohort.igv.seg
+    with every sample's segments, then
+    cohort.tsv (one row per sample: input folder or file#sample, output name, class, A, C, GI, FGA,
     key gene calls, TP53/RB1 mutations, biallelic status, fusions, QC verdict) and cohort.html (counts,
     gain/loss frequency, oncoprint grid). A failed sample is recorded and the others finish; a failed QC
     makes a sample non-contributory. On a terminal a progress bar counts samples, with rate and ETA.
@@ -364,7 +368,7 @@ def cohort(cohort_path: Path, out_dir: Path, jobs: int | None, resume: bool, sch
         summary = CohortSummary(out_dir)
         progress = _Progress(len(units)) if sys.stderr.isatty() and not quiet else None
         outcomes = run_cohort(units, out_dir, jobs=jobs, scheduler=scheduler, resume=resume, options=options,
-                              evidence=evidence, on_total=progress.more if progress else None)
+                              evidence=evidence, on_total=progress.more if progress else None, root=cohort_path)
         try:
             for o in outcomes:
                 summary.add(o)

@@ -71,6 +71,8 @@ def sections(doc: dict[str, Any]) -> dict[str, str]:
     doc = dict(doc)
     prov = dict(doc.pop("provenance", {}))
     prov.pop("created", None)
+    for key in ("result_key", "source"):  # written by lmsgen cohort only (its resume key, the row's input)
+        prov.pop(key, None)
     out = {"provenance": _digest(prov)}
     prof = doc.pop("profile", None)
     if isinstance(prof, dict):

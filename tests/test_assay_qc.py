@@ -22,7 +22,7 @@ from lms_genomics.identity import identity_warnings, same_sample
 from lms_genomics.io.apt_qc import header_measures, read_qc_table
 from lms_genomics.io.archer_read_stats import read_read_stats
 from lms_genomics.io.ion_coverage import read_coverage_stats
-from lms_genomics.naming import StemRegistry, claim_stem, file_stem
+from lms_genomics.naming import NamePlan, StemRegistry, file_stem
 from lms_genomics.report import facts
 from lms_genomics.report.summary import format_summary
 from lms_genomics.thresholds import Thresholds
@@ -274,6 +274,8 @@ def test_identity_ignores_suffixes_but_not_other_patients():
 # --- Done when: cohorts --------------------------------------------------------------------------------------------
 
 def test_two_folders_naming_the_same_sample_give_two_results(tmp_path):
+    # lmsgen cohort names a sample folder's files after the folder (decided before anything is read, issue 19):
+    # two folders whose exports name one sample never share files; the cohort still says the name repeats.
     series = tmp_path / "series"
     folder(series, "A", CASE2)
     b = series / "B"
@@ -285,14 +287,12 @@ def test_two_folders_naming_the_same_sample_give_two_results(tmp_path):
     assert res.exit_code == 0, res.output
     assert "several inputs name the same sample (case2 ×2)" in res.stdout
     docs = {p.name: json.loads(p.read_text()) for p in out.glob("*.json")}
-    assert len(docs) == 2 and "case2.json" in docs  # in parallel, whichever finished first keeps the plain name
-    other = next(n for n in docs if n != "case2.json")
-    assert other in ("case2.A.json", "case2.B.json")
+    assert set(docs) == {"A.json", "B.json"}
     assert {d["sample"] for d in docs.values()} == {"case2"}
-    assert {d["profile"]["class"] for d in docs.values()} == {"complex", "simple"}  # neither overwrote the other
-    assert any(f"files are named '{other[:-5]}'" in w for w in docs[other]["warnings"])
+    assert docs["A.json"]["profile"]["class"] == "complex" and docs["B.json"]["profile"]["class"] == "simple"
     table = pd.read_csv(out / "cohort.tsv", sep="\t")
     assert list(table["sample"]) == ["case2", "case2"]
+    assert list(table["input"]) == ["A", "B"] and list(table["outputs"]) == ["A", "B"]
     again = run("cohort", series, "--out", out, "-j", "1")  # a re-run keeps each sample's name
     assert again.exit_code == 0 and {p.name for p in out.glob("*.json")} == set(docs)
 
@@ -346,16 +346,16 @@ def test_names_equal_once_file_safe_get_distinct_stems():
     assert "'LMS 01'" in got[1][1]
 
 
-def test_claims_across_processes_are_exclusive_and_stable(tmp_path):
+def test_name_plan_is_decided_in_call_order_and_labels_inputs(tmp_path):
     a, b = tmp_path / "A", tmp_path / "B"
     a.mkdir()
     b.mkdir()
-    assert claim_stem(tmp_path / "out", "P1", str(a)) == ("P1", None)
-    stem, warning = claim_stem(tmp_path / "out", "P1", str(b))
-    assert stem == "P1.B" and str(a) in warning
-    assert claim_stem(tmp_path / "out", "P1", str(b)) == ("P1.B", warning)  # the same input keeps its name
-    shutil.rmtree(a)  # a claim whose input is gone is taken over
-    assert claim_stem(tmp_path / "out", "P1", str(tmp_path / "C")) == ("P1", None)
+    plan = NamePlan(tmp_path)
+    first, second = plan.name("P1", a), plan.name("P1", b)
+    assert (first.stem, first.input, first.warning) == ("P1", "A", None)
+    assert second.stem == "P1.B" and second.input == "B" and str(a) in second.warning
+    third = plan.name("P1", tmp_path / "batch.seg", path=tmp_path / "batch.seg", sample="P1")
+    assert third.stem == "P1.2" and third.input == "batch.seg#P1"
 
 
 def test_classify_of_a_batch_with_colliding_names_writes_both(tmp_path):

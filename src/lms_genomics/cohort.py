@@ -15,6 +15,7 @@ number of samples. Worker processes (``jobs``, default: the available cores) are
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import multiprocessing
 import os
@@ -29,9 +30,9 @@ from typing import Any
 
 import numpy as np
 
-from ._version import __version__
 from .errors import InputError, LmsgenError, NoInputError, UsageError
-from .genome import CHROM_SIZES, CHROMOSOMES, KEY_GENES, sha256_file
+from .genome import CHROM_SIZES, CHROMOSOMES, KEY_GENES
+from .naming import NamePlan, OutputName
 
 #: Bin size of the genome-wide gain/loss frequency (1 Mb).
 FREQUENCY_BIN = 1_000_000
@@ -70,6 +71,9 @@ class WorkUnit:
     path: str
     samples: tuple[str, ...] | None = None
     copy_number: str | None = None
+    #: The output name of each sample, decided by the parent before dispatch (:class:`~lms_genomics.naming.NamePlan`):
+    #: (sample, name) pairs; the sample is None for a unit of one sample, whatever its files call it.
+    output_names: tuple[tuple[str | None, OutputName], ...] = ()
 
 
 @dataclass
@@ -135,6 +139,24 @@ def unit_samples(unit: WorkUnit) -> list[str] | None:
 
     if unit.samples:
         return list(unit.samples)
+    path = lone_copy_number(unit)
+    if path is None:
+        return None
+    fmt = detect(path)
+    if fmt is None or fmt.list_samples is None:
+        return None
+    try:
+        names = fmt.list_samples(path)
+    except LmsgenError:
+        return None  # the classify job reports the error for this file
+    return names if len(names) > 1 else None
+
+
+def lone_copy_number(unit: WorkUnit) -> Path | None:
+    """The unit's copy-number file when it is the unit's only input (the file given itself, or alone in its
+    folder but for a sample sheet), else None. Reads only the files' heads."""
+    from .io.registry import detect
+
     path = Path(unit.copy_number or unit.path)
     if path.is_dir():
         found = [f for f in sorted(path.iterdir()) if f.is_file() and not f.name.startswith(".")]
@@ -144,14 +166,7 @@ def unit_samples(unit: WorkUnit) -> list[str] | None:
         if len(used) != 1 or "copy_number" not in used[0][1].roles:  # type: ignore[union-attr]
             return None
         path = used[0][0]
-    fmt = detect(path)
-    if fmt is None or fmt.list_samples is None:
-        return None
-    try:
-        names = fmt.list_samples(path)
-    except LmsgenError:
-        return None  # the classify job reports the error for this file
-    return names if len(names) > 1 else None
+    return path
 
 
 #: Label of each allele class in the cohort's mutation columns, in listing order.
@@ -183,11 +198,13 @@ def mutation_summary(variants: list[dict[str, Any]], gene: str) -> str:
     return ", ".join(text for _, text in sorted(rows, key=lambda x: x[0])) or "none"
 
 
-def summary_row(doc: dict[str, Any]) -> dict[str, Any]:
-    """One cohort.tsv row from a sample's JSON document."""
+def summary_row(doc: dict[str, Any], name: OutputName | None = None) -> dict[str, Any]:
+    """One cohort.tsv row from a sample's JSON document; ``name``: its output name in the cohort (``input``,
+    ``outputs``), else the input its provenance records (``provenance.source``, else its first input file)."""
     qc = doc.get("qc", {})
     verdict = qc.get("verdict", "pass")
-    row: dict[str, Any] = {"sample": doc["sample"], "status": "ok",
+    row: dict[str, Any] = {"sample": doc["sample"], "input": name.input if name is not None else _input_of(doc),
+                           "outputs": name.stem if name is not None else "", "status": "ok",
                            "contribution": "non-contributory" if verdict == "fail" else "contributory",
                            "qc_verdict": verdict, "qc_reasons": "; ".join(qc.get("reasons", []))}
     from .calling.qc import assay_verdicts  # issue 15: each assay's QC, for counts of contributory assays
@@ -224,6 +241,18 @@ def summary_row(doc: dict[str, Any]) -> dict[str, Any]:
         row["fusions"] = "not_assessed"
     row["error"] = ""
     return row
+
+
+def _input_of(doc: dict[str, Any]) -> str:
+    """The input a result records: ``provenance.source.input`` (written by ``lmsgen cohort``), else the path of its
+    first input file (``lmsgen classify``)."""
+    prov = doc.get("provenance") or {}
+    source = prov.get("source")
+    if isinstance(source, dict) and isinstance(source.get("input"), str):
+        return source["input"]
+    inputs = prov.get("inputs") or []
+    first = inputs[0] if inputs and isinstance(inputs[0], dict) else {}
+    return str(first.get("path") or "")
 
 
 def _bins(doc_segments: list[dict[str, Any]]) -> np.ndarray:
@@ -276,7 +305,9 @@ def summarize_results(paths: Iterable[str | Path], out_dir: str | Path) -> tuple
                 raise InputError(path, f"not an lmsgen result (schema {SCHEMA} expected)")
             continue
         try:
-            outcome = SampleOutcome(doc["sample"], "ok", summary_row(doc), outputs=[str(path)], bins=_doc_bins(doc),
+            row = summary_row(doc)
+            row["outputs"] = path.name.removesuffix(".json")
+            outcome = SampleOutcome(doc["sample"], "ok", row, outputs=[str(path)], bins=_doc_bins(doc),
                                     seg=_doc_seg(doc))
         except (KeyError, TypeError, AttributeError, ValueError) as exc:
             raise InputError(path, f"malformed lmsgen result ({type(exc).__name__}: {exc})") from None
@@ -310,35 +341,56 @@ def _result_candidates(paths: Iterable[str | Path]) -> Iterator[tuple[Path, bool
             raise UsageError(f"{p}: no such file or folder")
 
 
-def _input_digest(unit: WorkUnit, known: dict[str, str] | None = None) -> dict[str, str]:
-    """SHA-256 of every input of a unit (``known``: digests already computed, by path)."""
-    from .sample import find_inputs
-
-    inputs = find_inputs(unit.path)
-    known = known or {}
-    return {str(f): known.get(str(f)) or sha256_file(f) for files in inputs.files.values() for f in files}
+#: Outputs a result has beside its JSON, by what the JSON holds (``lmsgen cohort`` rewrites a missing one).
+_COPY_NUMBER_OUTPUTS = (".genes.tsv",)
+_VARIANT_OUTPUTS = (".variants.tsv",)
+#: A sample's outputs of earlier versions, removed when found under its name (the segments are in cohort.igv.seg).
+_FORMER_OUTPUTS = (".igv.seg",)
 
 
-def _up_to_date(json_path: Path, digest: dict[str, str], thresholds: dict[str, Any]) -> dict[str, Any] | None:
+def expected_outputs(doc: dict[str, Any], stem: str) -> list[str]:
+    """The file names a result document has in a cohort folder: ``<stem>.json``, ``.genes.tsv`` when copy number
+    was assessed, ``.variants.tsv`` when a VCF was read (the segments go into the cohort's one cohort.igv.seg)."""
+    suffixes = [".json"]
+    if isinstance(doc.get("genes"), dict) and isinstance(doc.get("profile"), dict):
+        suffixes += _COPY_NUMBER_OUTPUTS
+    if isinstance(doc.get("variants"), list):
+        suffixes += _VARIANT_OUTPUTS
+    return [stem + s for s in suffixes]
+
+
+def _up_to_date(out_dir: str, name: OutputName, key_of: Callable[[str], str]) -> dict[str, Any] | None:
+    """The document of an earlier result under ``name`` when it is up to date: its ``provenance.result_key`` is
+    the key computed now (``key_of(sample)``, the sample named in the document) and every output it has is
+    present; else None (the sample is classified again and all its outputs rewritten)."""
+    out = Path(out_dir)
     try:
-        doc = json.loads(json_path.read_text())
-    except (OSError, ValueError):
+        doc = json.loads((out / f"{name.stem}.json").read_text(encoding="utf-8"))
+        recorded = doc["provenance"]["result_key"]
+        sample = doc["sample"]
+        if not isinstance(sample, str) or recorded != key_of(sample):
+            return None
+    except (OSError, ValueError, KeyError, TypeError):
         return None
-    prov = doc.get("provenance", {})
-    if prov.get("lmsgen_version") != __version__ or prov.get("thresholds") != thresholds:
-        return None
-    used = {i["path"]: i["sha256"] for i in prov.get("inputs", [])}
-    if not used or any(digest.get(p) != sha for p, sha in used.items()):
+    if not all((out / f).is_file() for f in expected_outputs(doc, name.stem)):
         return None
     return doc
 
 
-def _json_of(out_dir: str, sample: str, source: str | Path) -> Path:
-    """Where an earlier run wrote ``sample``'s JSON: the name it claimed for this input, else its file-safe name."""
-    from .naming import claimed_stem
-    from .report.writers import safe_file_stem
+def _unit_inputs(plan: Any) -> dict[str, str]:
+    """SHA-256 of every data file of a unit (sample sheets included: a folder's own sheet concerns its samples)."""
+    from .result_key import file_sha256
 
-    return Path(out_dir) / f"{claimed_stem(out_dir, sample, source) or safe_file_stem(sample)}.json"
+    return {str(f): file_sha256(f) for files in plan.inputs.files.values() for f in files}
+
+
+def _unit_key_of(unit: WorkUnit, plan: Any, options: dict[str, Any]) -> Callable[[str], str]:
+    """The result key of each sample of a unit classified whole (:mod:`lms_genomics.result_key`)."""
+    from .result_key import canonical, result_key, sheet_part
+
+    opts, inputs = canonical(options), _unit_inputs(plan)
+    return lambda sample: result_key(options=opts, inputs=inputs, source=unit.path, sample=sample,
+                                     sheet=sheet_part(plan.sheet, sample))
 
 
 def _doc_seg(doc: dict[str, Any]) -> str | None:
@@ -351,12 +403,13 @@ def _doc_seg(doc: dict[str, Any]) -> str | None:
     return seg_rows(doc["sample"], SegmentArrays.from_records(doc["segments"], sample=doc["sample"]))
 
 
-def _skipped(doc: dict[str, Any]) -> SampleOutcome:
-    return SampleOutcome(doc["sample"], "skipped", summary_row(doc), bins=_doc_bins(doc), seg=_doc_seg(doc))
+def _skipped(doc: dict[str, Any], name: OutputName) -> SampleOutcome:
+    return SampleOutcome(doc["sample"], "skipped", summary_row(doc, name), bins=_doc_bins(doc), seg=_doc_seg(doc))
 
 
-def _failed(sample: str, message: str) -> SampleOutcome:
-    return SampleOutcome(sample, "failed", {"sample": sample, "status": "failed", "contribution": "failed",
+def _failed(sample: str, message: str, name: OutputName | None = None) -> SampleOutcome:
+    return SampleOutcome(sample, "failed", {"sample": sample, "input": name.input if name is not None else "",
+                                            "outputs": "", "status": "failed", "contribution": "failed",
                                             "error": message}, error=message)
 
 
@@ -367,20 +420,36 @@ def _bug(exc: Exception) -> str:
             f"({Path(tb.filename).name}:{tb.lineno})")
 
 
-def _written(result: Any, out_dir: str, evidence: bool, source: str | Path) -> SampleOutcome:
-    """Write one result's outputs (JSON last) under the file name it claims (never another sample's files:
-    :mod:`lms_genomics.naming`) and summarise it."""
-    from .naming import claim_stem
+def _written(result: Any, out_dir: str, evidence: bool, name: OutputName, key: str) -> SampleOutcome:
+    """Write one result's outputs (JSON last) under its planned name, with its result key and input in the
+    provenance; an output of an earlier result under that name that this one does not have is removed (never
+    left to pass for this sample's). Summarises it."""
     from .report import writers
 
-    stem, clash = claim_stem(out_dir, result.sample, source)
-    if clash:
-        result.warnings.append(clash)
+    if name.warning:
+        result.warnings.append(name.warning)
+    result.provenance["result_key"] = key
+    result.provenance["source"] = {"input": name.input}
     text, doc = writers.compact_json(result, evidence=evidence)
-    written = writers.write_outputs(result, out_dir, doc=doc, indent=None, json_text=text, stem=stem, igv_seg=False)
+    written = writers.write_outputs(result, out_dir, doc=doc, indent=None, json_text=text, stem=name.stem,
+                                    igv_seg=False)
+    have = {Path(w).name for w in written}
+    for suffix in (*_COPY_NUMBER_OUTPUTS, *_VARIANT_OUTPUTS, *_FORMER_OUTPUTS):
+        stale = Path(out_dir) / f"{name.stem}{suffix}"
+        if stale.name not in have and stale.is_file() and _own_output(stale):
+            with suppress(FileNotFoundError):
+                stale.unlink()
     seg = writers.seg_rows(result.sample, result.copy_number.segments) if result.copy_number is not None else None
-    return SampleOutcome(result.sample, "ok", summary_row(doc), outputs=[str(w) for w in written],
+    return SampleOutcome(result.sample, "ok", summary_row(doc, name), outputs=[str(w) for w in written],
                          bins=_doc_bins(doc), seg=seg)
+
+
+def _own_output(path: Path) -> bool:
+    """Whether a file is not an input lmsgen reads (an input is never removed, as it is never overwritten)."""
+    from .io.registry import detect
+
+    fmt = detect(path)
+    return fmt is None or fmt.output
 
 
 def _unit_names(unit: WorkUnit) -> list[str]:
@@ -390,36 +459,85 @@ def _unit_names(unit: WorkUnit) -> list[str]:
                                                     else stem_of(unit.path)]
 
 
+def name_unit(unit: WorkUnit, plan: NamePlan) -> WorkUnit:
+    """The unit with its samples' output names from ``plan`` (in the parent, before dispatch). A unit of one
+    sample is named after its folder (or file): known before anything is read. A multi-sample file classified
+    whole (small, alone in its folder) is listed now, its samples named after themselves, in file order."""
+    if unit.output_names:
+        return unit
+    listed = list(unit.samples) if unit.samples else _listed_samples(unit)
+    if listed:
+        where = lone_copy_number(unit) or Path(unit.path)
+        names = tuple((n, plan.name(n, unit.path, path=where, sample=n)) for n in listed)
+    else:
+        names = ((None, plan.name(_unit_names(unit)[0], unit.path)),)
+    return dataclasses.replace(unit, output_names=names)
+
+
+def _listed_samples(unit: WorkUnit) -> list[str] | None:
+    """The samples of a unit whose only input is a copy-number file small enough to be classified whole, when it
+    holds several (read here, by the array readers: without pandas), else None. Only such files are read twice."""
+    from .io.cn_arrays import read_copy_number_arrays
+    from .io.registry import detect
+
+    path = lone_copy_number(unit)
+    fmt = detect(path) if path is not None else None
+    if path is None or fmt is None or fmt.list_samples is None:
+        return None
+    try:
+        names = (read_copy_number_arrays(fmt.name, path, check_build=False).named_samples
+                 if fmt.name == "chas_segments" else fmt.list_samples(path))
+    except LmsgenError:
+        return None  # the worker reports the error for this unit
+    return list(names) if len(names) > 1 else None
+
+
+def _name_of(unit: WorkUnit, sample: str, taken: set[str]) -> OutputName | None:
+    """The planned name of ``sample`` of a unit classified whole (the one name of a one-sample unit, once)."""
+    names = dict(unit.output_names)
+    if None in names:
+        return None if taken else names[None]
+    return names.get(sample)
+
+
 def unit_outcomes(unit: WorkUnit, out_dir: str, options: dict[str, Any], resume: bool = False,
                   evidence: bool = False) -> Iterator[SampleOutcome]:
-    """Classify one unit as ``lmsgen classify`` would (its folder, or its file) and write each sample's outputs,
-    yielding each sample's outcome as soon as it is written; never raises (errors become failed outcomes)."""
-    from .sample import iter_classify
-    from .thresholds import DEFAULT_THRESHOLDS
-
+    """Classify one unit as ``lmsgen classify`` would (its folder, or its file) and write each sample's outputs
+    under its planned name (:func:`name_unit`; planned here when the caller did not), yielding each sample's
+    outcome as soon as it is written; never raises (errors become failed outcomes). With ``resume``, a unit whose
+    every sample is up to date (same result key, every output present) is skipped."""
+    unit = name_unit(unit, NamePlan(Path(unit.path).parent))
+    planned = dict(unit.output_names)
     done: set[str] = set()
     try:
-        thresholds = options.get("thresholds") or DEFAULT_THRESHOLDS
+        plan = _plan_of(unit, options)
+        key_of = _unit_key_of(unit, plan, options)
         if resume:
-            digest = _input_digest(unit)
-            docs = [_up_to_date(_json_of(out_dir, n, unit.path), digest, thresholds.as_dict())
-                    for n in _unit_names(unit)]
-            if all(d is not None for d in docs):
-                yield from (_skipped(d) for d in docs if d is not None)
+            docs = [(_up_to_date(out_dir, name, key_of), name) for name in planned.values()]
+            if all(d is not None for d, _ in docs):
+                yield from (_skipped(d, name) for d, name in docs if d is not None)
                 return
-        for r in iter_classify(unit.path, samples=list(unit.samples) if unit.samples else None,
-                               skip_missing_samples=True, **options):
+        for r in plan.results(plan.read_copy_number()):
+            name = _name_of(unit, r.sample, done)
             done.add(r.sample)
-            yield _written(r, out_dir, evidence, unit.path)
+            if name is None:
+                yield _failed(r.sample, f"{unit.path}: sample {r.sample!r} was not in the input when the cohort "
+                                        f"was planned (did the input change during the run?); not written")
+                continue
+            yield _written(r, out_dir, evidence, name, key_of(r.sample))
         for n in unit.samples or ():
             if n not in done:  # every row of this sample was dropped (unplaced contigs, no log2 value)
-                yield _failed(n, f"{unit.path}: sample {n!r} has no usable segment")
+                yield _failed(n, f"{unit.path}: sample {n!r} has no usable segment", planned.get(n))
         return
     except LmsgenError as exc:
         message = exc.one_line()
     except Exception as exc:  # a bug: record it with its place, keep the cohort going
         message = _bug(exc)
-    yield from (_failed(n, message) for n in _unit_names(unit) if n not in done)
+    if None in planned:
+        if not done:
+            yield _failed(_unit_names(unit)[0], message, planned[None])
+        return
+    yield from (_failed(n, message, name) for n, name in planned.items() if n is not None and n not in done)
 
 
 def process_unit(unit: WorkUnit, out_dir: str, options: dict[str, Any], resume: bool = False,
@@ -436,6 +554,8 @@ class SampleChunk:
     unit: WorkUnit
     cn: Any  # lms_genomics.io.cn_arrays.CopyNumberFile without rows
     samples: list[tuple[str, Any, dict[str, Any] | None]]  # (sample, SegmentArrays, log2 copy-number model)
+    output_names: dict[str, OutputName] = field(default_factory=dict)  # planned by the parent
+    keys: dict[str, str] = field(default_factory=dict)  # each sample's result key, computed by the parent
 
     @property
     def names(self) -> list[str]:
@@ -465,18 +585,43 @@ def chunk_outcomes(chunk: SampleChunk, out_dir: str, options: dict[str, Any],
     try:
         plan = _plan_of(chunk.unit, options)
     except LmsgenError as exc:
-        yield from (_failed(n, exc.one_line()) for n in chunk.names)
+        yield from (_failed(n, exc.one_line(), chunk.output_names.get(n)) for n in chunk.names)
         return
     except Exception as exc:  # a bug
-        yield from (_failed(n, _bug(exc)) for n in chunk.names)
+        yield from (_failed(n, _bug(exc), chunk.output_names.get(n)) for n in chunk.names)
         return
-    for name, segments, model in chunk.samples:
+    if not chunk.output_names:  # built by a caller, not planned by run_cohort: named here, in chunk order
         try:
-            yield _written(plan.result_for(chunk.cn, name, segments, model), out_dir, evidence, chunk.unit.path)
+            chunk = _planned_here(chunk, plan, options)
+        except Exception as exc:  # a bug
+            yield from (_failed(n, _bug(exc)) for n in chunk.names)
+            return
+    for name, segments, model in chunk.samples:
+        out_name = chunk.output_names.get(name)
+        try:
+            if out_name is None or name not in chunk.keys:
+                raise RuntimeError(f"sample {name!r} was sent without its planned output name or result key")
+            yield _written(plan.result_for(chunk.cn, name, segments, model), out_dir, evidence, out_name,
+                           chunk.keys[name])
         except LmsgenError as exc:
-            yield _failed(name, exc.one_line())
+            yield _failed(name, exc.one_line(), out_name)
         except Exception as exc:  # a bug: record it with its place, keep the cohort going
-            yield _failed(name, _bug(exc))
+            yield _failed(name, _bug(exc), out_name)
+
+
+def _planned_here(chunk: SampleChunk, plan: Any, options: dict[str, Any]) -> SampleChunk:
+    """A chunk with output names and result keys, for a chunk built without them (library callers)."""
+    from .result_key import canonical, result_key, sheet_part
+
+    names = NamePlan(Path(chunk.unit.path).parent)
+    cn = chunk.cn
+    opts = canonical(options)
+    check = plan.sheet_check(list(cn.samples))
+    warnings = check.warnings if check is not None else []
+    return dataclasses.replace(chunk, output_names={
+        n: names.name(n, chunk.unit.path, path=cn.path, sample=n) for n in chunk.names}, keys={
+        n: result_key(options=opts, inputs={str(cn.path): cn.sha256}, source=chunk.unit.path, sample=n,
+                      sheet=sheet_part(plan.sheet, n, warnings)) for n in chunk.names})
 
 
 def process_samples(chunk: SampleChunk, out_dir: str, options: dict[str, Any],
@@ -493,55 +638,69 @@ Task = WorkUnit | SampleChunk | SampleOutcome
 
 
 def _split(unit: WorkUnit, out_dir: str, options: dict[str, Any], resume: bool, jobs: int,
-           on_total: Callable[[int], None] | None) -> Iterator[Task]:
-    """The tasks of a unit whose copy-number file the parent reads: the file is read once, each sample's rows
-    sliced as they are handed out, in chunks of at most :data:`CHUNK_SAMPLES` samples."""
-    from .thresholds import DEFAULT_THRESHOLDS
+           on_total: Callable[[int], None] | None, names: NamePlan) -> Iterator[Task]:
+    """The tasks of a unit whose copy-number file the parent reads: the file is read once, each sample named
+    (``names``, in file order) and keyed (:mod:`lms_genomics.result_key`), its rows sliced as they are handed
+    out, in chunks of at most :data:`CHUNK_SAMPLES` samples."""
+    from .result_key import canonical, result_key, sheet_part
 
     try:
         plan = _plan_of(unit, options)
         if not plan.copy_number_only():  # the folder changed since discovery: classified whole
-            yield unit
+            yield name_unit(unit, names)
             return
         cn = plan.read_copy_number()
         models = plan.models(cn)
         plan.check_panels()
-        plan.sheet_check(list(cn.samples))  # strict: a sheet that does not match fails the file here
+        check = plan.sheet_check(list(cn.samples))  # strict: a sheet that does not match fails the file here
     except LmsgenError as exc:
-        yield from (_failed(n, exc.one_line()) for n in _unit_names(unit))
+        yield from (_failed(n, exc.one_line(), names.name(n, unit.path)) for n in _unit_names(unit))
         return
     except Exception as exc:  # a bug
-        yield from (_failed(n, _bug(exc)) for n in _unit_names(unit))
+        yield from (_failed(n, _bug(exc), names.name(n, unit.path)) for n in _unit_names(unit))
         return
     wanted = set(unit.samples) if unit.samples else None
-    names = [n for n in cn.samples if wanted is None or n in wanted]
+    if len(cn.named_samples) == 1 and wanted is None:  # one sample: named as a unit classified whole is
+        only = cn.named_samples[0]
+        planned = {only: (names.name(Path(unit.path).name, unit.path) if Path(unit.path).is_dir()
+                          else names.name(only, unit.path))}
+    else:
+        planned = {n: names.name(n, unit.path, path=cn.path, sample=n) for n in cn.named_samples
+                   if wanted is None or n in wanted}
+    names_ = [n for n in cn.samples if wanted is None or n in wanted]
     unusable = [n for n in cn.named_samples if n not in set(cn.samples) and (wanted is None or n in wanted)]
     unusable += [n for n in unit.samples or () if n not in set(cn.named_samples)]
     if on_total is not None:
-        on_total(len(names) + len(unusable) - 1)  # the unit was counted as one sample
-    yield from (_failed(n, f"{unit.path}: sample {n!r} has no usable segment") for n in unusable)
+        on_total(len(names_) + len(unusable) - 1)  # the unit was counted as one sample
+    yield from (_failed(n, f"{unit.path}: sample {n!r} has no usable segment", planned.get(n)) for n in unusable)
+    opts, sheet_warnings = canonical(options), (check.warnings if check is not None else [])
+    keys = {n: result_key(options=opts, inputs={str(cn.path): cn.sha256}, source=unit.path, sample=n,
+                          sheet=sheet_part(plan.sheet, n, sheet_warnings)) for n in names_}
     skip: set[str] = set()
     if resume:
-        thresholds = (options.get("thresholds") or DEFAULT_THRESHOLDS).as_dict()
-        digest = _input_digest(unit, {str(cn.path): cn.sha256})
-        for n in names:
-            doc = _up_to_date(_json_of(out_dir, n, unit.path), digest, thresholds)
+        for n in names_:
+            doc = _up_to_date(out_dir, planned[n], lambda sample, n=n: keys[n] if sample == n else "")
             if doc is not None:
                 skip.add(n)
-                yield _skipped(doc)
-    todo = len(names) - len(skip)
+                yield _skipped(doc, planned[n])
+    todo = len(names_) - len(skip)
     size = max(1, min(CHUNK_SAMPLES, todo // (4 * max(jobs, 1))))
     meta = _without_rows(cn)
     chunk: list[tuple[str, Any, dict[str, Any] | None]] = []
-    for name, segments in cn.by_sample(names):
+    for name, segments in cn.by_sample(names_):
         if name in skip:
             continue
         chunk.append((name, segments, models.get(name)))
         if len(chunk) == size:
-            yield SampleChunk(unit, meta, chunk)
+            yield _chunk(unit, meta, chunk, planned, keys)
             chunk = []
     if chunk:
-        yield SampleChunk(unit, meta, chunk)
+        yield _chunk(unit, meta, chunk, planned, keys)
+
+
+def _chunk(unit: WorkUnit, cn: Any, samples: list[tuple[str, Any, dict[str, Any] | None]],
+           planned: dict[str, OutputName], keys: dict[str, str]) -> SampleChunk:
+    return SampleChunk(unit, cn, samples, {n: planned[n] for n, _, _ in samples}, {n: keys[n] for n, _, _ in samples})
 
 
 def _without_rows(cn: Any) -> Any:
@@ -552,13 +711,23 @@ def _without_rows(cn: Any) -> Any:
     return dataclasses.replace(cn, rows=SegmentArrays.empty(), sample_of=np.empty(0, np.int64))
 
 
+def _unit_order(unit: WorkUnit) -> tuple[tuple[str, ...], str]:
+    return Path(os.path.abspath(unit.path)).parts, unit.copy_number or ""
+
+
 def _tasks(units: list[WorkUnit], out_dir: str, options: dict[str, Any], resume: bool, jobs: int,
-           on_total: Callable[[int], None] | None) -> Iterator[Task]:
-    for unit in units:
+           on_total: Callable[[int], None] | None, root: str | Path | None = None) -> Iterator[Task]:
+    """The tasks, in a fixed order (units sorted by path, a file's samples in file order), each sample's output
+    name decided here, in the parent, before its task is dispatched (:class:`~lms_genomics.naming.NamePlan`)."""
+    if root is None and units:
+        paths = [os.path.abspath(u.path) for u in units]
+        root = os.path.commonpath(paths) if len(paths) > 1 else os.path.dirname(paths[0])
+    names = NamePlan(root)
+    for unit in sorted(units, key=_unit_order):
         if unit.copy_number is not None:
-            yield from _split(unit, out_dir, options, resume, jobs, on_total)
+            yield from _split(unit, out_dir, options, resume, jobs, on_total, names)
         else:
-            yield unit
+            yield name_unit(unit, names)
 
 
 def _run_task(task: Task, out_dir: str, options: dict[str, Any], resume: bool,
@@ -687,8 +856,9 @@ def _pool_run(tasks: Iterator[Task], out_dir: str, options: dict[str, Any], jobs
 
 
 def _local_run(units: list[WorkUnit], out_dir: str, options: dict[str, Any], jobs: int, resume: bool,
-               evidence: bool = False, on_total: Callable[[int], None] | None = None) -> Iterator[SampleOutcome]:
-    tasks = _tasks(units, out_dir, options, resume, jobs, on_total)
+               evidence: bool = False, on_total: Callable[[int], None] | None = None,
+               root: str | Path | None = None) -> Iterator[SampleOutcome]:
+    tasks = _tasks(units, out_dir, options, resume, jobs, on_total, root)
     if jobs <= 1:
         for task in tasks:
             yield from _run_task(task, out_dir, options, resume, evidence)
@@ -707,7 +877,8 @@ DASK_RETRIES = 2
 
 
 def _dask_run(units: list[WorkUnit], out_dir: str, options: dict[str, Any], scheduler: str, resume: bool,
-              evidence: bool = False, on_total: Callable[[int], None] | None = None) -> Iterator[SampleOutcome]:
+              evidence: bool = False, on_total: Callable[[int], None] | None = None,
+              root: str | Path | None = None) -> Iterator[SampleOutcome]:
     try:
         from dask.distributed import Client, LocalCluster, as_completed
     except ImportError:
@@ -724,7 +895,7 @@ def _dask_run(units: list[WorkUnit], out_dir: str, options: dict[str, Any], sche
         raise UsageError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
     try:
         jobs = max(1, len(client.scheduler_info().get("workers", {})))
-        tasks = list(_tasks(units, out_dir, options, resume, jobs, on_total))  # split files are read here, once
+        tasks = list(_tasks(units, out_dir, options, resume, jobs, on_total, root))  # split files read here, once
         yield from (t for t in tasks if isinstance(t, SampleOutcome))
         whole = [t for t in tasks if isinstance(t, WorkUnit)]
         chunks = [t for t in tasks if isinstance(t, SampleChunk)]
@@ -779,7 +950,8 @@ def _dask_failed(task: Task, exc: Exception) -> list[SampleOutcome]:
 def run_cohort(units: Iterable[WorkUnit], out_dir: str | Path, *, jobs: int | None = None,
                scheduler: str | None = None, resume: bool = False, options: dict[str, Any] | None = None,
                evidence: bool = False, on_outcome: Callable[[SampleOutcome], None] | None = None,
-               on_total: Callable[[int], None] | None = None) -> Iterator[SampleOutcome]:
+               on_total: Callable[[int], None] | None = None, root: str | Path | None = None
+               ) -> Iterator[SampleOutcome]:
     """Classify every unit, writing per-sample outputs into ``out_dir``; yields outcomes as they finish.
 
     ``jobs``: worker processes (default: the available cores; 1 = in-process). ``scheduler``: a Dask scheduler
@@ -787,13 +959,22 @@ def run_cohort(units: Iterable[WorkUnit], out_dir: str | Path, *, jobs: int | No
     ``options``: keyword arguments of :func:`lms_genomics.sample.classify_all`. ``evidence``: write each gene's
     evidence list into the per-sample JSON (default: lean documents, every other field kept). ``on_total(n)`` is
     called when the parent splits a multi-sample file: ``n`` more samples than its one unit (for a progress bar).
+    ``root``: the cohort folder (or file) the ``input`` column of cohort.tsv is relative to (default: the units'
+    common folder).
+
+    Every sample's output name is decided here before any work is dispatched, in a fixed order (units sorted by
+    path, then a file's samples in file order; :class:`~lms_genomics.naming.NamePlan`): ``-j 1``, ``-j N`` and
+    Dask write the same files. With ``resume`` a sample is skipped when its result is up to date: its
+    ``provenance.result_key`` equals the key of the current inputs and options (:mod:`lms_genomics.result_key`)
+    and every output it has is present.
     """
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     units = list(units)
     opts = dict(options or {})
     jobs = available_cores() if jobs is None else max(1, jobs)
-    runner = (_dask_run(units, str(out_dir), opts, scheduler, resume, evidence, on_total) if scheduler
-              else _local_run(units, str(out_dir), opts, jobs, resume, evidence, on_total))
+    _PLANS.clear()  # plans of an earlier run in this process (inputs, sheets) are never reused
+    runner = (_dask_run(units, str(out_dir), opts, scheduler, resume, evidence, on_total, root) if scheduler
+              else _local_run(units, str(out_dir), opts, jobs, resume, evidence, on_total, root))
     for outcome in runner:
         if on_outcome is not None:
             on_outcome(outcome)

@@ -1,19 +1,17 @@
 """Output names: every sample's files get a stem no other sample of the run shares.
 
 A sample name becomes a file stem by :func:`file_stem` (letters, digits and ``. _ + -``; accents folded, ``P-é`` →
-``P-e``; anything else becomes ``_``). Two inputs can still resolve to one stem — two folders naming the same
-sample, or names equal once made file-safe (``LMS 01``, ``LMS_01``, ``LMS/01``). Such a collision never overwrites
-the first sample's files: the later one gets the stem with its folder's name appended (``P1.folderB``), else a
-number (``P1.2``), and a warning naming both. Which of two colliding samples is "later" follows the order they are
-written in: input order with ``-j 1``, completion order in parallel; once claimed, a name stays with its input on
-later runs. The JSON keeps the name the files give (``"sample"``); the stem only
-names the files. Stems are compared case-insensitively (``P1`` and ``p1`` collide on macOS and Windows).
+``P-e``; anything else becomes ``_``). Two inputs can still resolve to one stem — names equal once made
+file-safe (``LMS 01``, ``LMS_01``, ``LMS/01``; ``P-e`` and ``P-é``), or two folders of one name in different
+places. Such a collision never overwrites the first sample's files: the later one gets the stem with its folder's
+name appended (``P1.folderB``), else a number (``P1.2``), and a warning naming both. The JSON keeps the name the
+files give (``"sample"``); the stem only names the files. Stems are compared case-insensitively (``P1`` and ``p1``
+collide on macOS and Windows).
 
-Two registries: :class:`StemRegistry` within one process (``lmsgen classify`` of a multi-sample file), and
-:func:`claim_stem` across the worker processes (or Dask workers) of ``lmsgen cohort``, which claims a stem with an
-exclusively created file in ``<out>/.lmsgen-names/`` holding the claimant's identity (its input and sample). A
-claim made by the same input on an earlier run is the same sample's, so re-runs and ``--resume`` keep each
-sample's stem; a claim whose input no longer exists is stale and taken over.
+:class:`StemRegistry` gives distinct stems within one process in the order names are claimed: ``lmsgen classify``
+of a multi-sample file (file order), and :class:`NamePlan`, with which the parent of ``lmsgen cohort`` decides
+every sample's stem before its work is dispatched, in a fixed order (inputs sorted by path, then the samples of a
+file in file order), so that ``-j 1``, ``-j N`` and Dask give every sample the same files, run after run.
 """
 
 from __future__ import annotations
@@ -22,12 +20,9 @@ import hashlib
 import os
 import re
 import unicodedata
-from contextlib import suppress
+from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import OutputError, os_reason
-
-NAMES_DIR = ".lmsgen-names"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._+-]+")
 
 
@@ -100,92 +95,42 @@ def distinct_stems(names: list[str], origin: str | None = None) -> list[tuple[st
     return [registry.claim(n, origin) for n in names]
 
 
-def _claim_file(directory: Path, stem: str) -> Path:
-    digest = hashlib.sha256(_key(stem).encode("utf-8")).hexdigest()[:16]
-    return directory / f"{file_stem(_key(stem))[:80]}.{digest}"
+@dataclass(frozen=True)
+class OutputName:
+    """Where one sample of a cohort goes and where it came from: ``stem`` names its files (``<stem>.json``,
+    ``<stem>.genes.tsv``, ...), ``input`` is its input as cohort.tsv shows it (the folder or file, relative to the
+    cohort root, with ``#sample`` for a sample of a multi-sample file), ``warning`` says why the stem is not the
+    plain file-safe name (a collision), else None."""
+
+    stem: str
+    input: str
+    warning: str | None = None
 
 
-def _identity(name: str, origin: str) -> str:
-    return f"{os.path.abspath(origin)}\n{name}\n"
+def input_label(root: str | Path | None, path: str | Path, sample: str | None = None) -> str:
+    """``path`` relative to the cohort ``root`` (the root itself, or a file given as the root: its name), with
+    ``#sample`` appended for one sample of a multi-sample file."""
+    p = Path(os.path.abspath(path))
+    base = p.name
+    if root is not None:
+        r = Path(os.path.abspath(root))
+        if r.is_dir() and p != r and r in p.parents:
+            base = p.relative_to(r).as_posix()
+    return f"{base}#{sample}" if sample is not None else base
 
 
-def _read_claim(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeError):
-        return None
+class NamePlan:
+    """The output names of one cohort run, decided by the parent process in a fixed order before anything is
+    dispatched (:mod:`lms_genomics.cohort` names the inputs sorted by path, then a file's samples in file order):
+    a collision gets the suffix of :class:`StemRegistry`, whichever worker finishes first."""
 
+    def __init__(self, root: str | Path | None = None) -> None:
+        self.root = root
+        self._registry = StemRegistry()
 
-def _stale(identity: str) -> bool:
-    origin = identity.split("\n", 1)[0]
-    return bool(origin) and not os.path.exists(origin)
-
-
-def _try_claim(directory: Path, stem: str, identity: str) -> tuple[bool, str | None]:
-    """(claimed, holder identity when another holds it). The claim file is written whole, then linked into place:
-    creating a link fails when the name exists, so two processes never both claim a stem."""
-    target = _claim_file(directory, stem)
-    for _ in range(3):
-        held = _read_claim(target)
-        if held is not None:
-            if held == identity:
-                return True, None
-            if not _stale(held):
-                return False, held
-            with suppress(FileNotFoundError):  # the input that held it is gone: take the name over
-                target.unlink()
-        tmp = directory / f".{target.name}.{os.getpid()}.tmp"
-        tmp.write_text(identity, encoding="utf-8")
-        try:
-            os.link(tmp, target)
-            return True, None
-        except FileExistsError:
-            continue
-        finally:
-            tmp.unlink(missing_ok=True)
-    held = _read_claim(target)
-    return held == identity, held
-
-
-def claim_stem(out_dir: str | Path, name: str, origin: str) -> tuple[str, str | None]:
-    """(stem, warning or None) for sample ``name`` of input ``origin``, unique among every sample written into
-    ``out_dir`` by ``lmsgen cohort`` (across processes; see the module doc)."""
-    directory = Path(out_dir) / NAMES_DIR
-    try:  # an unwritable or full output folder: OutputError (exit 7), as for every other output
-        directory.mkdir(parents=True, exist_ok=True)
-        identity = _identity(name, origin)
-        stem = file_stem(name)
-        ok, holder = _try_claim(directory, stem, identity)
-        if ok:
-            return stem, None
-        holder_text = _describe(holder)
-        for alt in _alternatives(stem, origin):
-            ok, _ = _try_claim(directory, alt, identity)
-            if ok:
-                return alt, collision_warning(name, stem, holder_text, alt)
-    except OSError as exc:
-        raise OutputError(directory, os_reason(exc)) from None
-    raise RuntimeError(f"no free output name for {name!r}")  # pragma: no cover
-
-
-def claimed_stem(out_dir: str | Path, name: str, origin: str) -> str | None:
-    """The stem ``name`` of ``origin`` holds in ``out_dir`` from an earlier run (for ``--resume``), else None."""
-    directory = Path(out_dir) / NAMES_DIR
-    if not directory.is_dir():
-        return None
-    identity = _identity(name, origin)
-    stem = file_stem(name)
-    for candidate in [stem, *_alternatives(stem, origin)[:20]]:
-        held = _read_claim(_claim_file(directory, candidate))
-        if held == identity:
-            return candidate
-        if held is None:
-            return None
-    return None
-
-
-def _describe(identity: str | None) -> str:
-    if not identity:
-        return "another sample"
-    origin, _, rest = identity.partition("\n")
-    return f"sample {rest.strip()!r} of {origin}"
+    def name(self, name: str, origin: str | Path, path: str | Path | None = None,
+             sample: str | None = None) -> OutputName:
+        """The :class:`OutputName` of sample (or folder) ``name`` of input ``origin``; ``path``/``sample``: what
+        cohort.tsv's ``input`` shows (default ``origin``, no sample)."""
+        stem, warning = self._registry.claim(name, str(origin))
+        return OutputName(stem, input_label(self.root, path if path is not None else origin, sample), warning)

@@ -15,6 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import quote
 
 import numpy as np
 
@@ -24,8 +25,10 @@ from ..genome import KEY_GENES
 from .tsv import safe_text
 from .writers import atomic_write
 
-TSV_COLUMNS = ["sample", "status", "contribution", "qc_verdict", "qc_reasons", "qc_copy_number", "qc_variants",
-               "qc_fusions", "class", "A", "C", "GI", "FGA",
+#: cohort.tsv columns. ``input``: the folder or file of the row, relative to the cohort root (``#sample`` for one
+#: sample of a multi-sample file); ``outputs``: the stem of its files (``<outputs>.json``, ``.genes.tsv``, ...).
+TSV_COLUMNS = ["sample", "input", "outputs", "status", "contribution", "qc_verdict", "qc_reasons", "qc_copy_number",
+               "qc_variants", "qc_fusions", "class", "A", "C", "GI", "FGA",
                *SCORE_COLUMNS, "RB1", "TP53", "MYOCD", "PTEN", "CDKN2A", "RB1_cn", "TP53_cn", "MYOCD_cn",
                "TP53_mutations", "RB1_mutations", "TP53_biallelic", "RB1_biallelic", "fusions", "error"]
 DELETIONS = ("homozygous_deletion", "heterozygous_deletion")
@@ -53,7 +56,8 @@ def _rows(table: Any) -> Rows:
 
 
 def _sorted(rows: Rows) -> Rows:
-    return sorted(rows, key=lambda r: str(r.get("sample")))
+    """By sample, then output stem and input (two inputs naming one sample keep one order, run after run)."""
+    return sorted(rows, key=lambda r: (str(r.get("sample")), str(r.get("outputs") or ""), str(r.get("input") or "")))
 
 
 def cohort_table(rows: list[dict[str, Any]] | list[tuple[Any, ...]]) -> pd.DataFrame:
@@ -82,7 +86,7 @@ class CohortSummary:
         # (memory stays flat) and written out in sample order by write(): (sample, offset, length) per sample.
         self._out = Path(out_dir) if out_dir is not None else None
         self._spool: IO[bytes] | None = None
-        self._seg_parts: list[tuple[str, int, int]] = []
+        self._seg_parts: list[tuple[tuple[str, str], int, int]] = []
 
     def add(self, outcome: Any) -> None:
         """Record one :class:`lms_genomics.cohort.SampleOutcome`."""
@@ -91,7 +95,8 @@ class CohortSummary:
                 self._out.mkdir(parents=True, exist_ok=True)
                 self._spool = tempfile.TemporaryFile(dir=self._out, prefix=".cohort.igv.seg.")  # noqa: SIM115
             data = outcome.seg.encode("utf-8")
-            self._seg_parts.append((str(outcome.sample), self._spool.tell(), len(data)))
+            key = (str(outcome.sample), str(outcome.row.get("outputs") or ""))  # cohort.tsv's order
+            self._seg_parts.append((key, self._spool.tell(), len(data)))
             self._spool.write(data)
         row = outcome.row
         self._rows.append(tuple(sys.intern(v) if isinstance(v, str) and len(v) < 40 else v
@@ -140,7 +145,7 @@ class CohortSummary:
         try:
             with atomic_write(path, "wb") as fh:
                 fh.write(seg_header(f"{len(self._seg_parts)} samples of an lmsgen cohort").encode("utf-8"))
-                for _sample, offset, length in sorted(self._seg_parts, key=lambda p: p[0]):
+                for _key, offset, length in sorted(self._seg_parts, key=lambda p: p[0]):
                     spool.seek(offset)
                     fh.write(spool.read(length))
         finally:
@@ -377,7 +382,9 @@ def _cell(column: str, value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value)
-    shown = text.replace("_", " ") if column not in ("sample", "error", "qc_reasons") else text
+    if column == "outputs" and text:  # the files' stem: a link to the sample's JSON beside cohort.html
+        return f'<td><a href="{html.escape(quote(text + ".json"))}">{html.escape(text)}</a></td>'
+    shown = text.replace("_", " ") if column not in ("sample", "input", "error", "qc_reasons") else text
     return f"<td>{html.escape(shown)}</td>"
 
 
