@@ -426,8 +426,9 @@ def add_context(calls: GeneCalls, *, ploidy: Ploidy, thresholds: Thresholds, con
       :data:`FRACTIONAL_TOLERANCE` from a whole number): a subclonal change or a mix of cell populations, worded
       "heterozygous deletion (fractional 1.5)"; a fractional CN below 1 is not a clonal homozygous deletion;
     * ``focal``: for an aberrant call, whether the deciding segment is at most ``focal_max_size`` long;
-    * ``relative_state``: when the baseline ploidy is not 2, the state read against it ("relative loss to ploidy
-      3 (CN 2)", "high-copy gain ..."); None at ploidy 2;
+    * ``relative_state``: when the baseline's reference level is not 2, the state read against it ("relative
+      loss to ploidy 3 (CN 2)"); and for a gain from ``amp_min_cn`` that the ploidy rule keeps from being an
+      amplification ("high-copy gain to ploidy 3 (CN 5; amplification needs CN ≥ 8.12)"); None otherwise;
     * ``role``: ``tumour_suppressor``/``oncogene`` from the role table (``gene_roles.tsv``), else None; a tumour
       suppressor's amplification and an oncogene's partial deletion get a note saying they are shown, not
       headlined (the report leaves them out of its amplification / homozygous-deletion findings).
@@ -447,9 +448,11 @@ def add_context(calls: GeneCalls, *, ploidy: Ploidy, thresholds: Thresholds, con
     notes: list[tuple[str, ...]] = [()] * n
     amp_min = ploidy.amp_min_cn(thresholds)
     relative = np.full(n, None, dtype=object)
-    rebase = ploidy.value != 2.0
+    rebase = ploidy.rebased
     ref = ploidy.reference
-    for i in np.flatnonzero(fractional | aberrant & (role != None) | (rebase & (call != "no_data"))).tolist():  # noqa: E711
+    high_copy_gain = (call == "gain") & (cn >= thresholds.amp_min_cn)  # only when 2.5 x ploidy > amp_min_cn
+    for i in np.flatnonzero(fractional | aberrant & (role != None) | (rebase & (call != "no_data"))  # noqa: E711
+                            | high_copy_gain).tolist():
         c, v, g_role = call[i], float(cn[i]), role[i]
         extra = []
         if fractional[i]:
@@ -461,7 +464,7 @@ def add_context(calls: GeneCalls, *, ploidy: Ploidy, thresholds: Thresholds, con
                          "headlined")
         if g_role == "oncogene" and c in ("homozygous_deletion", "heterozygous_deletion") and calls.partial[i]:
             extra.append("oncogene: a partial deletion is not its driver event; shown as the state, not headlined")
-        if rebase and c != "no_data" and v == v:
+        if (rebase and c != "no_data" or high_copy_gain[i]) and v == v:
             relative[i] = _relative_text(c, v, ploidy, ref, amp_min, thresholds)
         notes[i] = tuple(extra)
     calls.relative_state = relative
