@@ -181,3 +181,21 @@ def test_fractional_loss_is_not_a_full_second_hit():
     res = biallelic_status([row], vt, purity=None, thresholds=T)["TP53"]
     assert res["status"] == "probable" and "subclonal" in res["flags"]
     assert np.isclose(row["copy_number"], 1.5)
+
+
+def test_array_gender_call_is_a_source_and_a_conflict(tmp_path):
+    """The OncoScan chip summary's Y-gender call (export header, or the sample's row of an APT QC table)."""
+    header = FIXTURES / "qc" / "chas_header_qc.segments.txt"
+    r = classify(header)
+    assert r.provenance["sex"] == {"value": "female",
+                                   "source": "the array's gender call (export header chas_header_qc.segments.txt)"}
+    r = classify(header, sex="male")
+    assert "sex male (command line) but the array's gender call (export header chas_header_qc.segments.txt) says " \
+           "female" in r.warnings
+    folder = tmp_path / "PATIENT-A"
+    folder.mkdir()
+    for f in (Path(__file__).parents[1] / "examples" / "case2" / "case2.segments.txt",
+              FIXTURES / "qc" / "apt_pass.qc.txt"):
+        (folder / f.name).write_bytes(f.read_bytes())
+    r = classify(folder)
+    assert r.provenance["sex"] == {"value": "female", "source": "the array's gender call (QC table apt_pass.qc.txt)"}

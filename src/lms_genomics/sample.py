@@ -31,7 +31,7 @@ from .calling.log2 import check_purity_ploidy, log2_to_copy_number
 from .calling.ploidy import DIPLOID_PLOIDY, Ploidy, baseline_ploidy
 from .calling.profile import Profile, anomalies_of, in_profile_codes, profile_of
 from .calling.scores import scores_from_clean
-from .calling.sex import decide_sex, gender_word, infer_sex
+from .calling.sex import decide_sex, infer_sex
 from .calling.states import SEXES, state_codes
 from .calling.territory import cds_coverage
 from .calling.variants import annotate_variants
@@ -417,7 +417,9 @@ def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thres
     (:mod:`lms_genomics.calling.sex`)."""
     kit = kit if kit is not None else load_kit()
     evidence = infer_sex(cns.segments, arms, thresholds) if cns is not None and not cns.continuous else None
-    fields = {"the VCF's gender field": vcf.sample_gender} if vcf is not None else {}
+    fields = _gender_fields(cns, qc_reports or {}, sample)
+    if vcf is not None:
+        fields["the VCF's gender field"] = vcf.sample_gender
     sex_info = decide_sex(given=sex, given_source=sex_source or ("given" if sex else None), fields=fields,
                           evidence=evidence)
     if cns is None and sex_info.value == "unknown":
@@ -496,10 +498,6 @@ def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thres
     profile_extra = dict(assessment.profile_extra)
     if cns is not None:
         profile_extra["ploidy"] = part.ploidy.as_dict()
-    array_gender = (((qc.get("copy_number") or {}).get("measures") or {}).get("gender")
-                    if isinstance(qc.get("copy_number"), dict) else None)
-    if gender_word(array_gender) not in (None, sex_info.value) and sex_info.value != "unknown":
-        warnings.append(f"sex {sex_info.value} ({sex_info.source}) but the array's gender call says {array_gender}")
     if profile is not None and "class" in profile_extra:
         profile = dataclasses.replace(profile, profile_class=profile_extra.pop("class"))
     warnings += list(extra_warnings or [])
@@ -540,6 +538,23 @@ def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thres
                              else "not_assessed"),
         panel_copy_number=panel_cn, profile_extra=profile_extra or None,
     )
+
+
+def _gender_fields(cns: CopyNumberSample | None, qc_reports: dict[str, Any], sample: str) -> dict[str, Any]:
+    """The array's gender call (APT ``Y-gender``/``computedgender``) of the sample's QC-table row, else of the ChAS
+    export's header (``affymetrix-chipsummary-Y-gender-call``), by where it was read: a source of the sex
+    (:func:`~lms_genomics.calling.sex.decide_sex`)."""
+    from .io.apt_qc import header_measures
+
+    report = qc_reports.get("copy_number_qc")
+    found = report.for_sample(sample) if report is not None else None
+    if found is not None and found[1].get("gender"):
+        return {f"the array's gender call (QC table {Path(report.path).name})": found[1]["gender"]}
+    if cns is not None and cns.source_format == "chas_segments":
+        gender = header_measures(cns.source).get("gender")
+        if gender:
+            return {f"the array's gender call (export header {Path(cns.source).name})": gender}
+    return {}
 
 
 def _one(inputs: SampleInputs, role: str, what: str) -> tuple[Format, Path] | None:

@@ -1,8 +1,9 @@
 """The sex a sample's X and Y are read against: given, from the files' gender fields, or inferred (issue 13).
 
-Precedence (README "Sex"): ``--sex`` (command line) > the sample sheet's ``sex`` column > a gender field of the
-files (an Ion Reporter VCF's ``##sampleGender``/``##AssumedGender``, an OncoScan export's
-``affymetrix-chipsummary-Y-gender-call`` header) > inferred from the copy-number export. Every source that
+Precedence (README "Ploidy, sex and clonality"): ``--sex`` (command line) > the sample sheet's ``sex`` column > a
+gender field of the files (the array's gender call: an APT/ChAS QC-table row's ``Y-gender`` or an OncoScan export's
+``affymetrix-chipsummary-Y-gender-call`` header; then an Ion Reporter VCF's ``##sampleGender``/``##AssumedGender``)
+> inferred from the copy-number export. Every source that
 disagrees with the value used gives a warning (``--sex female`` with chrY present in the export).
 
 Inference from a ChAS export (absolute CN states, aberrant segments only, X/Y typed against the sex ChAS assumed,
