@@ -199,3 +199,24 @@ def test_array_gender_call_is_a_source_and_a_conflict(tmp_path):
         (folder / f.name).write_bytes(f.read_bytes())
     r = classify(folder)
     assert r.provenance["sex"] == {"value": "female", "source": "the array's gender call (QC table apt_pass.qc.txt)"}
+
+
+def test_result_doc_accepts_both_sex_forms():
+    from lms_genomics.result_doc import is_result_doc
+
+    doc = classify(SUBCLONAL).to_dict()
+    assert is_result_doc(doc)
+    doc["provenance"]["sex"] = "female"  # an older result
+    assert is_result_doc(doc)
+    doc["provenance"]["sex"] = {"value": "woman", "source": "x"}
+    with pytest.raises(ValueError, match="provenance.sex"):
+        is_result_doc(doc, raise_errors=True)
+
+
+def test_report_marks_a_fractional_homozygous_deletion_in_its_findings():
+    from lms_genomics.report.html_report import render_report
+    from lms_genomics.report.summary import format_summary
+
+    r = classify(SUBCLONAL)
+    assert "<b>CDKN2A</b> (9p21.3, subclonal or mixed)" in render_report(r)
+    assert "CDKN2A (9p21.3, subclonal or mixed)" in format_summary(r)
