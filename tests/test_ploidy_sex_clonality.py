@@ -85,6 +85,8 @@ def test_given_ploidy_applies_to_chas_as_baseline():
     assert rb1["call"] == "amplification" and rb1["relative_state"] is None
     assert any("tumour suppressor" in n for n in rb1["notes"])
     assert "RB1" not in {f.gene for f in facts.findings(doc).amplifications}
+    assert facts.gene_call_text(rb1) == ("amplification (CN 5), partial (60 % covered) "
+                                         "(tumour suppressor: not headlined)")
     assert doc["genes"]["TP53"]["call"] == "gain"  # CN 3 against 2: oncoscanR's reading
     r3 = classify(triploid(), ploidy=3)
     assert r3.to_dict()["genes"]["TP53"]["relative_state"] == "copy-neutral LOH at ploidy 3 (CN 3)"

@@ -344,6 +344,8 @@ def gene_call_text(g: dict[str, Any], short: bool = False) -> str:
         text += ", focal"
     if g.get("subclonal_or_mixed") is True:
         text += ", subclonal or mixed"
+    if demoted(g):
+        text += f" ({'tumour suppressor' if g.get('role') == 'tumour_suppressor' else 'oncogene'}: not headlined)"
     return text
 
 
