@@ -108,11 +108,15 @@ def calling_options(func):
                      help="Arm/coverage table for arm-level events and genome-wide scores (e.g. an assay "
                           "coverage BED; default: hg19 arms, and the OncoScan coverage for the scores)."),
         click.option("--sex", type=click.Choice(["female", "male"]), default=None,
-                     help="Patient sex: the normal copy number of X and Y (default: sample sheet, else the "
-                          "export's own types)."),
+                     help="Patient sex: the normal copy number of X and Y (default: sample sheet, else the VCF's "
+                          "gender field, else inferred from a ChAS export's chrX/chrY; a source that disagrees "
+                          "is a warning)."),
         click.option("--purity", type=float, default=None,
                      help="Tumour purity for log2 inputs: fraction (0.6) or tumour cell content in % (60)."),
-        click.option("--ploidy", type=float, default=None, help="Tumour ploidy for log2 inputs (default 2)."),
+        click.option("--ploidy", type=float, default=None,
+                     help="Tumour ploidy: the baseline states are read against (ChAS: not a rescale; log2: also "
+                          "the copy-number model). Default: sample sheet, else a ChAS export's own average copy "
+                          "number when doubled (WGD, >= 2.5), else 2."),
         click.option("--sample-sheet", type=click.Path(dir_okay=False, path_type=Path), default=None,
                      help="TSV/CSV/TOML with id, purity (or tumour cell content %), ploidy, sex per sample "
                           "(default: sample.tsv or sample.toml in the folder)."),

@@ -112,7 +112,8 @@ def _contract_doc(result: SampleResult) -> dict:
                       "hrd": "negative", "hr_loh": "not_assessed", "gloh": 0.05, "td": 1, "td_plus": 0,
                       "mb_altered": 612.4, "mb_kit": 590.0, "thresholds": {}}
     doc["provenance"]["sex"] = {"value": "female", "source": "sample sheet"}
-    doc["genes"]["MYOCD"].update({"subclonal_or_mixed": False, "focal": True, "relative_state": "gain",
+    doc["genes"]["MYOCD"].update({"subclonal_or_mixed": False, "focal": True,
+                                  "relative_state": "amplification (CN 8 ≥ 2.5 × ploidy 2.31)",
                                   "role": "oncogene"})
     doc["qc"].update({"copy_number": {"verdict": "pass", "reasons": [], "measures": {"mapd": 0.18}},
                       "variants": {"verdict": "pass", "reasons": [], "measures": {"median_depth": 1500.0}},
@@ -143,7 +144,7 @@ def test_contract_keys_rendered_when_present(tmp_path):
     assert "ploidy 2.3 (ChAS CN states), no whole-genome doubling; sex female (sample sheet)" in head
     assert "biallelic (probable): one damaging mutation with loss of the other allele (copy number 1)" in head
     assert "biallelic (confirmed): homozygous deletion" in head
-    assert "amplification (CN 8), focal" in head
+    assert "amplification (CN 8 ≥ 2.5 × ploidy 2.31), focal" in head  # relative_state shown when present
     assert "not assessable (Archer RNA QC failed)" in head
     assert "c.736A&gt;G p.Met246Val, VAF 38 % (depth 2,000), damaging, missense variant" in head
     assert "Genomic scores" in html and "For research use only" in html and "HR-LOH</td><td>not assessed" in html

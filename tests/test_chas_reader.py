@@ -50,7 +50,7 @@ def same_rows(got: list[tuple], expected: list[tuple]) -> bool:
 
 
 def test_every_quirk_has_a_fixture() -> None:
-    assert len(GOOD_FIXTURES) == 19
+    assert len(GOOD_FIXTURES) == 20  # + subclonal_tp53_cdkn2a.txt (issue 13)
     assert len(BAD_FIXTURES) == 10
 
 

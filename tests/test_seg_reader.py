@@ -90,7 +90,7 @@ def test_purity_from_sample_sheet_changes_the_myocd_call():
     with_sheet = classify(folder)
     assert with_sheet.provenance["copy_number_model"]["purity"] == 0.6
     assert with_sheet.provenance["copy_number_model"]["purity_from"] == "sample sheet"
-    assert with_sheet.provenance["sex"] == "female"
+    assert with_sheet.provenance["sex"] == {"value": "female", "source": "sample sheet"}  # issue 13: value + source
     assert with_sheet.gene_call("MYOCD") == "amplification"
     assert with_sheet.gene("MYOCD")["copy_number"] == pytest.approx(5.0, abs=0.01)
     assert with_sheet.gene_call("RB1") == "homozygous_deletion"

@@ -23,7 +23,7 @@ SCHEMA = "lmsgen.sample/1"
 SEGMENT_FIELDS = ["chrom", "start", "end", "kind", "type", "state", "copy_number", "log2", "markers", "segment_id",
                   "source_line", "in_profile"]
 #: ``profile`` keys of the QC (issue 15), kept through :meth:`SampleResult.from_dict`.
-PROFILE_EXTRA_KEYS = ("measured_class", "tumour_content", "class_statement")
+PROFILE_EXTRA_KEYS = ("measured_class", "tumour_content", "class_statement", "ploidy")
 GENE_FIELDS = ["chrom", "start", "end", "call", "copy_number", "min_copy_number", "max_copy_number", "loh",
                "loh_fraction", "partial", "covered_fraction"]
 

@@ -221,6 +221,11 @@ def _check(doc: Any) -> None:
         _fail("provenance.inputs", "a list of objects expected")
     if prov.get("thresholds") is not None:
         _dict(prov["thresholds"], "provenance.thresholds")
+    sex = prov.get("sex")  # issue 13: {"value", "source"}; older results: a plain string
+    if sex is not None and not isinstance(sex, str):
+        sex = _dict(sex, "provenance.sex")
+        if sex.get("value") not in ("female", "male", "unknown") or not isinstance(sex.get("source", ""), str):
+            _fail("provenance.sex", f"value female, male or unknown and a text source expected, not {_shown(sex)}")
     if d.get("sequenced_territory") is not None and not isinstance(d["sequenced_territory"], (dict, str)):
         _fail("sequenced_territory", "an object or 'not_assessed' expected")
 

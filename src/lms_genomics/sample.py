@@ -25,11 +25,13 @@ from .calling.arms import arm_level_from_clean, clean_segment_arrays, whole_arm_
 from .calling.biallelic import biallelic_status
 from .calling.cleaning import KitCoverage, load_kit
 from .calling.fusions import report_fusions
-from .calling.genes import GeneCalls, evidence_of, gene_calls
+from .calling.genes import GeneCalls, add_context, evidence_of, gene_calls
 from .calling.knowledge import load_knowledge
 from .calling.log2 import check_purity_ploidy, homdel_log2_bound, log2_to_copy_number, purity_warnings
+from .calling.ploidy import DIPLOID_PLOIDY, Ploidy, baseline_ploidy
 from .calling.profile import Profile, anomalies_of, in_profile_codes, low_level_codes, profile_of
 from .calling.scores import scores_from_clean
+from .calling.sex import decide_sex, infer_sex
 from .calling.states import SEXES, state_codes
 from .calling.territory import cds_coverage
 from .calling.variants import annotate_variants
@@ -232,6 +234,20 @@ def copy_number_model(sample: str, sheet: SampleSheet | None, purity: float | No
             "chromosome_coding": chromosome_coding}
 
 
+def chas_model(sample: str, sheet: SampleSheet | None, ploidy: float | None) -> dict[str, Any]:
+    """The copy-number model of a ChAS export (absolute CN states, as exported), with the baseline ploidy when the
+    command line (``ploidy``) or the sample sheet gives one: it is the level states are read against, nothing is
+    rescaled (:mod:`lms_genomics.calling.ploidy`; :class:`UsageError` when out of range)."""
+    model: dict[str, Any] = {"source": "ChAS CN State (absolute copy number, as exported)"}
+    info = sheet.lookup(sample) if sheet is not None else None
+    pl = ploidy if ploidy is not None else (info.ploidy if info and info.ploidy is not None else None)
+    if pl is not None:
+        check_purity_ploidy(1.0, float(pl))
+        model.update(ploidy=float(pl), ploidy_from="command line" if ploidy is not None else "sample sheet",
+                     ploidy_use="baseline the CN states are read against (not rescaled)")
+    return model
+
+
 def copy_number_sample(cn: CopyNumberFile, sample: str, segments: SegmentArrays, *,
                        model: dict[str, Any] | None = None, purity: float | None = None,
                        ploidy: float | None = None) -> CopyNumberSample:
@@ -240,12 +256,12 @@ def copy_number_sample(cn: CopyNumberFile, sample: str, segments: SegmentArrays,
     ``model`` (:func:`copy_number_model`)."""
     if cn.absolute:
         warnings = list(cn.warnings)
-        if purity is not None or ploidy is not None:
-            warnings.append("purity/ploidy not applied: ChAS CN states are already absolute copy numbers")
+        if purity is not None:
+            warnings.append("purity not applied: ChAS CN states are already absolute copy numbers")
         return CopyNumberSample(sample, segments, cn.path, cn.sha256, cn.format, cn.coordinate_convention,
                                 continuous=False, absent_is_neutral=True,
                                 loh_assessed=(cn.has_loh_rows or {}).get(sample, False),
-                                copy_number_model={"source": "ChAS CN State (absolute copy number, as exported)"},
+                                copy_number_model=model if model is not None else chas_model(sample, None, ploidy),
                                 warnings=warnings)
     assert model is not None
     warnings = list(cn.warnings)
@@ -303,6 +319,15 @@ class CopyNumberPart:
     arm_events: dict[str, Any]
     qc: dict[str, Any]
     warnings: list[str]
+    ploidy: Ploidy = DIPLOID_PLOIDY
+
+
+def _given_ploidy(cns: CopyNumberSample) -> tuple[float | None, str | None]:
+    """(ploidy, its source) given for a sample (command line or sample sheet), or (None, None)."""
+    model = cns.copy_number_model
+    if model.get("ploidy") is None or model.get("ploidy_from") in (None, "default"):
+        return None, None
+    return float(model["ploidy"]), str(model["ploidy_from"])
 
 
 def _same_extents(a: KitCoverage, b: KitCoverage) -> bool:
@@ -311,20 +336,47 @@ def _same_extents(a: KitCoverage, b: KitCoverage) -> bool:
 
 
 def copy_number_part(cns: CopyNumberSample, *, thresholds: Thresholds, genes: GeneReference, arms: KitCoverage,
-                     sex: str | None, kit: KitCoverage | None = None) -> CopyNumberPart:
+                     sex: str | None, kit: KitCoverage | None = None, sex_inferred: bool = False) -> CopyNumberPart:
     """Segment states, cleaning, profile, gene calls, arm-level events, genome-wide scores and QC measures, on
     arrays. Arm-level events and FGA are relative to ``arms`` (the arm table); the scores to ``kit`` (default:
     the bundled OncoScan coverage), both after oncoscanR's cleaning. Evidence is computed on demand by the
-    result (:class:`~lms_genomics.result.SampleResult`)."""
+    result (:class:`~lms_genomics.result.SampleResult`).
+
+    The genome-wide scores are computed on states read against 2 (oncoscanR's definitions) and, when the sex was
+    only inferred from the export (``sex_inferred``), on X/Y as the export typed them (as oncoscanR reads them);
+    their average copy number and WGD then decide the baseline ploidy
+    (:func:`~lms_genomics.calling.ploidy.baseline_ploidy`), and the states of the calls, the profile and the
+    arm-level events are read against it and the sex. Log2 inputs have one loss/gain rule (issue 13): the profile
+    and the arm-level events count |log2| >= ``log2_anomaly`` only, weaker changes make low-level gene calls, and
+    a homozygous deletion also needs a raw log2 below the purity guardrail."""
+    given, given_source = _given_ploidy(cns)
     ratio = cns.continuous and not cns.called  # states from log2 ratios (else from absolute copy numbers)
     model = cns.copy_number_model
+    model_ploidy = float(model.get("ploidy", 2.0)) if cns.continuous else 2.0
     bound = homdel_log2_bound(model["ploidy"], thresholds) if ratio else None
-    seg = cns.segments.with_columns(state=state_codes(cns.segments, thresholds, sex=sex, continuous=ratio,
-                                                      homdel_log2_max=bound))
+    score_sex = None if sex_inferred else sex
+
+    def states(sex_used: str | None, ploidy_value: float) -> np.ndarray:
+        return state_codes(cns.segments, thresholds, sex=sex_used, continuous=ratio, ploidy=ploidy_value,
+                           homdel_log2_max=bound)
+
+    seg = cns.segments.with_columns(state=states(score_sex, model_ploidy))
     noise = _noise_floor(seg, cns, thresholds)
     has_noise = bool(noise.any())
-    anomalies = anomalies_of(seg.take(~noise) if has_noise else seg, thresholds, continuous=cns.continuous,
-                             strength=ratio, arms=arms)
+    used = seg.take(~noise) if has_noise else seg
+    arm_segs = clean_segment_arrays(used, arms, thresholds)
+    kit = kit if kit is not None else load_kit()
+    score_segs = arm_segs if _same_extents(kit, arms) else clean_segment_arrays(used, kit, thresholds)
+    scores = scores_from_clean(score_segs, kit, thresholds, loh_assessed=cns.loh_assessed,
+                               continuous=cns.continuous)
+    ploidy = baseline_ploidy(given=given, given_source=given_source, avg_cn=scores.avg_cn, wgd=scores.wgd > 0,
+                             continuous=cns.continuous, thresholds=thresholds)
+    if ploidy.value != model_ploidy or score_sex != sex:  # read against the baseline ploidy and the sex
+        seg = seg.with_columns(state=states(sex, ploidy.value))
+        used = seg.take(~noise) if has_noise else seg
+        if ploidy.rebased or score_sex != sex:
+            arm_segs = clean_segment_arrays(used, arms, thresholds)
+    anomalies = anomalies_of(used, thresholds, continuous=cns.continuous, strength=ratio, arms=arms)
     flags = in_profile_codes(seg, anomalies)
     flags[noise] = 0
     seg.in_profile, seg.excluded = flags, noise
@@ -333,7 +385,8 @@ def copy_number_part(cns: CopyNumberSample, *, thresholds: Thresholds, genes: Ge
     # weaker shifts beyond log2_loss/log2_gain make gene calls flagged low-level.
     low = low_level_codes(used, thresholds) if ratio else None
     calls = gene_calls(genes, used, arms, absent_is_neutral=cns.absent_is_neutral, loh_assessed=cns.loh_assessed,
-                       sex=sex, low_level=low)
+                       sex=sex, ploidy=ploidy.value, low_level=low)
+    add_context(calls, ploidy=ploidy, thresholds=thresholds, continuous=cns.continuous, roles=load_knowledge().roles)
     warnings = list(cns.warnings)
     if ratio:
         warnings += purity_warnings(used.chrom, used.start, used.end, used.log2, model["purity"], model["ploidy"],
@@ -361,15 +414,12 @@ def copy_number_part(cns: CopyNumberSample, *, thresholds: Thresholds, genes: Ge
     }
     if cns.autosomes_without_data is not None:
         qc["autosomes_without_data"] = list(cns.autosomes_without_data)
-    arm_segs = clean_segment_arrays(used, arms, thresholds)
     strong = arm_segs if low is None or not low.any() else \
         clean_segment_arrays(used.with_columns(state=np.where(low, NEUTRAL, used.state).astype(np.int8)), arms,
                              thresholds)
-    arm_events = arm_level_from_clean(strong, arms, thresholds, loh_assessed=cns.loh_assessed)
-    kit = kit if kit is not None else load_kit()
-    score_segs = arm_segs if _same_extents(kit, arms) else clean_segment_arrays(used, kit, thresholds)
-    scores = scores_from_clean(score_segs, kit, thresholds, loh_assessed=cns.loh_assessed,
-                               continuous=cns.continuous)
+    arm_thresholds = thresholds if ploidy.value == 2.0 else dataclasses.replace(
+        thresholds, amp_min_cn=ploidy.amp_min_cn(thresholds))  # arm AMP: the same ploidy rule as the genes
+    arm_events = arm_level_from_clean(strong, arms, arm_thresholds, loh_assessed=cns.loh_assessed)
     if scores.low_alteration:
         warnings.append(f"genome-wide scores: {scores.mb_altered:.1f} of the kit's {scores.mb_kit:.0f} Mb altered "
                         f"(< 1%): little or no tumour DNA? (oncoscanR's 'no tumor?' flag); an HRD-negative nLST "
@@ -381,7 +431,7 @@ def copy_number_part(cns: CopyNumberSample, *, thresholds: Thresholds, genes: Ge
                         f"{thresholds.simple_max_anomalies}) but GI = A²/C = {profile.genomic_index:.1f} > 10 (the "
                         f"anomalies are concentrated on C = {profile.chromosomes} chromosome(s)): the two classes "
                         f"disagree; read both")
-    return CopyNumberPart(seg, profile, calls, arm_events, qc, warnings)
+    return CopyNumberPart(seg, profile, calls, arm_events, qc, warnings, ploidy)
 
 
 def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thresholds, genes: GeneReference,
@@ -391,21 +441,34 @@ def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thres
                  extra_warnings: list[str] | None = None, kit: KitCoverage | None = None,
                  panel: PanelBed | None = None, transcripts: TranscriptSet | None = None,
                  purity: float | None = None, purity_source: str | None = None,
-                 qc_reports: dict[str, Any] | None = None, identity_folder: str | None = None) -> SampleResult:
+                 qc_reports: dict[str, Any] | None = None, identity_folder: str | None = None,
+                 sex_source: str | None = None) -> SampleResult:
     """Calls, profile, arm-level events, genome-wide scores, variants, fusions and biallelic status for one
     sample. ``kit``: the coverage the scores are relative to (default: the bundled OncoScan coverage);
     ``panel``: the lab's designed BED (sequenced territory); ``transcripts``: transcript models for lmsgen's own
     annotation (default bundled); ``purity``: tumour cell fraction for the biallelic wild-type-copies rule (and
     the tumour content of the profile, from ``purity_source``); ``qc_reports``: QC files by role
     (``copy_number_qc``, ``variants_qc``, ``fusions_qc``); ``identity_folder``: the sample folder's name, compared
-    with the files' sample names (:mod:`lms_genomics.sample_qc`)."""
+    with the files' sample names (:mod:`lms_genomics.sample_qc`); ``sex``: given on the command line or in the
+    sample sheet (``sex_source`` says which), else taken from the VCF's gender field or inferred from a ChAS export
+    (:mod:`lms_genomics.calling.sex`)."""
     kit = kit if kit is not None else load_kit()
+    evidence = infer_sex(cns.segments, arms, thresholds) if cns is not None and not cns.continuous else None
+    fields = _gender_fields(cns, qc_reports or {}, sample)
+    if vcf is not None:
+        fields["the VCF's gender field"] = vcf.sample_gender
+    sex_info = decide_sex(given=sex, given_source=sex_source or ("given" if sex else None), fields=fields,
+                          evidence=evidence)
+    if cns is None and sex_info.value == "unknown":
+        sex_info.source = "not given (no copy-number input)"
+    sex = sex_info.used
     warnings: list[str] = []
     input_records: list[dict[str, Any]] = []
     qc: dict[str, Any] = {}
     profile = calls = arm_events = copy_number = None
     if cns is not None:
-        part = copy_number_part(cns, thresholds=thresholds, genes=genes, arms=arms, sex=sex, kit=kit)
+        part = copy_number_part(cns, thresholds=thresholds, genes=genes, arms=arms, sex=sex, kit=kit,
+                                sex_inferred=sex_info.source.startswith("inferred"))
         profile, calls, arm_events = part.profile, part.calls, part.arm_events
         copy_number = CopyNumberCalls(part.segments, part.calls, genes)
         qc.update(part.qc)
@@ -414,6 +477,7 @@ def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thres
                               "sample_in_file": cns.sample, "coordinate_convention": cns.coordinate_convention})
     else:
         warnings.append("no copy-number input: gene copy-number calls and the profile are not assessed")
+    warnings += sex_info.warnings
 
     variants: Any = "not_assessed"
     variant_table = None
@@ -469,6 +533,8 @@ def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thres
     input_records += assessment.input_records
     warnings += assessment.warnings
     profile_extra = dict(assessment.profile_extra)
+    if cns is not None:
+        profile_extra["ploidy"] = part.ploidy.as_dict()
     if profile is not None and "class" in profile_extra:
         profile = dataclasses.replace(profile, profile_class=profile_extra.pop("class"))
     warnings += list(extra_warnings or [])
@@ -480,7 +546,7 @@ def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thres
         "arms": {"path": str(arms_path), "sha256": _sha256_cached(str(arms_path))},
         "kit_coverage": {"path": kit.path, "sha256": kit.sha256},
         "thresholds": _thresholds_dict(thresholds),
-        "sex": sex or "unknown",
+        "sex": sex_info.as_dict(),
         "copy_number_model": cns.copy_number_model if cns is not None else "not_assessed",
         "inputs": input_records,
         "sample_sheet": ({"path": str(sheet.path), "sha256": _sha256_cached(str(sheet.path))} if sheet is not None
@@ -509,6 +575,23 @@ def build_result(cns: CopyNumberSample | None, *, sample: str, thresholds: Thres
                              else "not_assessed"),
         panel_copy_number=panel_cn, profile_extra=profile_extra or None,
     )
+
+
+def _gender_fields(cns: CopyNumberSample | None, qc_reports: dict[str, Any], sample: str) -> dict[str, Any]:
+    """The array's gender call (APT ``Y-gender``/``computedgender``) of the sample's QC-table row, else of the ChAS
+    export's header (``affymetrix-chipsummary-Y-gender-call``), by where it was read: a source of the sex
+    (:func:`~lms_genomics.calling.sex.decide_sex`)."""
+    from .io.apt_qc import header_measures
+
+    report = qc_reports.get("copy_number_qc")
+    found = report.for_sample(sample) if report is not None else None
+    if found is not None and found[1].get("gender"):
+        return {f"the array's gender call (QC table {Path(report.path).name})": found[1]["gender"]}
+    if cns is not None and cns.source_format == "chas_segments":
+        gender = header_measures(cns.source).get("gender")
+        if gender:
+            return {f"the array's gender call (export header {Path(cns.source).name})": gender}
+    return {}
 
 
 def _one(inputs: SampleInputs, role: str, what: str) -> tuple[Format, Path] | None:
@@ -608,7 +691,7 @@ class SamplePlan:
         """The log2 → copy-number model of each wanted sample (checked now: a bad purity fails before any
         output); empty for ChAS exports (absolute copy numbers)."""
         if cn.absolute:
-            return {}
+            return {s: chas_model(s, self.sheet, self.ploidy) for s in _chosen(cn.samples, self.samples)}
         return {s: copy_number_model(s, self.sheet, self.purity, self.ploidy, cn.chromosome_coding)
                 for s in _chosen(cn.samples, self.samples)}
 
@@ -706,6 +789,8 @@ class SamplePlan:
         with nothing but copy number (:meth:`copy_number_only`)."""
         if model is None and not cn.absolute:
             model = copy_number_model(sample, self.sheet, self.purity, self.ploidy, cn.chromosome_coding)
+        elif model is None:
+            model = chas_model(sample, self.sheet, self.ploidy)
         cns = copy_number_sample(cn, sample, segments, model=model, purity=self.purity, ploidy=self.ploidy)
         check = self.sheet_check(list(cn.samples))
         return next(_results(iter([cns]), self.default_name, vcf=None, archer=None, probes=None, qc_reports={},
@@ -773,13 +858,15 @@ def _results(cn_samples: Iterator[CopyNumberSample | None], default_name: str, *
             {**kw, "extra_warnings": list(kw.get("extra_warnings") or []) + sheet_notes[name]}
         info = sheet.lookup(name) if sheet is not None else None
         sample_sex = sex or (info.sex if info is not None else None)
+        sex_source = "command line" if sex else ("sample sheet" if sample_sex else None)
         sample_panel = panel
         if sample_panel is None and info is not None and info.panel_bed:
             sample_panel = read_panel_bed(info.panel_bed)
         sample_purity = purity if purity is not None else (info.purity if info is not None else None)
         purity_source = "command line" if purity is not None else ("sample sheet" if sample_purity is not None
                                                                      else None)
-        yield build_result(cns, sample=name, sex=sample_sex, sheet=sheet, panel=sample_panel, purity=sample_purity,
+        yield build_result(cns, sample=name, sex=sample_sex, sex_source=sex_source, sheet=sheet, panel=sample_panel,
+                           purity=sample_purity,
                            purity_source=purity_source, **sample_kw)
 
 

@@ -126,6 +126,36 @@ class Thresholds:
     score_wgd2_avg_cn: float = 3.4
     """Genome-wide scores: two whole-genome doublings when the average copy number is above this (same source)."""
 
+    ploidy_baseline_min_avg_cn: float = 2.5
+    """Baseline ploidy (ChAS inputs without a ploidy from the command line or the sample sheet): the tumour's own
+    average copy number (``profile.scores.avg_cn``, oncoscanR ``score_avgcn``) becomes the baseline when the
+    genome-wide scores report a whole-genome doubling (average > ``score_wgd_avg_cn``) **and** the average is at
+    least this. 2.5 is halfway between the diploid and triploid levels: below it the nearest whole copy number is
+    still 2, so re-basing would only relabel a diploid genome with many gains; from it the most common level of a
+    doubled genome is 3 or more (Carter et al. 2012: one WGD gives ploidy 2.2-3.4). Gene and segment states are
+    then read against the nearest whole copy number of the baseline ("relative loss to ploidy 3"); the absolute
+    copy numbers are kept and shown."""
+
+    amp_ploidy_factor: float = 2.5
+    """Amplification also needs a copy number of at least this multiple of the baseline ploidy, besides
+    ``amp_min_cn`` (PCGR's combined rule: CN ≥ 5 and ≥ 2.5 × ploidy; Hartwig PURPLE uses 3 × ploidy). At ploidy 2
+    the rule is CN ≥ 5, as before; in a triploid genome CN 5-7 is a "high-copy gain", not an amplification."""
+
+    focal_max_size: int = 10_000_000
+    """A gene call is ``focal`` when its deciding segment is at most this long (bp): 10 Mb, the focal/broad
+    boundary of amplifications in PCGR and of focal events in GISTIC-style analyses (arm-level events are
+    tens of Mb)."""
+
+    sex_y_min_bp: int = 1_000_000
+    """Sex inference (ChAS exports): chrY segments at copy number ≥ 1 over at least this many bases mean a Y
+    chromosome is present (male). OncoScan has few chrY markers; the 14-CJ export lists 8.2 Mb of chrY at CN 1,
+    typed "Gain" by a ChAS that assumed female. 1 Mb keeps a stray single-probe call from deciding the sex."""
+
+    sex_x_min_fraction: float = 0.8
+    """Sex inference (ChAS exports): chrX counts as at one copy (the male, hemizygous level: half the
+    autosomal two-copy level) or at two copies typed "Gain" (a female read by a ChAS that assumed male) when
+    segments at that level cover at least this fraction of chrX. Used as support for, or against, chrY."""
+
     simple_max_anomalies: int = 10
     """Profile class: flat when A = 0, simple when 1 ≤ A ≤ this, complex above it."""
 
@@ -262,6 +292,9 @@ class Thresholds:
 BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "homdel_max_cn": (0, 2),
     "amp_min_cn": (2, 100),
+    "ploidy_baseline_min_avg_cn": (1, 10),
+    "amp_ploidy_factor": (1, 10),
+    "sex_x_min_fraction": (0, 1),
     "neutral_tolerance": (0, 1),
     "log2_loss": (-10, 0),
     "log2_gain": (0, 10),

@@ -27,8 +27,10 @@ from ..segarrays import (
     nan_to_none,
     whole_or_none,
 )
+from ..thresholds import Thresholds
 from .cleaning import KitCoverage
-from .states import normal_level
+from .ploidy import Ploidy
+from .states import implicit_state, normal_level
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -50,7 +52,8 @@ _SEX_CODES = (CHROM_ORDER["chrX"], CHROM_ORDER["chrY"])
 GENE_COLUMNS = ["gene", "chrom", "start", "end", "gene_length", "covered_bp", "assessed_bp", "state", "call",
                 "copy_number", "min_copy_number", "max_copy_number", "covered_fraction", "partial",
                 "deciding_segment_id", "deciding_source_line", "deciding_markers", "deciding_in_profile",
-                "deciding_start", "deciding_end", "loh_fraction", "loh", "sex_chromosome"]
+                "deciding_start", "deciding_end", "loh_fraction", "loh", "sex_chromosome", "relative_state", "role",
+                "subclonal_or_mixed", "focal"]
 EVIDENCE_COLUMNS = ["gene", "chrom", "start", "end", "segment_id", "start_b", "end_b", "kind", "type", "state",
                     "copy_number", "markers", "source_line", "in_profile", "overlap_bp", "gene_fraction"]
 
@@ -90,6 +93,22 @@ class GeneCalls:
     """Log2 inputs: the deciding segment is aberrant but weaker than the profile's ``log2_anomaly`` (a low-level
     change, not counted in the profile nor in arm-level events); None for ChAS exports and CNVkit-called copy
     numbers."""
+    # issue 13 context (:func:`add_context`); None: not set (every gene False / null in the JSON)
+    subclonal: np.ndarray | None = None  # bool: the deciding ChAS state is fractional
+    focal: np.ndarray | None = None  # int8: -1 null (no aberrant deciding segment), 0 broad, 1 focal
+    relative_state: np.ndarray | None = None  # object: str or None (baseline ploidy 2)
+    role: np.ndarray | None = None  # object: "tumour_suppressor", "oncogene" or None
+    context_notes: np.ndarray | None = None  # object: tuple of notes per gene
+
+    def _context(self) -> tuple[list[bool], list[Any], list[Any], list[Any], list[tuple[str, ...]]]:
+        """(subclonal_or_mixed, focal, relative_state, role, extra notes) per gene as Python values."""
+        n = len(self)
+        sub = [False] * n if self.subclonal is None else [bool(v) for v in self.subclonal.tolist()]
+        focal = [None] * n if self.focal is None else flags_of(self.focal)
+        rel = [None] * n if self.relative_state is None else self.relative_state.tolist()
+        role = [None] * n if self.role is None else self.role.tolist()
+        extra = [()] * n if self.context_notes is None else self.context_notes.tolist()
+        return sub, focal, rel, role, extra
 
     def __len__(self) -> int:
         return len(self.names)
@@ -125,13 +144,15 @@ class GeneCalls:
         d_start, d_end = self.deciding_start.tolist(), self.deciding_end.tolist()
         d_markers, d_lines = whole_or_none(self.deciding_markers), whole_or_none(self.deciding_source_line)
         low_levels = None if self.low_level is None else [bool(v) for v in self.low_level.tolist()]
+        sub, focal, rel, role, extra = self._context()
         out: dict[str, dict[str, Any]] = {}
-        for k, (g, c, cn, lo, hi, lh, lf, part, frac, chrom, s, e, sid, ds, de, dm, dl, dp) in enumerate(zip(
+        for k, (g, c, cn, lo, hi, lh, lf, part, frac, chrom, s, e, sid, ds, de, dm, dl, dp, sb, fo, rs, ro,
+                ex) in enumerate(zip(
                 self.names.tolist(), self.call.tolist(), nan_to_none(self.copy_number),
                 nan_to_none(self.min_copy_number), nan_to_none(self.max_copy_number), loh,
                 nan_to_none(self.loh_fraction), self.partial.tolist(), nan_to_none(self.covered_fraction),
                 CHROM_NAMES[self.chrom].tolist(), self.start.tolist(), self.end.tolist(), seg_ids, d_start, d_end,
-                d_markers, d_lines, in_profile, strict=True)):
+                d_markers, d_lines, in_profile, sub, focal, rel, role, extra, strict=True)):
             if only is not None and g not in only:
                 continue
             deciding = None
@@ -139,9 +160,10 @@ class GeneCalls:
                 deciding = {"segment_id": sid, "chrom": chrom, "start": ds, "end": de, "size": de - ds,
                             "markers": dm, "source_line": dl, "in_profile": dp}
             low = None if low_levels is None else low_levels[k]
-            notes = _notes(deciding is not None and dp is False, part, frac, bool(low))
+            notes = _notes(deciding is not None and dp is False, part, frac, bool(low), ex)
             out[g] = {"call": c, "copy_number": cn, "min_copy_number": lo, "max_copy_number": hi, "loh": lh,
-                      "loh_fraction": lf, "partial": part, "covered_fraction": frac, "chrom": chrom, "start": s,
+                      "loh_fraction": lf, "partial": part, "covered_fraction": frac, "relative_state": rs,
+                      "role": ro, "subclonal_or_mixed": sb, "focal": fo, "chrom": chrom, "start": s,
                       "end": e, "deciding_segment": deciding, "evidence": evidence.get(g, []), "notes": notes}
             if low_levels is not None:
                 out[g]["low_level"] = low
@@ -186,7 +208,12 @@ class GeneCalls:
             deciding_end=ints([d.get("end") for d in deciding]),
             loh_fraction=floats([g.get("loh_fraction") for g in objs]),
             loh=None if all(v is None for v in loh_values) else np.array([bool(v) for v in loh_values], dtype=bool),
-            low_level=None if all(v is None for v in lows) else np.array([bool(v) for v in lows], dtype=bool))
+            low_level=None if all(v is None for v in lows) else np.array([bool(v) for v in lows], dtype=bool),
+            subclonal=np.array([bool(g.get("subclonal_or_mixed")) for g in objs], dtype=bool).reshape(n),
+            focal=np.array([IN_PROFILE_NONE if g.get("focal") is None else int(bool(g["focal"])) for g in objs],
+                           dtype=np.int8).reshape(n),
+            relative_state=objects([g.get("relative_state") for g in objs]),
+            role=objects([g.get("role") for g in objs]))
 
     @classmethod
     def from_frame(cls, table: pd.DataFrame) -> GeneCalls:
@@ -233,20 +260,25 @@ class GeneCalls:
                         self.deciding_end.tolist(), wholes(self.deciding_markers),
                         wholes(self.deciding_source_line), flags, strict=True)]
         lows = [False] * len(self) if self.low_level is None else self.low_level.tolist()
-        notes = [_notes(f == "false" and d != "null", part, frac, bool(low))
-                 for f, d, part, frac, low in zip(flags, deciding, self.partial.tolist(),
-                                                  nan_to_none(self.covered_fraction), lows, strict=True)]
+        sub, focal, rel, role, extra = self._context()
+        notes = [_notes(f == "false" and d != "null", part, frac, bool(low), ex)
+                 for f, d, part, frac, low, ex in zip(flags, deciding, self.partial.tolist(),
+                                                      nan_to_none(self.covered_fraction), lows, extra, strict=True)]
         tails = [""] * len(self) if self.low_level is None else \
             [', "low_level": true' if low else ', "low_level": false' for low in lows]
+        context = [f'"relative_state": {"null" if rs is None else encode_basestring(rs)}, "role": '
+                   f'{"null" if ro is None else encode_basestring(ro)}, "subclonal_or_mixed": '
+                   f'{"true" if sb else "false"}, "focal": {"null" if fo is None else ("true" if fo else "false")}'
+                   for sb, fo, rs, ro in zip(sub, focal, rel, role, strict=True)]
         rows = [f'{g}: {{"call": {encode_basestring(c)}, "copy_number": {cn}, "min_copy_number": {lo}, '
                 f'"max_copy_number": {hi}, "loh": {lh}, "loh_fraction": {lf}, "partial": '
-                f'{"true" if part else "false"}, "covered_fraction": {fr}, "chrom": {ch}, "start": {st}, "end": '
-                f'{en}, "deciding_segment": {d}, "notes": [{", ".join(map(encode_basestring, nt))}]{tl}}}'
-                for g, c, cn, lo, hi, lh, lf, part, fr, ch, st, en, d, nt, tl in zip(
+                f'{"true" if part else "false"}, "covered_fraction": {fr}, {cx}, "chrom": {ch}, "start": {st}, '
+                f'"end": {en}, "deciding_segment": {d}, "notes": [{", ".join(map(encode_basestring, nt))}]{tl}}}'
+                for g, c, cn, lo, hi, lh, lf, part, fr, cx, ch, st, en, d, nt, tl in zip(
                     names, self.call.tolist(), floats(self.copy_number), floats(self.min_copy_number),
                     floats(self.max_copy_number), loh, floats(self.loh_fraction), self.partial.tolist(),
-                    floats(self.covered_fraction), chroms, self.start.tolist(), self.end.tolist(), deciding, notes,
-                    tails, strict=True)]
+                    floats(self.covered_fraction), context, chroms, self.start.tolist(), self.end.tolist(), deciding,
+                    notes, tails, strict=True)]
         return "{" + ", ".join(rows) + "}"
 
     def to_frame(self) -> pd.DataFrame:
@@ -278,12 +310,17 @@ class GeneCalls:
             "loh": np.full(n, None, dtype=object) if self.loh is None else self.loh.astype(bool),
             "sex_chromosome": np.isin(self.chrom, _SEX_CODES),
         })
+        sub, focal, rel, role, _extra = self._context()
+        data.update({"relative_state": np.array([*rel, None], dtype=object)[:n],
+                     "role": np.array([*role, None], dtype=object)[:n], "subclonal_or_mixed": np.array(sub, dtype=bool),
+                     "focal": np.array([*focal, None], dtype=object)[:n]})
         return pd.DataFrame(data)[[c for c in GENE_COLUMNS if c in data]]
 
 
-def _notes(below_floor: bool, partial: bool, fraction: float | None, low_level: bool = False) -> list[str]:
+def _notes(below_floor: bool, partial: bool, fraction: float | None, low_level: bool = False,
+           extra: tuple[str, ...] = ()) -> list[str]:
     """The notes of a gene call: a low-level change, a deciding segment below the profile floor, a partly covered
-    gene."""
+    gene, then the ``extra`` notes of :func:`add_context` (fractional state, baseline ploidy, role)."""
     notes = []
     if low_level:
         notes.append("low-level change: the deciding segment's log2 ratio passes the call threshold (log2_loss/"
@@ -294,6 +331,7 @@ def _notes(below_floor: bool, partial: bool, fraction: float | None, low_level: 
                      "counted as a profile anomaly")
     if partial:
         notes.append(f"gene only partly covered by the deciding segment ({fraction:.0%})")
+    notes.extend(extra)
     return notes
 
 
@@ -301,14 +339,17 @@ _FLAG_JSON = np.array(["null", "false", "true"], dtype=object)  # in_profile cod
 
 
 def gene_calls(genes: GeneReference, segments: SegmentArrays, arms: KitCoverage, *, absent_is_neutral: bool,
-               loh_assessed: bool, sex: str | None = None, low_level: np.ndarray | None = None) -> GeneCalls:
+               loh_assessed: bool, sex: str | None = None, ploidy: float = 2.0,
+               low_level: np.ndarray | None = None) -> GeneCalls:
     """Call every gene of ``genes`` from one sample's ``segments`` (with ``state`` and ``in_profile`` set; the
     segments that take part in calls).
 
     ``absent_is_neutral``: True for exports that list only aberrant segments (ChAS), where an assessed region
     (``arms``) no segment touches has the normal copy number; False for complete segmentations (log2 .seg), where
     it has no data. The deciding segment of a gene is the most severe state over it (homdel, amp, hetdel, gain,
-    neutral), ties broken by the more extreme copy number, then the larger overlap. ``low_level`` (log2 inputs:
+    neutral), ties broken by the more extreme copy number, then the larger overlap. ``ploidy``: the baseline
+    (:mod:`lms_genomics.calling.ploidy`); an unlisted region of an aberration-only export is at the normal level,
+    a relative loss against a baseline of 3 or more. ``low_level`` (log2 inputs:
     :func:`lms_genomics.calling.profile.low_level_codes` of ``segments``) flags genes a low-level change decides.
     """
     n = len(genes)
@@ -352,7 +393,8 @@ def gene_calls(genes: GeneReference, segments: SegmentArrays, arms: KitCoverage,
     has_segment = best >= 0
     implicit_neutral = absent_is_neutral & (covered_bp < glen) & (assessed_bp > 0)
     bk = np.where(has_segment, best, 0)
-    state = np.where(has_segment, cn.state[bk] if len(cn) else -1, np.where(implicit_neutral, NEUTRAL, -1))
+    state = np.where(has_segment, cn.state[bk] if len(cn) else -1,
+                     np.where(implicit_neutral, implicit_state(gchrom, sex, ploidy), -1))
     call = _CALL_OF_STATE[state]
     aberrant = has_segment & (state != NEUTRAL)
     best_cn = np.where(has_segment, cn.copy_number[bk] if len(cn) else np.nan, np.nan)
@@ -389,6 +431,86 @@ def gene_calls(genes: GeneReference, segments: SegmentArrays, arms: KitCoverage,
         deciding_start=deciding(cn.start, 0).astype(np.int64), deciding_end=deciding(cn.end, 0).astype(np.int64),
         loh_fraction=loh_fraction, loh=loh_flag,
         low_level=None if low_level is None else (aberrant & deciding(low_level[is_cn], False)).astype(bool))
+
+
+#: A ChAS copy number this far from a whole number is a fractional (subclonal or mixed) state (ChAS writes 0.33,
+#: 0.67, 1.33, 1.5, 2.5...; a whole state is written 1.0).
+FRACTIONAL_TOLERANCE = 0.05
+_ABERRANT_CALLS = ("homozygous_deletion", "heterozygous_deletion", "gain", "amplification")
+_ROLES = ("tumour_suppressor", "oncogene")
+
+
+def add_context(calls: GeneCalls, *, ploidy: Ploidy, thresholds: Thresholds, continuous: bool,
+                roles: dict[str, str]) -> GeneCalls:
+    """Set the issue-13 context of each gene call (in place; returns ``calls``):
+
+    * ``subclonal`` (``subclonal_or_mixed``): ChAS inputs, the deciding copy number is fractional (more than
+      :data:`FRACTIONAL_TOLERANCE` from a whole number): a subclonal change or a mix of cell populations, worded
+      "heterozygous deletion (fractional 1.5)"; a fractional CN below 1 is not a clonal homozygous deletion;
+    * ``focal``: for an aberrant call, whether the deciding segment is at most ``focal_max_size`` long;
+    * ``relative_state``: when the baseline's reference level is not 2, the state read against it ("relative
+      loss to ploidy 3 (CN 2)"); and for a gain from ``amp_min_cn`` that the ploidy rule keeps from being an
+      amplification ("high-copy gain to ploidy 3 (CN 5; amplification needs CN ≥ 8.12)"); None otherwise;
+    * ``role``: ``tumour_suppressor``/``oncogene`` from the role table (``gene_roles.tsv``), else None; a tumour
+      suppressor's amplification and an oncogene's partial deletion get a note saying they are shown, not
+      headlined (the report leaves them out of its amplification / homozygous-deletion findings).
+    """
+    n = len(calls)
+    cn = calls.copy_number
+    call = calls.call.astype(object)
+    aberrant = calls.has_segment & np.isin(call, _ABERRANT_CALLS)
+    fractional = np.zeros(n, dtype=bool) if continuous else (
+        calls.has_segment & aberrant & (np.abs(cn - np.round(cn)) > FRACTIONAL_TOLERANCE))
+    size = calls.deciding_end - calls.deciding_start
+    calls.subclonal = fractional
+    calls.focal = np.where(aberrant, size <= thresholds.focal_max_size, IN_PROFILE_NONE).astype(np.int8)
+    role = np.array([*(r if (r := roles.get(g)) in _ROLES else None for g in calls.names.tolist()), None],
+                    dtype=object)[:n]
+    calls.role = role
+    notes: list[tuple[str, ...]] = [()] * n
+    amp_min = ploidy.amp_min_cn(thresholds)
+    relative = np.full(n, None, dtype=object)
+    rebase = ploidy.rebased
+    ref = ploidy.reference
+    high_copy_gain = (call == "gain") & (cn >= thresholds.amp_min_cn)  # only when 2.5 x ploidy > amp_min_cn
+    for i in np.flatnonzero(fractional | aberrant & (role != None) | (rebase & (call != "no_data"))  # noqa: E711
+                            | high_copy_gain).tolist():
+        c, v, g_role = call[i], float(cn[i]), role[i]
+        extra = []
+        if fractional[i]:
+            what = ("not a clonal homozygous deletion: some cells keep a copy" if c == "homozygous_deletion"
+                    else "not a whole-copy change in every tumour cell")
+            extra.append(f"fractional copy number {v:g}: subclonal or mixed ({what})")
+        if g_role == "tumour_suppressor" and c == "amplification":
+            extra.append("tumour suppressor: an amplification is not its driver event; shown as the state, not "
+                         "headlined")
+        if g_role == "oncogene" and c in ("homozygous_deletion", "heterozygous_deletion") and calls.partial[i]:
+            extra.append("oncogene: a partial deletion is not its driver event; shown as the state, not headlined")
+        if (rebase and c != "no_data" or high_copy_gain[i]) and v == v:
+            relative[i] = _relative_text(c, v, ploidy, ref, amp_min, thresholds)
+        notes[i] = tuple(extra)
+    calls.relative_state = relative
+    calls.context_notes = np.array([*notes, None], dtype=object)[:n]
+    return calls
+
+
+def _relative_text(call: str, cn: float, ploidy: Ploidy, ref: int, amp_min: float, thresholds: Thresholds) -> str:
+    """A gene's state read against the baseline ploidy (absolute copy number kept, to 2 decimals)."""
+    cn = round(cn, 2)
+    amp_min = round(amp_min, 2)
+    if call == "homozygous_deletion":
+        return f"homozygous deletion (CN {cn:g}; baseline ploidy {ploidy.value:g})"
+    if call == "heterozygous_deletion":
+        return f"relative loss to ploidy {ref} (CN {cn:g})"
+    if call == "amplification":
+        return f"amplification (CN {cn:g} ≥ {thresholds.amp_ploidy_factor:g} × ploidy {ploidy.value:g})"
+    if call == "gain" and cn >= thresholds.amp_min_cn:
+        return f"high-copy gain to ploidy {ref} (CN {cn:g}; amplification needs CN ≥ {amp_min:g})"
+    if call == "gain":
+        return f"relative gain to ploidy {ref} (CN {cn:g})"
+    if call == "copy_neutral_loh":
+        return f"copy-neutral LOH at ploidy {ref} (CN {cn:g})"
+    return f"neutral at ploidy {ref} (CN {cn:g})"
 
 
 @dataclass

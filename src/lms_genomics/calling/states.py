@@ -20,6 +20,7 @@ from ..segarrays import (
     SegmentArrays,
 )
 from ..thresholds import Thresholds
+from .ploidy import reference_level
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -38,6 +39,18 @@ def normal_level(chrom: np.ndarray, sex: str | None) -> np.ndarray:
     return np.where(chrom == _X, x_cn, np.where(chrom == _Y, y_cn, 2.0))
 
 
+def baseline_level(chrom: np.ndarray, sex: str | None, ploidy: float = 2.0) -> np.ndarray:
+    """The level states are read against: :func:`normal_level` at ploidy 2; for another baseline ploidy, its
+    nearest whole copy number R on autosomes and a female X, R // 2 (at least 1) on a male X and Y
+    (:mod:`lms_genomics.calling.ploidy`)."""
+    base = normal_level(chrom, sex)
+    ref = reference_level(ploidy)
+    if ref == 2:
+        return base
+    half = max(1, ref // 2)
+    return np.where(base == 2.0, float(ref), np.where(base == 1.0, float(half), base))
+
+
 def normal_copy_number(chrom: pd.Series, sex: str | None) -> pd.Series:
     """:func:`normal_level` of a Series of UCSC chromosome names (unknown names count as autosomes)."""
     from .._lazy import pandas as pd
@@ -47,7 +60,7 @@ def normal_copy_number(chrom: pd.Series, sex: str | None) -> pd.Series:
 
 
 def state_codes(seg: SegmentArrays, thresholds: Thresholds, sex: str | None = None,
-                continuous: bool = False, homdel_log2_max: float | None = None) -> np.ndarray:
+                continuous: bool = False, ploidy: float = 2.0, homdel_log2_max: float | None = None) -> np.ndarray:
     """State code (:data:`lms_genomics.segarrays.STATES`) of each segment; LOH rows get LOH.
 
     ChAS CN states (``continuous=False``) are compared with the normal level (2 on autosomes; X/Y by sex, or the
@@ -56,9 +69,13 @@ def state_codes(seg: SegmentArrays, thresholds: Thresholds, sex: str | None = No
     (homozygous deletion, amplification) from the purity/ploidy-corrected copy number; ``homdel_log2_max`` (log2
     inputs, :func:`lms_genomics.calling.log2.homdel_log2_bound`): a homozygous deletion also needs a raw log2 below
     it, else it is a heterozygous deletion (purity guardrail).
+
+    ``ploidy``: the baseline (:mod:`lms_genomics.calling.ploidy`): ChAS states are read against its nearest whole
+    copy number (:func:`baseline_level`); amplification needs CN ≥ ``amp_min_cn`` and ≥ ``amp_ploidy_factor`` ×
+    ploidy (PCGR's rule).
     """
     cn = seg.copy_number
-    base = normal_level(seg.chrom, sex)
+    base = baseline_level(seg.chrom, sex, ploidy)
     known = ~np.isnan(base)
     if continuous:
         below, above = seg.log2 < thresholds.log2_loss, seg.log2 > thresholds.log2_gain
@@ -69,11 +86,18 @@ def state_codes(seg: SegmentArrays, thresholds: Thresholds, sex: str | None = No
     homdel = (cn < thresholds.homdel_max_cn) & (np.where(known, base, 2.0) >= 1)
     if continuous and homdel_log2_max is not None:
         homdel &= seg.log2 < homdel_log2_max
-    amp = (cn >= thresholds.amp_min_cn) & above
+    amp = (cn >= thresholds.amp_min_cn) & (cn >= thresholds.amp_ploidy_factor * ploidy) & above
     state = np.select([homdel & (below | continuous), amp, below, above], [HOMDEL, AMP, HETDEL, GAIN],
                       NEUTRAL).astype(np.int8)
     state[seg.is_loh] = LOH
     return state
+
+
+def implicit_state(chrom: np.ndarray, sex: str | None, ploidy: float = 2.0) -> np.ndarray:
+    """State code of a region an aberration-only export (ChAS) does not list: it is at the normal level (2 on
+    autosomes), which is neutral at ploidy 2 and a relative loss (or gain) against another baseline."""
+    normal, base = normal_level(chrom, sex), baseline_level(chrom, sex, ploidy)
+    return np.select([normal < base, normal > base], [HETDEL, GAIN], NEUTRAL).astype(np.int64)
 
 
 def segment_states(segments: pd.DataFrame, thresholds: Thresholds, sex: str | None = None,

@@ -329,7 +329,12 @@ def gene_call_text(g: dict[str, Any], short: bool = False) -> str:
     """``amplification (CN 8)``, ``heterozygous deletion (CN 1), LOH``, with partial coverage and flags."""
     call = str(g.get("call"))
     text = (SHORT_CALL_TEXT if short else CALL_TEXT).get(call, readable(call))
-    if call not in ("no_data", "not_assessed") and _num(g.get("copy_number")) is not None:
+    cn = _num(g.get("copy_number"))
+    if g.get("relative_state") and not short:  # baseline ploidy not 2: the state read against it, CN inside
+        text = str(g["relative_state"])
+    elif g.get("subclonal_or_mixed") is True and cn is not None:
+        text += f" (fractional {cn:g})"  # "heterozygous deletion (fractional 1.5)": never a plain call
+    elif call not in ("no_data", "not_assessed") and cn is not None:
         text += f" (CN {fmt_cn(g.get('copy_number'))})"
     if g.get("loh") is True and call != "copy_neutral_loh":
         text += ", LOH"
@@ -341,6 +346,8 @@ def gene_call_text(g: dict[str, Any], short: bool = False) -> str:
         text += ", subclonal or mixed"
     if g.get("low_level") is True:  # issue 13: a log2 change below the profile's threshold
         text += ", low-level (not counted in the profile)"
+    if demoted(g):
+        text += f" ({'tumour suppressor' if g.get('role') == 'tumour_suppressor' else 'oncogene'}: not headlined)"
     return text
 
 
@@ -534,10 +541,19 @@ class Findings:
     other_variants: VariantOverview | None = None  # the other reportable alleles, counted by class
 
 
+def demoted(g: dict[str, Any]) -> bool:
+    """Whether a call is shown but not headlined: a tumour suppressor's amplification, an oncogene's partial
+    deletion (the gene's ``role``, issue 13)."""
+    role, call = g.get("role"), g.get("call")
+    return ((role == "tumour_suppressor" and call == "amplification")
+            or (role == "oncogene" and call in ("homozygous_deletion", "heterozygous_deletion")
+                and g.get("partial") is True))
+
+
 def _gene_findings(gmap: dict[str, Any], call: str) -> list[GeneFinding]:
     out = []
     for name, g in gmap.items():
-        if g.get("call") != call:
+        if g.get("call") != call or demoted(g):
             continue
         band = ""
         if g.get("chrom") and g.get("start") is not None and g.get("end") is not None:

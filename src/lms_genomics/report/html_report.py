@@ -198,7 +198,9 @@ def _findings_block(doc: dict[str, Any]) -> str:
             for g in f.amplifications) + "</li>")
     if f.homozygous_deletions:
         items.append("<li><b>Homozygous deletion</b>: " + ", ".join(
-            f"<b>{html.escape(g.gene)}</b> ({html.escape(g.band)})" for g in f.homozygous_deletions) + "</li>")
+            f"<b>{html.escape(g.gene)}</b> ({html.escape(g.band)}"
+            + (", subclonal or mixed" if "subclonal" in g.text else "")
+            + ")" for g in f.homozygous_deletions) + "</li>")
     if not isinstance(doc.get("genes"), dict):
         items.append('<li class="muted">Copy number not assessed: amplifications and deletions unknown.</li>')
     elif not f.amplifications and not f.homozygous_deletions:

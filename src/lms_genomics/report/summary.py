@@ -43,7 +43,9 @@ def format_summary(result: SampleResult, genes: tuple[str, ...] = KEY_GENES, doc
     if f.amplifications:
         lines.append("  amplified: " + ", ".join(f"{g.gene} CN {g.copy_number} ({g.band})" for g in f.amplifications))
     if f.homozygous_deletions:
-        lines.append("  homozygous deletion: " + ", ".join(f"{g.gene} ({g.band})" for g in f.homozygous_deletions))
+        lines.append("  homozygous deletion: " + ", ".join(
+            f"{g.gene} ({g.band}{', subclonal or mixed' if 'subclonal' in g.text else ''})"
+            for g in f.homozygous_deletions))
     for h in f.hints:
         lines.append(f"  hint (not a diagnosis): {h.text}")
     if isinstance(doc.get("variants"), list):

@@ -28,7 +28,8 @@ _COUNTER = itertools.count()
 GENE_TSV_COLUMNS = ["gene", "chrom", "start", "end", "call", "copy_number", "min_copy_number",
                     "max_copy_number", "loh", "loh_fraction", "partial", "covered_fraction",
                     "deciding_segment_id", "deciding_start", "deciding_end", "deciding_markers",
-                    "deciding_source_line", "deciding_in_profile"]
+                    "deciding_source_line", "deciding_in_profile", "relative_state", "role", "subclonal_or_mixed",
+                    "focal"]
 #: Decimals of the float columns of genes.tsv (full precision stays in the JSON).
 GENE_TSV_DECIMALS = {"copy_number": 2, "min_copy_number": 2, "max_copy_number": 2, "loh_fraction": 3,
                      "covered_fraction": 3}
@@ -190,6 +191,9 @@ def genes_tsv(result: SampleResult) -> str:
         [str(v) if h else "" for v, h in zip(calls.deciding_end.tolist(), has.tolist(), strict=True)],
         _whole_cells(calls.deciding_markers), _whole_cells(calls.deciding_source_line), flags,
     ]
+    sub, focal, rel, role, _extra = calls._context()  # issue 13
+    columns += [_text_cells(rel), _text_cells(role), [str(v) for v in sub],
+                ["" if v is None else str(v) for v in focal]]
     sample = _tsv_cell(result.sample)
     lines = ["\t".join(["sample", *GENE_TSV_COLUMNS])]
     lines += ["\t".join((sample, *row)) for row in zip(*columns, strict=True)]
