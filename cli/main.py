@@ -326,7 +326,7 @@ def _check_output_name(name: str | None) -> None:
 @main.command(epilog=EXIT_CODES + "\n  9  cohort finished, but some samples failed (listed in cohort.tsv)")
 @click.argument("cohort_path", type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder for per-sample outputs, cohort.tsv and cohort.html.")
+              help="Folder for the per-sample JSONs, the gathered tables, cohort.tsv and cohort.html.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: the available cores; 1 runs in-process).")
 @click.option("--resume", is_flag=True, help="Skip samples whose outputs are up to date: same result key (every "
@@ -346,10 +346,10 @@ def cohort(cohort_path: Path, out_dir: Path, jobs: int | None, resume: bool, sch
     \b
     COHORT_PATH is a folder (every sub-folder holding inputs is a sample; a multi-sample file in a folder
     has that folder's sample sheet) or a multi-sample file (.seg, ChAS batch export), read once.
-    Writes <name>.json and <name>.genes.tsv per sample, named after its folder (a sample of a
-    multi-sample file: after the sample), every name decided before any work starts (the same with
-    -j 1 or -j N; the JSON without the per-gene evidence lists unless --evidence), one cohort.igv.seg
-    with every sample's segments, then
+    Writes <name>.json per sample, named after its folder (a sample of a multi-sample file: after the
+    sample), every name decided before any work starts (the same with -j 1 or -j N; the JSON without
+    the per-gene evidence lists unless --evidence); every sample's gene calls, variants and segments
+    gathered into cohort.genes.tsv, cohort.variants.tsv and cohort.igv.seg; then
     cohort.tsv (one row per sample: input folder or file#sample, output name, class, A, C, GI, FGA,
     key gene calls, TP53/RB1 mutations, biallelic status, fusions, QC verdict) and cohort.html (counts,
     gain/loss frequency, oncoprint grid). A failed sample is recorded and the others finish; a failed QC

@@ -164,34 +164,49 @@ def test_polymorphism_only_mutation_cell_is_not_counted_as_mutated():
     assert _mutated("p.(Met246Val) VAF 0.38 (damaging), p.(Pro72Arg) VAF 0.52 (polymorphism)")
 
 
-def test_cohort_writes_one_igv_seg_equal_to_each_samples_export(tmp_path):
-    """Issue 18 (lean cohort outputs): ``lmsgen cohort`` writes one ``cohort.igv.seg`` (every sample, in sample order)
-    instead of a ``.igv.seg`` per sample; its rows are exactly those ``lmsgen classify`` exports for each sample, and
-    ``--resume`` (samples skipped) and ``lmsgen summarize`` (from the JSONs) write the same file."""
+def test_cohort_gathers_each_table_into_one_file_equal_to_each_samples_export(tmp_path):
+    """Issue 18 (lean cohort outputs): ``lmsgen cohort`` writes per sample its JSON only and gathers the gene calls,
+    variants and segments of every sample into ``cohort.genes.tsv``, ``cohort.variants.tsv`` and
+    ``cohort.igv.seg`` (samples in cohort.tsv's order); their rows are exactly those ``lmsgen classify`` writes for
+    each sample, and ``--resume`` (samples skipped) and ``lmsgen summarize`` (from the JSONs) write the same files."""
     from click.testing import CliRunner
     from lms_genomics.cli.main import main
 
     from lms_genomics.io.seg import read_seg
 
-    examples = Path(__file__).resolve().parents[1] / "examples"
+    root = Path(__file__).resolve().parents[1]
+    series = tmp_path / "series"
+    shutil.copytree(root / "examples" / "case2", series / "case2")
+    shutil.copytree(root / "examples" / "case6", series / "case6")
+    (series / "vcf01").mkdir()
+    shutil.copy(root / "tests" / "fixtures" / "vcf" / "case01_tvc52.vcf", series / "vcf01")
     out = tmp_path / "out"
-    res = CliRunner().invoke(main, ["cohort", str(examples), "--out", str(out), "-q", "-j", "1"])
+    res = CliRunner().invoke(main, ["cohort", str(series), "--out", str(out), "-q", "-j", "1"])
     assert res.exit_code == 0, res.output
-    assert sorted(p.name for p in out.glob("*.igv.seg")) == ["cohort.igv.seg"]
-    text = (out / "cohort.igv.seg").read_text()
-    expected_rows = []
-    for case in ("case2", "case6"):
-        res = CliRunner().invoke(main, ["classify", str(examples / case), "--out", str(tmp_path / case), "-q"])
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "case2.json", "case6.json", "cohort.genes.tsv", "cohort.html", "cohort.igv.seg", "cohort.tsv",
+        "cohort.variants.tsv", "plotly.min.js", "vcf01.json"]
+    texts = {name: (out / f"cohort.{name}").read_text() for name in ("genes.tsv", "variants.tsv", "igv.seg")}
+    expected: dict[str, list[str]] = {name: [] for name in texts}
+    for case in ("case2", "case6", "vcf01"):
+        res = CliRunner().invoke(main, ["classify", str(series / case), "--out", str(tmp_path / case), "-q"])
         assert res.exit_code == 0, res.output
-        expected_rows += (tmp_path / case / f"{case}.igv.seg").read_text().splitlines()[3:]
-    assert text.splitlines()[3:] == expected_rows
-    assert text.splitlines()[2].split("\t")[:4] == ["ID", "chrom", "loc.start", "loc.end"]
+        for name, skip in (("genes.tsv", 1), ("variants.tsv", 1), ("igv.seg", 3)):
+            path = tmp_path / case / f"{case}.{name}"
+            if path.exists():
+                lines = path.read_text().splitlines()
+                if not expected[name]:
+                    expected[name] = lines[:skip] if name != "igv.seg" else []
+                expected[name] += lines[skip:]
+    assert texts["genes.tsv"].splitlines() == expected["genes.tsv"]
+    assert texts["variants.tsv"].splitlines() == expected["variants.tsv"]
+    assert texts["igv.seg"].splitlines()[3:] == expected["igv.seg"]
     assert sorted(read_seg(out / "cohort.igv.seg").samples) == ["case2", "case6"]
-    res = CliRunner().invoke(main, ["cohort", str(examples), "--out", str(out), "-q", "-j", "1", "--resume"])
+    res = CliRunner().invoke(main, ["cohort", str(series), "--out", str(out), "-q", "-j", "1", "--resume"])
     assert res.exit_code == 0, res.output
-    assert (out / "cohort.igv.seg").read_text() == text
+    assert {name: (out / f"cohort.{name}").read_text() for name in texts} == texts
     summary_out = tmp_path / "summary"
     res = CliRunner().invoke(main, ["summarize", str(out), "--out", str(summary_out)])
     assert res.exit_code == 0, res.output
-    assert (summary_out / "cohort.igv.seg").read_text() == text
-    assert not [p for p in out.iterdir() if p.name.startswith(".cohort.igv.seg")]  # the spool is gone
+    assert {name: (summary_out / f"cohort.{name}").read_text() for name in texts} == texts
+    assert not [p for p in out.iterdir() if p.name.startswith(".cohort.")]  # the spools are gone

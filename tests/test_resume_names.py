@@ -202,7 +202,7 @@ def test_resume_regression_data_file_changed_recomputes_its_samples(seg_cohort):
     assert doc(out, "B")["genes"]["RB1"]["call"] == "homozygous_deletion"
 
 
-@pytest.mark.parametrize("missing", ["A.genes.tsv", "A.json"])
+@pytest.mark.parametrize("missing", ["A.json"])
 def test_resume_regression_missing_output_is_rewritten(seg_cohort, missing):
     seg, sheet, out = seg_cohort
     (out / missing).unlink()
@@ -211,16 +211,28 @@ def test_resume_regression_missing_output_is_rewritten(seg_cohort, missing):
     assert (out / missing).is_file()
 
 
-def test_resume_regression_missing_variants_tsv_of_a_folder_is_rewritten(tmp_path):
+def test_resume_regression_gathered_tables_rewritten_whole_from_skipped_samples(seg_cohort):
+    """The cohort's gathered tables (cohort.genes.tsv, cohort.igv.seg) hold every sample's rows after a resume
+    that skipped them all, equal to the first run's (rebuilt from the JSONs), even when they were deleted."""
+    seg, sheet, out = seg_cohort
+    before = {n: (out / f"cohort.{n}").read_text() for n in ("genes.tsv", "igv.seg")}
+    (out / "cohort.genes.tsv").unlink()
+    res = cohort(seg, "--sample-sheet", sheet, "--out", out, "-j", "1", "--resume")
+    assert up_to_date(res) == set(SAMPLES)
+    assert {n: (out / f"cohort.{n}").read_text() for n in before} == before
+
+
+def test_resume_regression_variants_of_a_skipped_folder_stay_in_the_gathered_table(tmp_path):
     series = tmp_path / "series"
     shutil.copytree(FIXTURES / "thesis_cohort" / "case01", series / "case01")
     shutil.copytree(EXAMPLES / "case6", series / "case6")
     out = tmp_path / "out"
     assert cohort(series, "--out", out, "-j", "1").exit_code == 0
-    (out / "case01.variants.tsv").unlink()
+    first = (out / "cohort.variants.tsv").read_text()
+    assert any(line.startswith("case01\t") for line in first.splitlines())
     res = cohort(series, "--out", out, "-j", "1", "--resume")
-    assert up_to_date(res) == {"case6"}
-    assert (out / "case01.variants.tsv").is_file()
+    assert up_to_date(res) == {"case01", "case6"}
+    assert (out / "cohort.variants.tsv").read_text() == first
 
 
 def test_resume_regression_folder_cohort_sheet_row_recomputes_only_its_folder(tmp_path):
@@ -366,15 +378,18 @@ def test_tcga_cohort_resume_and_a_sheet_edit(tmp_path):
 
 
 def test_resume_regression_output_a_new_result_lacks_is_removed_not_left_stale(tmp_path):
-    """A folder whose VCF was removed: its new result has no variants, so the old `<stem>.variants.tsv` (another
-    result's) is removed rather than left beside the new JSON as if it were this one's."""
+    """A folder whose VCF was removed: its new result has no variants, so no variant row of it is left in the
+    cohort's tables; a per-sample table an earlier version wrote under its name is removed (never left beside the
+    new JSON as if it were this one's)."""
     series = tmp_path / "series"
     shutil.copytree(FIXTURES / "thesis_cohort" / "case01", series / "case01")
     out = tmp_path / "out"
     assert cohort(series, "--out", out, "-j", "1").exit_code == 0
-    assert (out / "case01.variants.tsv").is_file()
+    assert (out / "cohort.variants.tsv").is_file()
+    (out / "case01.variants.tsv").write_text("sample\tgene\ncase01\tTP53\n")  # as an earlier version wrote it
     (series / "case01" / "case01.TSVC_variants.vcf").unlink()
     res = cohort(series, "--out", out, "-j", "1", "--resume")
     assert up_to_date(res) == set()
     assert doc(out, "case01")["variants"] == "not_assessed"
     assert not (out / "case01.variants.tsv").exists()
+    assert not (out / "cohort.variants.tsv").exists()  # no sample has variants now: no stale cohort table

@@ -86,7 +86,9 @@ class SampleOutcome:
     error: str | None = None
     outputs: list[str] = field(default_factory=list)
     bins: np.ndarray | None = None  # int8 per 1 Mb autosomal bin: -1 loss, 0, +1 gain
-    seg: str | None = None  # the sample's rows of cohort.igv.seg (None: no copy-number data)
+    #: The sample's rows of the cohort's gathered tables (``genes.tsv``, ``variants.tsv``, ``igv.seg``:
+    #: :func:`lms_genomics.report.writers.sample_tables`), written into ``cohort.<name>``.
+    tables: dict[str, str] = field(default_factory=dict)
 
 
 def discover(path: str | Path, out_dir: str | Path | None = None, jobs: int = 1) -> list[WorkUnit]:
@@ -308,7 +310,7 @@ def summarize_results(paths: Iterable[str | Path], out_dir: str | Path) -> tuple
             row = summary_row(doc)
             row["outputs"] = path.name.removesuffix(".json")
             outcome = SampleOutcome(doc["sample"], "ok", row, outputs=[str(path)], bins=_doc_bins(doc),
-                                    seg=_doc_seg(doc))
+                                    tables=_doc_tables(doc))
         except (KeyError, TypeError, AttributeError, ValueError) as exc:
             raise InputError(path, f"malformed lmsgen result ({type(exc).__name__}: {exc})") from None
         summary.add(outcome)
@@ -342,21 +344,16 @@ def _result_candidates(paths: Iterable[str | Path]) -> Iterator[tuple[Path, bool
 
 
 #: Outputs a result has beside its JSON, by what the JSON holds (``lmsgen cohort`` rewrites a missing one).
-_COPY_NUMBER_OUTPUTS = (".genes.tsv",)
-_VARIANT_OUTPUTS = (".variants.tsv",)
-#: A sample's outputs of earlier versions, removed when found under its name (the segments are in cohort.igv.seg).
-_FORMER_OUTPUTS = (".igv.seg",)
+#: A sample's own outputs of earlier versions, removed when found under its name (its rows are now in the cohort's
+#: cohort.genes.tsv, cohort.variants.tsv and cohort.igv.seg).
+_FORMER_OUTPUTS = (".genes.tsv", ".variants.tsv", ".igv.seg")
 
 
 def expected_outputs(doc: dict[str, Any], stem: str) -> list[str]:
-    """The file names a result document has in a cohort folder: ``<stem>.json``, ``.genes.tsv`` when copy number
-    was assessed, ``.variants.tsv`` when a VCF was read (the segments go into the cohort's one cohort.igv.seg)."""
-    suffixes = [".json"]
-    if isinstance(doc.get("genes"), dict) and isinstance(doc.get("profile"), dict):
-        suffixes += _COPY_NUMBER_OUTPUTS
-    if isinstance(doc.get("variants"), list):
-        suffixes += _VARIANT_OUTPUTS
-    return [stem + s for s in suffixes]
+    """The file names a result document has in a cohort folder: ``<stem>.json`` (its gene calls, variants and
+    segments go into the cohort's cohort.genes.tsv, cohort.variants.tsv and cohort.igv.seg, rewritten from the
+    documents at every run)."""
+    return [stem + ".json"]
 
 
 def _up_to_date(out_dir: str, name: OutputName, key_of: Callable[[str], str]) -> dict[str, Any] | None:
@@ -393,18 +390,17 @@ def _unit_key_of(unit: WorkUnit, plan: Any, options: dict[str, Any]) -> Callable
                                      sheet=sheet_part(plan.sheet, sample))
 
 
-def _doc_seg(doc: dict[str, Any]) -> str | None:
-    """The cohort.igv.seg rows of a result document (its segment list), None without copy-number data."""
-    from .report.writers import seg_rows
-    from .segarrays import SegmentArrays
+def _doc_tables(doc: dict[str, Any]) -> dict[str, str]:
+    """The rows of the cohort's gathered tables of a result document (a skipped sample, or lmsgen summarize): the
+    same rows its result gave when it was written."""
+    from .report.writers import sample_tables
+    from .result import SampleResult
 
-    if not isinstance(doc.get("segments"), list):
-        return None
-    return seg_rows(doc["sample"], SegmentArrays.from_records(doc["segments"], sample=doc["sample"]))
+    return sample_tables(SampleResult.from_dict(doc))
 
 
 def _skipped(doc: dict[str, Any], name: OutputName) -> SampleOutcome:
-    return SampleOutcome(doc["sample"], "skipped", summary_row(doc, name), bins=_doc_bins(doc), seg=_doc_seg(doc))
+    return SampleOutcome(doc["sample"], "skipped", summary_row(doc, name), bins=_doc_bins(doc), tables=_doc_tables(doc))
 
 
 def _failed(sample: str, message: str, name: OutputName | None = None) -> SampleOutcome:
@@ -432,16 +428,15 @@ def _written(result: Any, out_dir: str, evidence: bool, name: OutputName, key: s
     result.provenance["source"] = {"input": name.input}
     text, doc = writers.compact_json(result, evidence=evidence)
     written = writers.write_outputs(result, out_dir, doc=doc, indent=None, json_text=text, stem=name.stem,
-                                    igv_seg=False)
+                                    tables=False)
     have = {Path(w).name for w in written}
-    for suffix in (*_COPY_NUMBER_OUTPUTS, *_VARIANT_OUTPUTS, *_FORMER_OUTPUTS):
+    for suffix in _FORMER_OUTPUTS:
         stale = Path(out_dir) / f"{name.stem}{suffix}"
         if stale.name not in have and stale.is_file() and _own_output(stale):
             with suppress(FileNotFoundError):
                 stale.unlink()
-    seg = writers.seg_rows(result.sample, result.copy_number.segments) if result.copy_number is not None else None
     return SampleOutcome(result.sample, "ok", summary_row(doc, name), outputs=[str(w) for w in written],
-                         bins=_doc_bins(doc), seg=seg)
+                         bins=_doc_bins(doc), tables=writers.sample_tables(result))
 
 
 def _own_output(path: Path) -> bool:

@@ -82,22 +82,26 @@ class CohortSummary:
         self.gain = np.zeros(N_BINS, dtype=np.int32)
         self.loss = np.zeros(N_BINS, dtype=np.int32)
         self.n_profiled = 0
-        # Each sample's cohort.igv.seg rows are spooled to a hidden file of the output folder as they arrive
-        # (memory stays flat) and written out in sample order by write(): (sample, offset, length) per sample.
+        # Each sample's rows of the gathered tables (cohort.genes.tsv, cohort.variants.tsv, cohort.igv.seg) are
+        # spooled to a hidden file of the output folder as they arrive (memory stays flat) and written out in
+        # cohort.tsv's order by write(): per table, (sort key, offset, length) per sample.
         self._out = Path(out_dir) if out_dir is not None else None
-        self._spool: IO[bytes] | None = None
-        self._seg_parts: list[tuple[tuple[str, str], int, int]] = []
+        self._spools: dict[str, IO[bytes]] = {}
+        self._parts: dict[str, list[tuple[tuple[str, str], int, int]]] = {}
 
     def add(self, outcome: Any) -> None:
         """Record one :class:`lms_genomics.cohort.SampleOutcome`."""
-        if getattr(outcome, "seg", None) and self._out is not None:
-            if self._spool is None:
-                self._out.mkdir(parents=True, exist_ok=True)
-                self._spool = tempfile.TemporaryFile(dir=self._out, prefix=".cohort.igv.seg.")  # noqa: SIM115
-            data = outcome.seg.encode("utf-8")
+        if self._out is not None:
             key = (str(outcome.sample), str(outcome.row.get("outputs") or ""))  # cohort.tsv's order
-            self._seg_parts.append((key, self._spool.tell(), len(data)))
-            self._spool.write(data)
+            for name, rows in (getattr(outcome, "tables", None) or {}).items():
+                spool = self._spools.get(name)
+                if spool is None:
+                    self._out.mkdir(parents=True, exist_ok=True)
+                    spool = self._spools[name] = tempfile.TemporaryFile(  # noqa: SIM115
+                        dir=self._out, prefix=f".cohort.{name}.")
+                data = rows.encode("utf-8")
+                self._parts.setdefault(name, []).append((key, spool.tell(), len(data)))
+                spool.write(data)
         row = outcome.row
         self._rows.append(tuple(sys.intern(v) if isinstance(v, str) and len(v) < 40 else v
                                 for v in (row.get(c) for c in TSV_COLUMNS)))
@@ -125,32 +129,50 @@ class CohortSummary:
         from .static_export import PLOTLY_JS_NAME, write_plotly_js
 
         out = Path(out_dir)
-        seg = self._write_seg(out)
+        gathered = self._write_tables(out)
         write_cohort_tsv(rows, str(out / "cohort.tsv"))
         js = write_plotly_js(out)  # one plotly.js for every HTML file of the cohort folder
         with atomic_write(out / "cohort.html") as fh:
             fh.write(render_cohort_html(rows, counts, self.gain, self.loss, self.n_profiled,
                                         plotly_js=PLOTLY_JS_NAME))
-        return rows, counts, [out / "cohort.tsv", out / "cohort.html", js, *([seg] if seg is not None else [])]
+        return rows, counts, [out / "cohort.tsv", out / "cohort.html", js, *gathered]
 
-    def _write_seg(self, out: Path) -> Path | None:
-        """``cohort.igv.seg``: every sample's copy-number segments in one IGV file (samples in cohort.tsv order,
-        rows as :func:`lms_genomics.report.writers.seg_text` writes them); None when no sample had copy number."""
-        if self._spool is None:
-            return None
-        from .writers import seg_header
+    def _write_tables(self, out: Path) -> list[Path]:
+        """``cohort.genes.tsv``, ``cohort.variants.tsv`` and ``cohort.igv.seg``: every sample's rows of that table
+        in one file, samples in cohort.tsv's order, rows as the per-sample files of ``lmsgen classify`` hold them
+        (each row starts with its sample); a table no sample has is not written."""
+        from .writers import table_header
 
-        path = out / "cohort.igv.seg"
-        spool, self._spool = self._spool, None
-        try:
-            with atomic_write(path, "wb") as fh:
-                fh.write(seg_header(f"{len(self._seg_parts)} samples of an lmsgen cohort").encode("utf-8"))
-                for _key, offset, length in sorted(self._seg_parts, key=lambda p: p[0]):
-                    spool.seek(offset)
-                    fh.write(spool.read(length))
-        finally:
-            spool.close()
-        return path
+        written = []
+        for name in ("genes.tsv", "variants.tsv", "igv.seg"):
+            spool = self._spools.pop(name, None)
+            if spool is None:  # no sample has this table now: an earlier run's file would describe other results
+                _remove_own_table(out / f"cohort.{name}", table_header(name, "").splitlines()[0])
+                continue
+            parts = self._parts.pop(name)
+            path = out / f"cohort.{name}"
+            try:
+                with atomic_write(path, "wb") as fh:
+                    fh.write(table_header(name, f"{len(parts)} samples of an lmsgen cohort").encode("utf-8"))
+                    for _key, offset, length in sorted(parts, key=lambda p: p[0]):
+                        spool.seek(offset)
+                        fh.write(spool.read(length))
+            finally:
+                spool.close()
+            written.append(path)
+        return written
+
+
+def _remove_own_table(path: Path, first_line: str) -> None:
+    """Remove ``path`` when it is a gathered table lmsgen wrote (its first line is ``first_line``), never a file of
+    another kind."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            mine = fh.readline().rstrip("\n") == first_line
+    except OSError:
+        return
+    if mine:
+        path.unlink(missing_ok=True)
 
 
 def _assay_rows(rows: Rows, assay: str, fallback: list[bool]) -> tuple[list[bool], list[bool]]:

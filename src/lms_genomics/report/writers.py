@@ -36,6 +36,9 @@ GENE_TSV_DECIMALS = {"copy_number": 2, "min_copy_number": 2, "max_copy_number": 
 VARIANT_TSV_COLUMNS = ["gene", "chrom", "pos", "ref", "alt", "hgvs_c", "hgvs_p", "transcript", "consequence", "exon",
                        "classification", "effect", "vaf", "vaf_source", "depth", "alt_reads", "genotype", "filter",
                        "pop_af", "polymorphism", "damaging", "reportable", "exclusion_reasons", "source_line"]
+#: Header lines of the per-sample tables (each row starts with its sample, so a cohort's rows go into one file).
+TABLE_HEADERS = {"genes.tsv": "\t".join(["sample", *GENE_TSV_COLUMNS]) + "\n",
+                 "variants.tsv": "\t".join(["sample", *VARIANT_TSV_COLUMNS]) + "\n"}
 
 
 def safe_file_stem(sample: str) -> str:
@@ -168,9 +171,8 @@ def compact_json(result: SampleResult, evidence: bool = True) -> tuple[str, dict
     return text, doc
 
 
-def genes_tsv(result: SampleResult) -> str:
-    """The gene table as TSV text (one row per gene; empty cells for missing values), written from the gene
-    calls' arrays."""
+def gene_rows(result: SampleResult) -> str:
+    """The rows (no header) of :func:`genes_tsv`."""
     calls = result.copy_number.genes if result.copy_number is not None else None
     if calls is None:
         raise ValueError(f"{result.sample}: copy number not assessed, no gene table")
@@ -195,9 +197,13 @@ def genes_tsv(result: SampleResult) -> str:
     columns += [_text_cells(rel), _text_cells(role), [str(v) for v in sub],
                 ["" if v is None else str(v) for v in focal]]
     sample = _tsv_cell(result.sample)
-    lines = ["\t".join(["sample", *GENE_TSV_COLUMNS])]
-    lines += ["\t".join((sample, *row)) for row in zip(*columns, strict=True)]
-    return "\n".join(lines) + "\n"
+    return "".join("\t".join((sample, *row)) + "\n" for row in zip(*columns, strict=True))
+
+
+def genes_tsv(result: SampleResult) -> str:
+    """The gene table as TSV text (one row per gene; empty cells for missing values), written from the gene
+    calls' arrays."""
+    return TABLE_HEADERS["genes.tsv"] + gene_rows(result)
 
 
 #: Floor of the copy number written as log2 in the .seg export (CN 0 would be -inf): log2(0.1 / 2) = -4.32.
@@ -246,24 +252,44 @@ def seg_text(result: SampleResult) -> str | None:
     return seg_header(_tsv_cell(result.sample)) + seg_rows(result.sample, result.copy_number.segments)
 
 
-def variants_tsv(result: SampleResult) -> str:
-    """The variant records as TSV text (one row per allele, reportable or not, with the reasons)."""
+def variant_rows(result: SampleResult) -> str:
+    """The rows (no header) of :func:`variants_tsv`."""
     variants = result.variants if isinstance(result.variants, list) else []
     sample = _tsv_cell(result.sample)
-    lines = ["\t".join(["sample", *VARIANT_TSV_COLUMNS])]
-    for v in variants:
-        lines.append("\t".join([sample, *(_tsv_cell(v.get(c), 4 if c in ("vaf", "pop_af") else None)
-                                          for c in VARIANT_TSV_COLUMNS)]))
-    return "\n".join(lines) + "\n"
+    return "".join("\t".join([sample, *(_tsv_cell(v.get(c), 4 if c in ("vaf", "pop_af") else None)
+                                        for c in VARIANT_TSV_COLUMNS)]) + "\n" for v in variants)
+
+
+def variants_tsv(result: SampleResult) -> str:
+    """The variant records as TSV text (one row per allele, reportable or not, with the reasons)."""
+    return TABLE_HEADERS["variants.tsv"] + variant_rows(result)
+
+
+def sample_tables(result: SampleResult) -> dict[str, str]:
+    """A sample's rows (no header) of each table a cohort gathers into one file (``cohort.genes.tsv``,
+    ``cohort.variants.tsv``, ``cohort.igv.seg``): only the tables the sample has (copy number, a VCF)."""
+    out: dict[str, str] = {}
+    if result.copy_number is not None:
+        out["genes.tsv"] = gene_rows(result)
+        out["igv.seg"] = seg_rows(result.sample, result.copy_number.segments)
+    if isinstance(result.variants, list):
+        out["variants.tsv"] = variant_rows(result)
+    return out
+
+
+def table_header(name: str, what: str = "") -> str:
+    """The header of a table of :func:`sample_tables` (``what``: whose segments an ``igv.seg`` holds)."""
+    return seg_header(what) if name == "igv.seg" else TABLE_HEADERS[name]
 
 
 def write_outputs(result: SampleResult, out_dir: str | Path, write_json: bool = True,
                   doc: dict[str, Any] | None = None, indent: int | None = 2, stem: str | None = None,
-                  json_text: str | None = None, igv_seg: bool = True) -> list[Path]:
+                  json_text: str | None = None, tables: bool = True) -> list[Path]:
     """Write ``<stem>.genes.tsv`` and the IGV segment file ``<stem>.igv.seg`` (both when copy number was
-    assessed; the latter unless ``igv_seg`` is False), ``<stem>.variants.tsv`` (when a VCF was read) and, last,
-    ``<stem>.json`` (unless ``write_json`` is False); returns the paths. ``stem`` defaults to the file-safe sample
-    name (``classify --name`` gives another).
+    assessed), ``<stem>.variants.tsv`` (when a VCF was read) and, last,
+    ``<stem>.json`` (unless ``write_json`` is False); returns the paths. ``tables=False`` writes the JSON only
+    (``lmsgen cohort`` gathers every sample's rows into one file per table: :func:`sample_tables`). ``stem``
+    defaults to the file-safe sample name (``classify --name`` gives another).
 
     Each file is complete or absent: the text is rendered first, then written atomically; the JSON is written
     last, so its presence means the others are complete. ``indent=None`` writes compact JSON (C encoder, several
@@ -275,11 +301,11 @@ def write_outputs(result: SampleResult, out_dir: str | Path, write_json: bool = 
     out = Path(out_dir)
     stem = stem or safe_file_stem(result.sample)
     rendered: list[tuple[Path, str]] = []
-    if result.copy_number is not None:
+    if tables and result.copy_number is not None:
         rendered.append((out / f"{stem}.genes.tsv", genes_tsv(result)))
-    if isinstance(result.variants, list):
+    if tables and isinstance(result.variants, list):
         rendered.append((out / f"{stem}.variants.tsv", variants_tsv(result)))
-    seg = seg_text(result) if igv_seg else None  # lmsgen cohort writes one cohort.igv.seg instead
+    seg = seg_text(result) if tables else None
     if seg is not None:
         rendered.append((out / f"{stem}.igv.seg", seg))
     if write_json:
