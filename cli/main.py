@@ -257,10 +257,11 @@ def classify(sample_dir: Path, out_dir: Path | None, json_to: str | None, sample
             OutputJournal,
             check_output_dir,
             parse_formats,
+            too_large_for_report,
             write_sample_files,
         )
         from lms_genomics.report.summary import format_summary
-        from lms_genomics.report.writers import result_json
+        from lms_genomics.report.writers import compact_json, result_json
         from lms_genomics.sample import classify_all
 
         options = _classify_options(calling)
@@ -289,17 +290,26 @@ def classify(sample_dir: Path, out_dir: Path | None, json_to: str | None, sample
                 stems.append(stem)
         # Every sample is computed, and its JSON rendered, before any file is written: a sample that cannot be
         # written (a value no JSON holds) stops the run with nothing written.
-        docs = [r.to_dict() for r in results]
-        texts = [result_json(r, doc=d) for r, d in zip(results, docs, strict=True)]
+        large = [too_large_for_report(r) for r in results]  # very many segments: no report/figure, compact JSON
+        for r, why in zip(results, large, strict=True):
+            if why:
+                r.warnings.append(why)
+        rendered = [compact_json(r, evidence=True) if why else (None, r.to_dict())
+                    for r, why in zip(results, large, strict=True)]
+        docs = [d for _, d in rendered]
+        texts = [text if text is not None else result_json(r, doc=d)
+                 for r, (text, d) in zip(results, rendered, strict=True)]
         written = []
         if target is not None:
             journal = OutputJournal(target, stems, extra=("plotly.min.js",))
             try:  # a failure part-way (full disk, a figure) removes what this run created
                 with _exporter(formats, rformats) as exporter:
                     plotly_js = _plotly_js(results, target, formats, rformats)
-                    for r, d, stem in zip(results, docs, stems, strict=True):
-                        written.extend(write_sample_files(r, target, plot_formats=formats, report_formats=rformats,
-                                                          exporter=exporter, plotly_js=plotly_js, stem=stem, doc=d))
+                    for r, d, text, why, stem in zip(results, docs, texts, large, stems, strict=True):
+                        written.extend(write_sample_files(r, target, plot_formats=() if why else formats,
+                                                          report_formats=() if why else rformats,
+                                                          exporter=exporter, plotly_js=plotly_js, stem=stem,
+                                                          doc=None if why else d, json_text=text))
             except BaseException:
                 journal.undo()
                 raise

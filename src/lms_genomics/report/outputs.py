@@ -119,14 +119,15 @@ def write_sample_report(result: SampleResult, out_dir: str | Path, formats: tupl
 def write_sample_files(result: SampleResult, out_dir: str | Path, *, plot_formats: tuple[str, ...] = (),
                        report_formats: tuple[str, ...] = ("html",), exporter: FigureExporter | None = None,
                        plotly_js: str = "embed", stem: str | None = None,
-                       doc: dict[str, Any] | None = None) -> list[Path]:
+                       doc: dict[str, Any] | None = None, json_text: str | None = None) -> list[Path]:
     """Everything one sample writes: the TSVs, the plots, the report and, last, ``<stem>.json`` (its presence
     means the others are complete), with each figure built once. ``stem`` names the files (default: the sample;
-    ``classify --name``); ``doc``: the result's JSON document when already computed. Returns the paths, the JSON
-    first."""
+    ``classify --name``); ``doc``: the result's JSON document when already computed; ``json_text``: its JSON text
+    when already rendered (:func:`~lms_genomics.report.writers.compact_json` for very large results). Returns the
+    paths, the JSON first."""
     from .writers import write_outputs
 
-    doc = doc if doc is not None else result.to_dict()
+    doc = doc if doc is not None or json_text is not None else result.to_dict()
     written = write_outputs(result, out_dir, doc=doc, write_json=False, stem=stem)
     figs = sample_figures(result, doc=doc) if (plot_formats or report_formats) and result.segments is not None \
         else None
@@ -136,8 +137,27 @@ def write_sample_files(result: SampleResult, out_dir: str | Path, *, plot_format
         paths = write_sample_report(result, out_dir, tuple(report_formats), figures=figs, exporter=exporter,
                                     plotly_js=plotly_js, doc=doc, stem=stem)
         written += paths if isinstance(paths, list) else [paths]
-    json_path = write_outputs(result, out_dir, doc=doc, stem=stem)[-1]
+    json_path = write_outputs(result, out_dir, doc=doc, stem=stem, json_text=json_text, tables=False)[-1]
     return [json_path, *written]
+
+
+#: Copy-number segments above which ``lmsgen classify`` writes neither the report nor the figures of a sample, and
+#: writes its JSON compact from the arrays: a tumour-board report of more segments than a screen has pixels along
+#: the genome cannot be read (100,000 segments average 30 kb; OncoScan's segment exports hold hundreds, a
+#: bin-level file tens of thousands or more), and rendering 2 million of them took 4 minutes and 13 GB for a 1.4 GB
+#: HTML file (issue 19). The JSON and the tables still hold every result; a warning says so.
+REPORT_MAX_SEGMENTS = 100_000
+
+
+def too_large_for_report(result: SampleResult) -> str | None:
+    """The warning for a result with more than :data:`REPORT_MAX_SEGMENTS` copy-number segments, else None."""
+    if result.copy_number is None:
+        return None
+    n = len(result.copy_number.segments)
+    if n <= REPORT_MAX_SEGMENTS:
+        return None
+    return (f"{n:,} segments (more than {REPORT_MAX_SEGMENTS:,}: a bin-level file?): no report and no figure were "
+            f"written (unreadable at this size) and the JSON is compact; the JSON and the tables hold every result")
 
 
 #: Every file name suffix a sample's outputs can have (``<stem><suffix>``).
