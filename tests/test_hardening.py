@@ -17,7 +17,7 @@ from lms_genomics.io.samplesheet import SampleInfo, SampleSheet, check_sheet, he
 from lms_genomics.io.text import cut_short
 from lms_genomics.io.vcf_records import RecordIndex, RegionFilter
 from lms_genomics.naming import MAX_STEM, file_stem
-from lms_genomics.report.tsv import frame_tsv, safe_text, tsv_cell
+from lms_genomics.report.tsv import safe_text, tsv_cell
 from lms_genomics.result_doc import is_result_doc
 from lms_genomics.sample_qc import array_of
 
@@ -33,13 +33,17 @@ def test_tsv_cell_owasp_rule_regression_formula_injection(value, cell):
     assert tsv_cell(value) == cell
 
 
-def test_frame_tsv_escapes_text_and_keeps_numbers():
-    table = pd.DataFrame({"sample": ["=HYPERLINK(\"x\")", "P2"], "GI": [-0.5, 1.25], "n": [1, 2],
-                          "fusions": [None, "@A::B"]})
-    rows = frame_tsv(table).splitlines()
+def test_cohort_tsv_escapes_text_and_keeps_numbers():
+    from lms_genomics.report.cohort_report import cohort_tsv
+
+    rows = [{"sample": "=HYPERLINK(\"x\")", "GI": -0.5, "fusions": None},
+            {"sample": "P2", "GI": 1.25, "fusions": "@A::B"}]
+    lines = cohort_tsv(rows).splitlines()
+    header = lines[0].split("\t")
+    cells = [dict(zip(header, line.split("\t"), strict=True)) for line in lines[1:]]
     # a cell holding a quote is quoted (CSV rule); a spreadsheet reads it as the text '=HYPERLINK("x")
-    assert rows[1].split("\t") == ['"\'=HYPERLINK(""x"")"', "-0.5", "1", ""]
-    assert rows[2].split("\t") == ["P2", "1.25", "2", "'@A::B"]
+    assert [(c["sample"], c["GI"], c["fusions"]) for c in cells] == [
+        ('"\'=HYPERLINK(""x"")"', "-0.5", ""), ("P2", "1.25", "'@A::B")]
     assert safe_text("  =x ") == "'=x"
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .._lazy import pandas as pd
 from ..result import _clean
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP), with their full-width forms.
@@ -51,13 +50,3 @@ def tsv_cell(value: Any, decimals: int | None = None) -> str:
         return str(value)
     return safe_text(str(value))
 
-
-def frame_tsv(table: pd.DataFrame) -> str:
-    """A whole table as TSV text: every text cell through :func:`safe_text` (lists joined with ``"; "``), numeric
-    columns exactly as pandas writes them, missing values empty."""
-    out = table.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
-            out[column] = [c if c is None or (isinstance(c, float) and c != c) or not isinstance(c, (str, list, tuple))
-                           else tsv_cell(c) for c in out[column].tolist()]
-    return out.to_csv(sep="\t", index=False, na_rep="", lineterminator="\n")
