@@ -170,8 +170,10 @@ def first_overlap(segments: pd.DataFrame, slack: int = 0) -> int | None:
     return int(ss.index[int(np.flatnonzero(hit)[0])])
 
 
+@lru_cache(maxsize=64)
 def reference_path(name: str) -> Path:
-    """Path of a file shipped in ``lms_genomics.reference`` (the project's ``reference/`` folder)."""
+    """Path of a file shipped in ``lms_genomics.reference`` (the project's ``reference/`` folder); looked up once
+    per name (every sample asks for the same few files)."""
     return Path(str(resources.files("lms_genomics.reference").joinpath(name)))
 
 
