@@ -110,13 +110,19 @@ class OutputName:
 def input_label(root: str | Path | None, path: str | Path, sample: str | None = None) -> str:
     """``path`` relative to the cohort ``root`` (the root itself, or a file given as the root: its name), with
     ``#sample`` appended for one sample of a multi-sample file."""
+    base = _relative_label(root, path)
+    return f"{base}#{sample}" if sample is not None else base
+
+
+def _relative_label(root: str | Path | None, path: str | Path) -> str:
+    """:func:`input_label` without the sample."""
     p = Path(os.path.abspath(path))
     base = p.name
     if root is not None:
         r = Path(os.path.abspath(root))
         if r.is_dir() and p != r and r in p.parents:
             base = p.relative_to(r).as_posix()
-    return f"{base}#{sample}" if sample is not None else base
+    return base
 
 
 class NamePlan:
@@ -127,10 +133,15 @@ class NamePlan:
     def __init__(self, root: str | Path | None = None) -> None:
         self.root = root
         self._registry = StemRegistry()
+        self._labels: dict[str, str] = {}  # input path → its label: worked out once, not for each of its samples
 
     def name(self, name: str, origin: str | Path, path: str | Path | None = None,
              sample: str | None = None) -> OutputName:
         """The :class:`OutputName` of sample (or folder) ``name`` of input ``origin``; ``path``/``sample``: what
         cohort.tsv's ``input`` shows (default ``origin``, no sample)."""
         stem, warning = self._registry.claim(name, str(origin))
-        return OutputName(stem, input_label(self.root, path if path is not None else origin, sample), warning)
+        where = str(path if path is not None else origin)
+        base = self._labels.get(where)
+        if base is None:
+            base = self._labels[where] = _relative_label(self.root, where)
+        return OutputName(stem, f"{base}#{sample}" if sample is not None else base, warning)
