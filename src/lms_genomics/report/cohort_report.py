@@ -13,6 +13,7 @@ import io
 import math
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import quote
@@ -88,9 +89,16 @@ class CohortSummary:
         self._out = Path(out_dir) if out_dir is not None else None
         self._spools: dict[str, IO[bytes]] = {}
         self._parts: dict[str, list[tuple[tuple[str, str], int, int]]] = {}
+        self._warming: threading.Thread | None = None
+        self._html: dict[tuple[str, str, str], str] = {}  # cohort.html's table rows, rendered as samples arrive
 
     def add(self, outcome: Any) -> None:
-        """Record one :class:`lms_genomics.cohort.SampleOutcome`."""
+        """Record one :class:`lms_genomics.cohort.SampleOutcome`. The first one starts loading what
+        :meth:`write` needs (plotly, its template, plotly.js) in a background thread, while the samples are still
+        being classified, rather than after the last one."""
+        if self._warming is None:
+            self._warming = threading.Thread(target=prepare_rendering, name="lmsgen-cohort-html", daemon=True)
+            self._warming.start()
         if self._out is not None:
             key = (str(outcome.sample), str(outcome.row.get("outputs") or ""))  # cohort.tsv's order
             for name, rows in (getattr(outcome, "tables", None) or {}).items():
@@ -103,6 +111,8 @@ class CohortSummary:
                 self._parts.setdefault(name, []).append((key, spool.tell(), len(data)))
                 spool.write(data)
         row = outcome.row
+        if len(self._html) < HTML_MAX_SAMPLES:  # rendered now, while the workers run, not after the last sample
+            self._html[_row_key(row)] = row_html({c: row.get(c) for c in TSV_COLUMNS})
         self._rows.append(tuple(sys.intern(v) if isinstance(v, str) and len(v) < 40 else v
                                 for v in (row.get(c) for c in TSV_COLUMNS)))
         if outcome.bins is not None and row.get("contribution") == "contributory" and row.get("A") is not None:
@@ -124,6 +134,8 @@ class CohortSummary:
 
     def write(self, out_dir: str | Path) -> tuple[Rows, dict[str, Any], list[Path]]:
         """Write cohort.tsv and cohort.html atomically; returns (rows, counts, paths)."""
+        if self._warming is not None:
+            self._warming.join()
         rows = self.rows()
         counts = cohort_counts(rows)
         from .static_export import PLOTLY_JS_NAME, write_plotly_js
@@ -134,7 +146,7 @@ class CohortSummary:
         js = write_plotly_js(out)  # one plotly.js for every HTML file of the cohort folder
         with atomic_write(out / "cohort.html") as fh:
             fh.write(render_cohort_html(rows, counts, self.gain, self.loss, self.n_profiled,
-                                        plotly_js=PLOTLY_JS_NAME))
+                                        plotly_js=PLOTLY_JS_NAME, rendered_rows=self._html))
         return rows, counts, [out / "cohort.tsv", out / "cohort.html", js, *gathered]
 
     def _write_tables(self, out: Path) -> list[Path]:
@@ -370,6 +382,22 @@ _CSS = ("body{font-family:Arial,Helvetica,sans-serif;margin:1.5em;color:#222}tab
         ".wrap{overflow-x:auto}")
 
 
+def _template_json() -> dict[str, Any]:
+    """plotly's ``plotly_white`` template as plain JSON, a new dict each time (plotly loads the template, and much
+    of itself, once per process: ~0.1 s)."""
+    import plotly.io as pio
+
+    return pio.templates["plotly_white"].to_plotly_json()
+
+
+def prepare_rendering() -> None:
+    """Load what :func:`render_cohort_html` and the shared plotly.js need (idempotent; safe in a thread)."""
+    from .static_export import plotly_js_text
+
+    _template_json()
+    plotly_js_text()
+
+
 def _mutated_gene(row: Any, gene: str) -> bool:
     return _mutated(row.get(f"{gene}_mutations")) if f"{gene}_mutations" in row else False
 
@@ -390,6 +418,16 @@ def oncoprint_order(table: Any) -> Any:
     if hasattr(table, "iloc"):
         return table.iloc[order].reset_index(drop=True)
     return [rows[i] for i in order]
+
+
+def _row_key(row: Any) -> tuple[str, str, str]:
+    return str(row.get("sample")), str(row.get("outputs") or ""), str(row.get("input") or "")
+
+
+def row_html(row: Any) -> str:
+    """A sample's row of cohort.html's table (every cohort.tsv column)."""
+    cls = {"non-contributory": ' class="nc"', "failed": ' class="failed"'}.get(str(row.get("contribution")), "")
+    return f"<tr{cls}>" + "".join(_cell(c, row.get(c)) for c in TSV_COLUMNS) + "</tr>"
 
 
 def _cell(column: str, value: Any) -> str:
@@ -450,13 +488,15 @@ def _oncoprint(ok: Rows) -> tuple[list[dict[str, Any]], dict[str, Any]]:
 
 
 def render_cohort_html(table: Any, counts: dict[str, Any], gain: np.ndarray, loss: np.ndarray,
-                       n_profiled: int, max_samples: int = HTML_MAX_SAMPLES, plotly_js: str = "embed") -> str:
+                       n_profiled: int, max_samples: int = HTML_MAX_SAMPLES, plotly_js: str = "embed",
+                       rendered_rows: dict[tuple[str, str, str], str] | None = None) -> str:
     """One HTML page: counts, gain/loss frequency along the genome, an oncoprint of the key genes (sorted by
     class and alteration, mutation and biallelic marks, non-contributory samples greyed and last) and every
     column of cohort.tsv in a table sortable by clicking a header.
 
     Counts and frequencies cover every sample; the grid and the sample table show the first ``max_samples``
-    (by name) and say so. ``plotly_js``: ``"embed"`` or the relative path of a shared ``plotly.min.js``."""
+    (by name) and say so. ``plotly_js``: ``"embed"`` or the relative path of a shared ``plotly.min.js``;
+    ``rendered_rows``: table rows already rendered (:func:`row_html`), by (sample, outputs, input)."""
     shown_note = ""
     rows = _rows(table)
     if len(rows) > max_samples:
@@ -484,7 +524,7 @@ def render_cohort_html(table: Any, counts: dict[str, Any], gain: np.ndarray, los
     ]
     title_1 = f"Gain / loss frequency ({n_profiled} profiled samples, 1 Mb bins)"
     layout = {
-        "height": 800, "template": pio.templates["plotly_white"].to_plotly_json(), "barmode": "relative", "bargap": 0,
+        "height": 800, "template": _template_json(), "barmode": "relative", "bargap": 0,
         "title": {"text": f"lmsgen cohort: {counts['samples']} samples"},
         "legend": {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.06, "yanchor": "bottom"},
         "margin": {"b": 120},
@@ -508,10 +548,8 @@ def render_cohort_html(table: Any, counts: dict[str, Any], gain: np.ndarray, los
                          for k, v in counts.items())
     summary_lines = "".join(f"<li>{html.escape(line)}</li>" for line in format_counts(counts).splitlines())
     head = "".join(f"<th>{html.escape(c)}</th>" for c in TSV_COLUMNS)
-    body = []
-    for r in rows:
-        cls = {"non-contributory": ' class="nc"', "failed": ' class="failed"'}.get(str(r.get("contribution")), "")
-        body.append(f"<tr{cls}>" + "".join(_cell(c, r.get(c)) for c in TSV_COLUMNS) + "</tr>")
+    rendered = rendered_rows or {}
+    body = [rendered.get(_row_key(r)) or row_html(r) for r in rows]
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>lmsgen cohort</title><style>{_CSS}</style>"
             f"</head><body><h1>lmsgen cohort summary</h1>"
             f"<h2>Counts</h2><ul>{summary_lines}</ul><details><summary>every count</summary>"

@@ -14,6 +14,7 @@ import shutil
 import threading
 from collections.abc import Iterable
 from contextlib import suppress
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -244,13 +245,19 @@ def figure_html(fig: go.Figure, div_id: str = "genome-plot", full_html: bool = T
     return fig.to_html(full_html=full_html, include_plotlyjs=include, div_id=div_id, config=PLOT_CONFIG)
 
 
+@lru_cache(maxsize=1)
+def plotly_js_text() -> str:
+    """The bundled plotly.js (4.7 MB), read from plotly's package once per process."""
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
 def write_plotly_js(out_dir: str | Path) -> Path:
     """Write plotly.js once into ``out_dir`` (``plotly.min.js``) for the HTML files there to share; an existing
     copy of the same bytes is left alone. Returns its path."""
-    from plotly.offline import get_plotlyjs
-
     p = Path(out_dir) / PLOTLY_JS_NAME
-    text = get_plotlyjs()
+    text = plotly_js_text()
     if p.is_file() and p.stat().st_size == len(text.encode("utf-8")) and p.read_text(encoding="utf-8") == text:
         return p
     with atomic_write(p) as fh:
