@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from json.encoder import encode_basestring  # type: ignore[attr-defined]  # what json.dumps(ensure_ascii=False) uses
 from typing import TYPE_CHECKING, Any
 
@@ -113,6 +113,11 @@ class GeneCalls:
     def __len__(self) -> int:
         return len(self.names)
 
+    def take(self, index: np.ndarray) -> GeneCalls:
+        """The calls of the genes at ``index`` (positions, in the order given)."""
+        return replace(self, **{f.name: v[index] for f in fields(self)
+                                if isinstance(v := getattr(self, f.name), np.ndarray)})
+
     def index_of(self, name: str) -> int:
         """Position of a gene (``KeyError`` when the reference has no such gene)."""
         hits = np.flatnonzero(self.names == name)
@@ -136,6 +141,8 @@ class GeneCalls:
                 only: Collection[str] | None = None) -> dict[str, dict[str, Any]]:
         """The JSON ``genes`` object: gene → call, copy numbers, LOH, partial flag, deciding segment, ``evidence``
         (the lists of :func:`evidence_records`; empty without ``evidence``) and notes; ``only``: those genes."""
+        if only is not None:  # the rows of those genes first (a cohort's summary wants 5 of ~70)
+            return self.take(np.flatnonzero(np.isin(self.names, list(only)))).objects(evidence)
         evidence = evidence or {}
         n = len(self)
         loh = [None] * n if self.loh is None else [bool(v) for v in self.loh.tolist()]
@@ -153,8 +160,6 @@ class GeneCalls:
                 nan_to_none(self.loh_fraction), self.partial.tolist(), nan_to_none(self.covered_fraction),
                 CHROM_NAMES[self.chrom].tolist(), self.start.tolist(), self.end.tolist(), seg_ids, d_start, d_end,
                 d_markers, d_lines, in_profile, sub, focal, rel, role, extra, strict=True)):
-            if only is not None and g not in only:
-                continue
             deciding = None
             if sid is not None:
                 deciding = {"segment_id": sid, "chrom": chrom, "start": ds, "end": de, "size": de - ds,
