@@ -4,11 +4,13 @@
     python bench/bench_cohort.py --sizes 39,1000 --repeats 5 --no-readme
 
 Cohorts: the 41 TCGA leiomyosarcomas of ``../shared/realdata/tcga_sarc_dev`` (STLMS and ULMS in its samples.tsv;
-Affymetrix SNP6 CBS segments, ~360 segments a sample), 39 of them for the small cohort, replicated under new names
+Affymetrix SNP6 CBS segments, ~180 segments a sample), 39 of them for the small cohort, replicated under new names
 for the larger ones: one folder per cohort holding ``cohort.seg`` (every sample) and ``samples.tsv`` (their ABSOLUTE
 purity and ploidy, as the TCGA sheet gives them).
 
-Per cohort size, each measured ``--repeats`` times (min / median / max), on the same files:
+Per cohort size, each measured ``--repeats`` times (min / median / max), on the same files, the tools taking turns
+(a slow spell of the shared machine then hits both), each run after the previous run's outputs are deleted and the
+deletion committed (``os.sync``):
 
 * **lmsgen**: ``lmsgen cohort DIR --out OUT`` with default options (``-j`` = available cores): wall time, CPU time
   of the whole process tree (user + system, ``getrusage(RUSAGE_CHILDREN)`` around the run), peak resident memory of
@@ -354,11 +356,13 @@ def main() -> None:
             run_cnvkit_library(args.cnvkit_python, warm, tmp / "lib")
         for n in sizes:
             cohort = make_cohort(tmp / f"cohort{n}", n)
-            lm = [run_lmsgen(cohort, tmp / "out", extra) for _ in range(args.repeats)]
-            loads += [r.load for r in lm]
-            lib = [] if args.no_cnvkit else [run_cnvkit_library(args.cnvkit_python, cohort, tmp / "lib")
-                                             for _ in range(args.repeats)]
-            loads += [r.load for r in lib]
+            lm: list[Run] = []
+            lib: list[Run] = []
+            for _ in range(args.repeats):  # the tools take turns: a slow spell of the shared machine hits both
+                lm.append(run_lmsgen(cohort, tmp / "out", extra))
+                if not args.no_cnvkit:
+                    lib.append(run_cnvkit_library(args.cnvkit_python, cohort, tmp / "lib"))
+            loads += [r.load for r in lm + lib]
             wall = statistics.median(r.wall for r in lm)
             line = {
                 "samples": f"{n:,}",

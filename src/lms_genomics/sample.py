@@ -783,18 +783,25 @@ class SamplePlan:
                 and not any(self.inputs.for_role(r) for r in ("probes", "copy_number_qc", "variants_qc",
                                                               "fusions_qc")))
 
+    def file_context(self, cn: CopyNumberFile) -> tuple[Any, int]:
+        """What every sample of ``cn`` shares in :meth:`result_for`: the sample sheet's check against the file's
+        samples (:meth:`sheet_check`) and how many samples the file names. A caller handing a file's samples out
+        (``lmsgen cohort``) works it out once and passes it along, with ``cn`` stripped of its per-sample lists."""
+        return self.sheet_check(list(cn.samples)), len(cn.named_samples)
+
     def result_for(self, cn: CopyNumberFile, sample: str, segments: SegmentArrays,
-                   model: dict[str, Any] | None = None) -> SampleResult:
+                   model: dict[str, Any] | None = None, context: tuple[Any, int] | None = None) -> SampleResult:
         """One sample of ``cn`` (its segments sliced by the caller), as :meth:`results` would give it: for inputs
-        with nothing but copy number (:meth:`copy_number_only`)."""
+        with nothing but copy number (:meth:`copy_number_only`). ``context``: :meth:`file_context` of the whole
+        file, when ``cn`` does not list every sample."""
         if model is None and not cn.absolute:
             model = copy_number_model(sample, self.sheet, self.purity, self.ploidy, cn.chromosome_coding)
         elif model is None:
             model = chas_model(sample, self.sheet, self.ploidy)
         cns = copy_number_sample(cn, sample, segments, model=model, purity=self.purity, ploidy=self.ploidy)
-        check = self.sheet_check(list(cn.samples))
+        check, n_named = context if context is not None else self.file_context(cn)
         return next(_results(iter([cns]), self.default_name, vcf=None, archer=None, probes=None, qc_reports={},
-                             identity_folder=self._identity_folder(len(cn.named_samples)),
+                             identity_folder=self._identity_folder(n_named),
                              sheet_notes=check.by_sample if check is not None else None,
                              **self._build_options(check.warnings if check is not None else [])))
 
