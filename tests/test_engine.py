@@ -143,6 +143,34 @@ def test_outcomes_stream_per_sample_and_the_total_grows_when_a_file_is_split(tmp
     assert [o.sample for o in stream] == ["P1", "P2", "P3"]
 
 
+def test_a_chunk_does_not_carry_the_whole_files_sample_lists_regression_quadratic_chunks(tmp_path):
+    """Each chunk sent to a worker used to carry the file's whole sample list (and the worker hashed it again for
+    every sample): its size and cost grew with the cohort. A chunk now holds its own samples' entries, and the
+    parent's sheet check and named-sample count; results are unchanged (tests/test_cn_regression.py)."""
+    import pickle
+
+    sizes = {}
+    for n in (40, 400):
+        rows = [SEG_HEADER] + [f"S{k:04d}\t{c}\t1000001\t60000000\t900\t{0.5 if k % 2 else -0.5}\n"
+                               for k in range(n) for c in (1, 2)]
+        path = tmp_path / f"n{n}.seg"
+        path.write_text("".join(rows))
+        (tmp_path / f"n{n}.tsv").write_text("sample\tpurity\n" + "".join(f"S{k:04d}\t0.8\n" for k in range(n)
+                                                                       if k != 5))  # S0005: no row, a note
+        units = discover(path)
+        options = {"sample_sheet": str(tmp_path / f"n{n}.tsv")}
+        tasks = list(cohort._tasks(units, str(tmp_path / "o"), options, False, 2, None))
+        chunk = next(t for t in tasks if "S0005" in t.names)
+        assert isinstance(chunk, SampleChunk) and chunk.cn.samples == chunk.names and chunk.context is not None
+        check, named = chunk.context
+        assert named == n and set(check.by_sample) == {"S0005"} <= set(chunk.names)
+        sizes[n] = len(pickle.dumps(chunk.cn)) + len(pickle.dumps(chunk.context))
+        written = {o.sample: o for o in chunk_outcomes(chunk, str(tmp_path / "o"), options)}
+        doc = json.loads((tmp_path / "o" / "S0005.json").read_text())
+        assert written["S0005"].status == "ok" and any("no row for sample 'S0005'" in w for w in doc["warnings"])
+    assert sizes[400] < 1.5 * sizes[40]  # was ~5x: the 400 names in every chunk
+
+
 def test_pool_gives_the_in_process_results(tmp_path):
     path = four_samples(tmp_path / "four.seg")
     one = {o.sample: o.row for o in run_cohort(discover(path), tmp_path / "one", jobs=1)}
