@@ -19,6 +19,7 @@ from .genome import CHROMOSOMES
 #: chromosome is < 2^28 bases: no interval, merge slack or gene can reach into the next chromosome's range).
 _CHROM_SHIFT = np.int64(1 << 32)
 _CANONICAL_CODES = {c: i for i, c in enumerate(CHROMOSOMES)}
+_INT64_MAX, _INT64_MIN = np.iinfo(np.int64).max, np.iinfo(np.int64).min
 
 
 def _empty(cols: list[str]) -> pd.DataFrame:
@@ -115,7 +116,7 @@ def cluster_ids(keys: np.ndarray, start: np.ndarray, end: np.ndarray, slack: int
     span = int(e.max()) + 1
     run_end = np.maximum.accumulate(e + group * span) - group * span
     prev_end = np.empty_like(run_end)
-    prev_end[:1] = np.iinfo(np.int64).min // 2
+    prev_end[:1] = _INT64_MIN // 2
     prev_end[1:] = run_end[:-1]
     ids = np.empty(len(k), dtype=np.int64)
     ids[order] = np.cumsum(new_key | (s > prev_end + slack)) - 1
@@ -155,7 +156,7 @@ def merge(df: pd.DataFrame, by: list[str] | None = None, slack: int = 0) -> pd.D
 def cluster_extents(ids: np.ndarray, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(start, end) of each cluster of :func:`cluster_ids`."""
     n = int(ids.max()) + 1 if len(ids) else 0
-    cs, ce = np.full(n, np.iinfo(np.int64).max), np.zeros(n, dtype=np.int64)
+    cs, ce = np.full(n, _INT64_MAX), np.zeros(n, dtype=np.int64)
     np.minimum.at(cs, ids, start)
     np.maximum.at(ce, ids, end)
     return cs, ce
@@ -260,8 +261,8 @@ def subtract_arrays(key: np.ndarray, start: np.ndarray, end: np.ndarray, rkey: n
     mk[cid] = rkey
     i, j = overlap_pairs_arrays(key, start, end, mk, ms, me)
     # Pieces of interval k: [start_k, r1.start), [r1.end, r2.start), ..., [rn.end, end_k); regions sorted.
-    s_id, s_pos = np.r_[ids, i], np.r_[start, me[j]]
-    e_id, e_pos = np.r_[i, ids], np.r_[ms[j], end]
+    s_id, s_pos = np.concatenate((ids, i)), np.concatenate((start, me[j]))
+    e_id, e_pos = np.concatenate((i, ids)), np.concatenate((ms[j], end))
     so, eo = np.lexsort((s_pos, s_id)), np.lexsort((e_pos, e_id))
     s_id, s_pos, e_pos = s_id[so], s_pos[so], e_pos[eo]
     keep = e_pos > s_pos

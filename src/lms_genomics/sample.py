@@ -355,6 +355,7 @@ def copy_number_part(cns: CopyNumberSample, *, thresholds: Thresholds, genes: Ge
     model_ploidy = float(model.get("ploidy", 2.0)) if cns.continuous else 2.0
     bound = homdel_log2_bound(model["ploidy"], thresholds) if ratio else None
     score_sex = None if sex_inferred else sex
+    cns.segments.segment_id  # noqa: B018 - made once here, the subsets taken below carry it (not made again each)
 
     def states(sex_used: str | None, ploidy_value: float) -> np.ndarray:
         return state_codes(cns.segments, thresholds, sex=sex_used, continuous=ratio, ploidy=ploidy_value,

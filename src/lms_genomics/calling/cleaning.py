@@ -82,7 +82,7 @@ class KitCoverage:
     @property
     def autosomal(self) -> np.ndarray:
         """Which arms are on autosomes."""
-        return ~np.isin(self.chrom, _SEX_CODES)
+        return (self.chrom != _SEX_CODES[0]) & (self.chrom != _SEX_CODES[1])
 
     def __len__(self) -> int:
         return len(self.chrom)

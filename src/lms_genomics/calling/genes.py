@@ -380,7 +380,7 @@ def gene_calls(genes: GeneReference, segments: SegmentArrays, arms: KitCoverage,
     cn_k = cn.copy_number[k]
     extreme = np.where((state_k == AMP) | (state_k == GAIN), -cn_k, cn_k)
     order = np.lexsort((-ov, extreme, _RANK[state_k], i))
-    first = order[np.r_[True, i[order][1:] != i[order][:-1]]] if len(order) else order
+    first = order[np.concatenate(([True], i[order][1:] != i[order][:-1]))] if len(order) else order
     best = np.full(n, -1, dtype=np.int64)
     best[i[first]] = k[first]
     best_ov = np.full(n, np.nan)
@@ -463,7 +463,7 @@ def add_context(calls: GeneCalls, *, ploidy: Ploidy, thresholds: Thresholds, con
     n = len(calls)
     cn = calls.copy_number
     call = calls.call.astype(object)
-    aberrant = calls.has_segment & np.isin(call, _ABERRANT_CALLS)
+    aberrant = calls.has_segment & np.fromiter((c in _ABERRANT_CALLS for c in call.tolist()), bool, n)
     fractional = np.zeros(n, dtype=bool) if continuous else (
         calls.has_segment & aberrant & (np.abs(cn - np.round(cn)) > FRACTIONAL_TOLERANCE))
     size = calls.deciding_end - calls.deciding_start

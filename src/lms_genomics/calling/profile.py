@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 _N_AUTOSOMES = 22  # chromosome codes 0-21 are chr1-chr22
+_INT64_MAX = np.iinfo(np.int64).max  # looked up once (np.iinfo builds an object per call)
 ANOMALY_COLUMNS = ["chrom", "start", "end", "state", "direction", "markers", "n_merged", "segment_ids"]
 _STATE_CODES = {s: i for i, s in enumerate(STATE_NAMES.tolist())}
 
@@ -172,7 +173,7 @@ def _arm_of(chrom: np.ndarray, start: np.ndarray, arms: KitCoverage) -> np.ndarr
     idx = np.arange(len(arms))
     np.maximum.at(last, arms.chrom, idx)
     first[arms.chrom[::-1]] = idx[::-1]
-    boundary = np.full(len(CHROM_NAMES), np.iinfo(np.int64).max, dtype=np.int64)
+    boundary = np.full(len(CHROM_NAMES), _INT64_MAX, dtype=np.int64)
     two = (first >= 0) & (last > first)
     boundary[two] = (arms.end[first[two]] + arms.start[last[two]]) // 2
     f, la = first[chrom], last[chrom]
@@ -236,7 +237,8 @@ def anomalies_of(seg: SegmentArrays, thresholds: Thresholds, continuous: bool = 
     # Every aberrant segment in genome order (those not counted still separate runs of the other direction).
     every = np.flatnonzero(aberrant)
     every = every[np.lexsort((seg.end[every], seg.start[every], seg.chrom[every]))]
-    gain_dir = np.isin(seg.state[every], (GAIN, AMP))
+    every_state = seg.state[every]
+    gain_dir = (every_state == GAIN) | (every_state == AMP)
     is_counted = counted[every]
     opp_before = np.cumsum(gain_dir), np.cumsum(~gain_dir)  # gains / losses up to each position
     pos = np.flatnonzero(is_counted)
@@ -268,7 +270,7 @@ def anomalies_of(seg: SegmentArrays, thresholds: Thresholds, continuous: bool = 
     event_of_piece = np.arange(n_piece, dtype=np.int64)
     long_runs = np.flatnonzero(pieces_per_run >= 3)
     if len(long_runs):
-        run_first = np.r_[0, np.cumsum(pieces_per_run)[:-1]]
+        run_first = np.concatenate(([0], np.cumsum(pieces_per_run)[:-1]))
         for r in long_runs.tolist():
             p0 = int(run_first[r])
             members = _strokes(piece_level[p0:p0 + pieces_per_run[r]], bool(up[piece_first_row[p0]]))
@@ -279,7 +281,7 @@ def anomalies_of(seg: SegmentArrays, thresholds: Thresholds, continuous: bool = 
     event = _join_whole_chromosomes(event, chrom, start, end, up, level, arm, arms, thresholds)
     _, event = np.unique(event, return_inverse=True)
     n_ev = int(event.max()) + 1
-    ev_start = np.full(n_ev, np.iinfo(np.int64).max, dtype=np.int64)
+    ev_start = np.full(n_ev, _INT64_MAX, dtype=np.int64)
     ev_end = np.zeros(n_ev, dtype=np.int64)
     np.minimum.at(ev_start, event, start)
     np.maximum.at(ev_end, event, end)
@@ -290,7 +292,7 @@ def anomalies_of(seg: SegmentArrays, thresholds: Thresholds, continuous: bool = 
     marker_sum = np.bincount(event, weights=np.where(known, markers, 0.0), minlength=n_ev)
     any_known = np.bincount(event, weights=known.astype(float), minlength=n_ev) > 0
     order = np.argsort(event, kind="stable")
-    bounds = np.r_[0, np.cumsum(np.bincount(event, minlength=n_ev))]
+    bounds = np.concatenate(([0], np.cumsum(np.bincount(event, minlength=n_ev))))
     seg_ids = seg.segment_id[rows][order].tolist()
     keep = ((ev_end - ev_start) >= min_size) & (~any_known | (marker_sum >= thresholds.min_anomaly_markers))
     ev_chrom = chrom[first]
@@ -311,7 +313,7 @@ def _join_whole_chromosomes(event: np.ndarray, chrom: np.ndarray, start: np.ndar
         return event
     ids, inv = np.unique(event, return_inverse=True)
     m = len(ids)
-    e_start = np.full(m, np.iinfo(np.int64).max, dtype=np.int64)
+    e_start = np.full(m, _INT64_MAX, dtype=np.int64)
     e_end = np.zeros(m, dtype=np.int64)
     np.minimum.at(e_start, inv, start)
     np.maximum.at(e_end, inv, end)

@@ -110,7 +110,7 @@ def score_lst(segs: CleanSegments, kit: KitCoverage) -> int:
     same, gap = arm_of[1:] == arm_of[:-1], np.diff(pos)
     # Arms without breakpoints closer than LST_SMOOTH need no smoothing: count their transitions at once.
     smooth_arms = np.unique(arm_of[1:][same & (gap < LST_SMOOTH)])
-    plain = ~np.isin(arm_of, smooth_arms)
+    plain = ~np.isin(arm_of, smooth_arms) if len(smooth_arms) else np.ones(len(arm_of), dtype=bool)
     n_lst = int((same[:-1] & same[1:] & (gap[:-1] >= LST_FLANK) & (gap[1:] >= LST_FLANK) & plain[1:-1]).sum())
     for a in smooth_arms.tolist():  # the others, one breakpoint after the other as oncoscanR does
         bp: list[int] = []

@@ -153,9 +153,8 @@ def iscn_entries(seg: SegmentArrays, *, build: str = "GRCh37", excluded: np.ndar
         return []
     s = seg if excluded is None else seg.take(~np.asarray(excluded, dtype=bool))
     is_cn = s.kind == KIND_CN
-    lost, gained = np.isin(s.state, (HOMDEL, HETDEL)), np.isin(s.state, (GAIN, AMP))
-    cn_rows = s.take(is_cn & (lost | gained))
-    listed = cn_rows.take(~np.isnan(cn_rows.copy_number))
+    lost, gained = (s.state == HOMDEL) | (s.state == HETDEL), (s.state == GAIN) | (s.state == AMP)
+    listed = s.take(is_cn & (lost | gained) & ~np.isnan(s.copy_number))
     flags = flags_of(listed.in_profile) if listed.in_profile is not None else [None] * len(listed)
     prefix = f"arr[{build}] "
     out: list[dict[str, Any]] = [
@@ -167,28 +166,32 @@ def iscn_entries(seg: SegmentArrays, *, build: str = "GRCh37", excluded: np.ndar
             STATE_NAMES[listed.state].tolist(), listed.copy_number.tolist(), listed.segment_id.tolist(), flags,
             strict=True)]
     loh = s.take((s.kind == KIND_LOH) & (~np.isin(s.chrom, _SEX_CODES) if sex == "male" else s.chrom != _Y))
-    if len(loh):
-        losses = s.take(is_cn & lost)
-        gains = s.take(is_cn & gained)
-        src, ps, pe = (intervals.subtract_arrays(loh.chrom, loh.start, loh.end, losses.chrom, losses.start,
-                                                 losses.end) if len(losses)
-                       else (np.arange(len(loh)), loh.start, loh.end))
-        pc = loh.chrom[src]
-        ns, ne = ps, pe
-        nc = pc
-        if len(gains):
-            keep, ns, ne = intervals.subtract_arrays(pc, ps, pe, gains.chrom, gains.start, gains.end)
-            nc = pc[keep]
-        for c, st, e in zip(CHROM_NAMES[nc].tolist(), ns.tolist(), ne.tolist(), strict=True):
+    if not len(loh):  # the copy-number entries alone: sorted as below, by one stable numpy sort
+        order = np.lexsort((listed.end, listed.start, listed.chrom))
+        if len(order) > 1 and (order[1:] < order[:-1]).any():
+            out = [out[k] for k in order.tolist()]
+        return out
+    losses = s.take(is_cn & lost)
+    gains = s.take(is_cn & gained)
+    src, ps, pe = (intervals.subtract_arrays(loh.chrom, loh.start, loh.end, losses.chrom, losses.start,
+                                             losses.end) if len(losses)
+                   else (np.arange(len(loh)), loh.start, loh.end))
+    pc = loh.chrom[src]
+    ns, ne = ps, pe
+    nc = pc
+    if len(gains):
+        keep, ns, ne = intervals.subtract_arrays(pc, ps, pe, gains.chrom, gains.start, gains.end)
+        nc = pc[keep]
+    for c, st, e in zip(CHROM_NAMES[nc].tolist(), ns.tolist(), ne.tolist(), strict=True):
+        if e - st >= min_loh_piece:
+            out.append(_entry(build, c, st, e, "loh", 2.0, hmz=True, segment_id=None, in_profile=None))
+    if len(gains) and len(pc):
+        i, j = intervals.overlap_pairs_arrays(pc, ps, pe, gains.chrom, gains.start, gains.end)
+        for a, b in zip(i.tolist(), j.tolist(), strict=True):
+            st, e = max(int(ps[a]), int(gains.start[b])), min(int(pe[a]), int(gains.end[b]))
             if e - st >= min_loh_piece:
-                out.append(_entry(build, c, st, e, "loh", 2.0, hmz=True, segment_id=None, in_profile=None))
-        if len(gains) and len(pc):
-            i, j = intervals.overlap_pairs_arrays(pc, ps, pe, gains.chrom, gains.start, gains.end)
-            for a, b in zip(i.tolist(), j.tolist(), strict=True):
-                st, e = max(int(ps[a]), int(gains.start[b])), min(int(pe[a]), int(gains.end[b]))
-                if e - st >= min_loh_piece:
-                    out.append(_entry(build, str(CHROM_NAMES[pc[a]]), st, e, "loh", float(gains.copy_number[b]),
-                                      hmz=True, segment_id=None, in_profile=None))
+                out.append(_entry(build, str(CHROM_NAMES[pc[a]]), st, e, "loh", float(gains.copy_number[b]),
+                                  hmz=True, segment_id=None, in_profile=None))
     out.sort(key=lambda d: (CHROM_ORDER.get(d["chrom"], 99), d["start"], d["end"]))
     return out
 

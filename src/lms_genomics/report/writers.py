@@ -143,10 +143,11 @@ def _filled(text: str, slots: dict[str, str]) -> str:
 _ISCN_KEYS = ("iscn", "chrom", "start", "end", "state", "copy_number", "segment_id", "in_profile")
 
 
-def _iscn_json(entries: list[dict[str, Any]]) -> str:
+def _iscn_json(entries: list[dict[str, Any]], built: bool = False) -> str:
     """``json.dumps(entries, ensure_ascii=False)`` of ISCN entries, a column at a time (falls back to json.dumps
-    for entries of another shape)."""
-    if not all(tuple(e) == _ISCN_KEYS and type(e["start"]) is int and type(e["end"]) is int
+    for entries of another shape; ``built``: just made by :func:`~lms_genomics.report.iscn.iscn_entries`, whose
+    entries have this shape by construction, so the check is skipped)."""
+    if not built and not all(tuple(e) == _ISCN_KEYS and type(e["start"]) is int and type(e["end"]) is int
                and type(e["copy_number"]) in (float, type(None)) and type(e["in_profile"]) in (bool, type(None))
                and type(e["segment_id"]) in (str, type(None)) for e in entries):
         return json.dumps(entries, ensure_ascii=False, allow_nan=False)
@@ -171,11 +172,12 @@ def compact_json(result: SampleResult, evidence: bool = True) -> tuple[str, dict
         doc = result.to_dict(evidence)
         return result_json(result, indent=None, doc=doc), doc
     entries = result_iscn(result)
+    built = getattr(result, "iscn", None) is None  # made from the arrays now, not read back from a JSON
     calls = result.copy_number.genes
     doc = result.document(evidence, segments=_SEGMENTS_SLOT, iscn=_ISCN_SLOT, genes=None if evidence else _GENES_SLOT)
     text = _filled(result_json(result, indent=None, doc=doc), {
         _SLOT_JSON[_SEGMENTS_SLOT]: result.copy_number.segments.records_json(),
-        _SLOT_JSON[_ISCN_SLOT]: _iscn_json(entries),
+        _SLOT_JSON[_ISCN_SLOT]: _iscn_json(entries, built),
         **({} if evidence else {_SLOT_JSON[_GENES_SLOT]: calls.objects_json()})})
     if not evidence:
         doc["genes"] = calls.objects(only=KEY_GENES)
