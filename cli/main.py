@@ -370,7 +370,7 @@ def cohort(cohort_path: Path, out_dir: Path, jobs: int | None, resume: bool, sch
       lmsgen cohort tcga.seg --sample-sheet samples.tsv --out results/ --resume
     """
     try:
-        from lms_genomics.cohort import discover, run_cohort
+        from lms_genomics.cohort import available_cores, discover, run_cohort
         from lms_genomics.report.cohort_report import CohortSummary, format_counts
 
         options = _classify_options(calling)
@@ -379,7 +379,7 @@ def cohort(cohort_path: Path, out_dir: Path, jobs: int | None, resume: bool, sch
             from lms_genomics.errors import NoInputError
 
             raise NoInputError(f"{cohort_path}: no sample folder or input file found")
-        summary = CohortSummary(out_dir)
+        summary = CohortSummary(out_dir, background=scheduler is not None or (jobs or available_cores()) > 1)
         progress = _Progress(len(units)) if sys.stderr.isatty() and not quiet else None
         outcomes = run_cohort(units, out_dir, jobs=jobs, scheduler=scheduler, resume=resume, options=options,
                               evidence=evidence, on_total=progress.more if progress else None, root=cohort_path)

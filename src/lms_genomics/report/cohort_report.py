@@ -76,7 +76,10 @@ class CohortSummary:
     frequency as running counts per 1 Mb bin, so the summary of 10,000 samples stays small.
     """
 
-    def __init__(self, out_dir: str | Path | None = None) -> None:
+    def __init__(self, out_dir: str | Path | None = None, background: bool = False) -> None:
+        """``background``: the samples are classified by other processes (workers, a Dask cluster), so this one
+        has time to spare: :meth:`add` then loads what :meth:`write` needs in a thread meanwhile. (Not when this
+        process classifies them itself: the thread would only contend with it for the GIL.)"""
         from ..cohort import N_BINS
 
         self._rows: list[tuple[Any, ...]] = []
@@ -89,14 +92,15 @@ class CohortSummary:
         self._out = Path(out_dir) if out_dir is not None else None
         self._spools: dict[str, IO[bytes]] = {}
         self._parts: dict[str, list[tuple[tuple[str, str], int, int]]] = {}
+        self._background = background
         self._warming: threading.Thread | None = None
         self._html: dict[tuple[str, str, str], str] = {}  # cohort.html's table rows, rendered as samples arrive
 
     def add(self, outcome: Any) -> None:
-        """Record one :class:`lms_genomics.cohort.SampleOutcome`. The first one starts loading what
-        :meth:`write` needs (plotly, its template, plotly.js) in a background thread, while the samples are still
-        being classified, rather than after the last one."""
-        if self._warming is None:
+        """Record one :class:`lms_genomics.cohort.SampleOutcome`. With ``background``, the first one starts loading
+        what :meth:`write` needs (plotly, its template, plotly.js) in a thread, while the samples are still being
+        classified, rather than after the last one."""
+        if self._background and self._warming is None:
             self._warming = threading.Thread(target=prepare_rendering, name="lmsgen-cohort-html", daemon=True)
             self._warming.start()
         if self._out is not None:
