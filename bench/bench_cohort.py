@@ -9,8 +9,8 @@ for the larger ones: one folder per cohort holding ``cohort.seg`` (every sample)
 purity and ploidy, as the TCGA sheet gives them).
 
 Per cohort size, each measured ``--repeats`` times (min / median / max), on the same files, the tools taking turns
-(a slow spell of the shared machine then hits both), each run after the previous run's outputs are deleted and the
-deletion committed (``os.sync``):
+(a slow spell of the shared machine then hits both), each into a new folder once earlier writes are committed
+(``os.sync``); outputs are deleted when the benchmark ends, not between runs (see :func:`settled`):
 
 * **lmsgen**: ``lmsgen cohort DIR --out OUT`` with default options (``-j`` = available cores): wall time, CPU time
   of the whole process tree (user + system, ``getrusage(RUSAGE_CHILDREN)`` around the run), peak resident memory of
@@ -226,26 +226,24 @@ def lmsgen_exe() -> str:
     return str(exe) if exe.exists() else "lmsgen"
 
 
-def clear(out: Path) -> None:
-    """Remove a previous run's outputs and commit the deletion: on ext4, files created right after thousands were
-    deleted (and the journal not yet committed) pay for the allocator skipping the recently freed inodes, up to
-    ~0.6 s of kernel time per 1,000 files, measured; a run is charged for its own writes, not the previous run's
-    clean-up (the same for every tool)."""
-    shutil.rmtree(out, ignore_errors=True)
+def settled(out: Path) -> Path:
+    """A new output folder for one run, with every earlier write committed (``os.sync``) so that none is flushed
+    during the run. Outputs are kept until the whole benchmark ends: on this machine's ext4, files created in the
+    minutes after thousands were deleted cost 0.3-0.6 s of kernel time per 1,000 (measured; ~0.07 s otherwise), so
+    deleting a run's outputs before the next would charge each run for the previous run's clean-up."""
+    if out.exists():
+        raise SystemExit(f"{out}: exists; each run writes a new folder")
     os.sync()
+    return out
 
 
 def run_lmsgen(cohort: Path, out: Path, extra: list[str]) -> Run:
-    clear(out)
-    run, _ = run_measured([lmsgen_exe(), "cohort", str(cohort), "--out", str(out), *extra], tty=True)
-    shutil.rmtree(out, ignore_errors=True)
+    run, _ = run_measured([lmsgen_exe(), "cohort", str(cohort), "--out", str(settled(out)), *extra], tty=True)
     return run
 
 
 def run_cnvkit_library(python: str, cohort: Path, out: Path) -> Run:
-    clear(out)
-    run, _ = run_measured([python, "-c", CNVKIT_LIBRARY, str(cohort / "cohort.seg"), str(out)])
-    shutil.rmtree(out, ignore_errors=True)
+    run, _ = run_measured([python, "-c", CNVKIT_LIBRARY, str(cohort / "cohort.seg"), str(settled(out))])
     return run
 
 
@@ -351,17 +349,17 @@ def main() -> None:
             print(f"CNVkit per-sample CLI: {n_cli} samples in {cli.wall:.1f} s wall ({cli_per_sample:.2f} s/sample, "
                   f"{cli.cpu / n_cli:.2f} s CPU/sample)", flush=True)
         warm = make_cohort(tmp / "warm", 3)  # one untimed run of each tool first (bytecode written, files cached)
-        run_lmsgen(warm, tmp / "out", extra)
+        run_lmsgen(warm, tmp / "out-warm", extra)
         if not args.no_cnvkit:
-            run_cnvkit_library(args.cnvkit_python, warm, tmp / "lib")
+            run_cnvkit_library(args.cnvkit_python, warm, tmp / "lib-warm")
         for n in sizes:
             cohort = make_cohort(tmp / f"cohort{n}", n)
             lm: list[Run] = []
             lib: list[Run] = []
-            for _ in range(args.repeats):  # the tools take turns: a slow spell of the shared machine hits both
-                lm.append(run_lmsgen(cohort, tmp / "out", extra))
+            for k in range(args.repeats):  # the tools take turns: a slow spell of the shared machine hits both
+                lm.append(run_lmsgen(cohort, tmp / f"out-{n}-{k}", extra))
                 if not args.no_cnvkit:
-                    lib.append(run_cnvkit_library(args.cnvkit_python, cohort, tmp / "lib"))
+                    lib.append(run_cnvkit_library(args.cnvkit_python, cohort, tmp / f"lib-{n}-{k}"))
             loads += [r.load for r in lm + lib]
             wall = statistics.median(r.wall for r in lm)
             line = {
