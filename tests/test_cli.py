@@ -222,3 +222,40 @@ def test_a_pipe_is_not_an_input(tmp_path):
     os.mkfifo(fifo)
     res = run("classify", fifo)
     assert res.exit_code == 3 and "not a regular file" in res.stderr
+
+
+def test_console_script_ends_a_cohort_with_its_exit_code_and_every_output(tmp_path):
+    """``lmsgen`` (the console script, :func:`lms_genomics.cli.main.run`) ends a finished cohort with ``os._exit``
+    (no interpreter teardown): the exit code (9: a sample failed), the printed summary and every file are kept."""
+    cohort = tmp_path / "series"
+    shutil.copytree(EXAMPLES / "case2", cohort / "case2")
+    (cohort / "broken").mkdir()
+    (cohort / "broken" / "bad.seg").write_text("ID\tchrom\tloc.start\tloc.end\tnum.mark\tseg.mean\n"
+                                               "X\t1\t100\t5000000\t10\tabc\n")
+    code = ("import sys; from lms_genomics.cli.main import run; "
+            f"sys.argv = ['lmsgen', 'cohort', {str(cohort)!r}, '--out', {str(tmp_path / 'out')!r}, '-j', '2']; run()")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 9, proc.stderr
+    assert "samples: 2" in proc.stdout and "wrote " in proc.stdout and "failed: broken" in proc.stderr
+    for name in ("case2.json", "cohort.tsv", "cohort.html", "cohort.genes.tsv", "plotly.min.js"):
+        assert (tmp_path / "out" / name).stat().st_size > 0
+
+
+def test_a_reader_gone_from_stdout_is_not_an_internal_error_regression_broken_pipe(monkeypatch, capsys):
+    """``lmsgen cohort ... | head -1`` used to end with "internal error: BrokenPipeError" (exit 1) when head left
+    before the last summary line: now exit 141 (as for SIGPIPE), nothing on stderr, stdout pointed at /dev/null
+    so that the final flush does not fail again."""
+    import os
+
+    from lms_genomics.cli import main as cli
+
+    class Stdout:
+        def fileno(self) -> int:
+            return 99
+
+    redirected = []
+    monkeypatch.setattr(os, "dup2", lambda fd, fd2: redirected.append(fd2))  # the test's own stdout stays
+    monkeypatch.setattr(sys, "stdout", Stdout())
+    with pytest.raises(SystemExit) as ended:
+        cli._fail(BrokenPipeError(32, "Broken pipe"))
+    assert ended.value.code == 141 and redirected == [99] and capsys.readouterr().err == ""
