@@ -201,6 +201,34 @@ def test_a_worker_killed_mid_sample_fails_that_sample_alone(tmp_path, monkeypatc
     assert all(outcomes[s].status == "ok" for s in ("P0", "P1", "P3"))
 
 
+def test_a_dead_worker_fails_only_the_samples_it_had_not_written_regression_batched_reports(tmp_path,
+                                                                                            monkeypatch):
+    """Workers report in batches (cohort.SEND_INTERVAL): a worker killed in the middle of a chunk has written
+    samples it had not reported yet. They are read back (same result key) and count as done; only the samples it
+    had not finished fail (the one it was writing and the rest of its chunk)."""
+    import lms_genomics.report.writers as writers
+
+    rows = [SEG_HEADER] + [f"S{k:04d}\t{c}\t1000001\t60000000\t900\t{0.5 if k % 2 else -0.5}\n"
+                           for k in range(40) for c in (1, 2)]
+    (tmp_path / "forty.seg").write_text("".join(rows))
+    original = writers.write_outputs
+
+    def dying(result, *args, **kwargs):
+        if result.sample == "S0003":  # the 4th sample of the first chunk (5 samples a chunk here)
+            os.kill(os.getpid(), signal.SIGKILL)
+        return original(result, *args, **kwargs)
+
+    monkeypatch.setattr(writers, "write_outputs", dying)  # forked workers inherit it
+    monkeypatch.setattr(cohort, "SEND_INTERVAL", 3600.0)  # nothing reported before the end of a chunk
+    outcomes = {o.sample: o for o in run_cohort(discover(tmp_path / "forty.seg"), tmp_path / "out", jobs=2)}
+    assert len(outcomes) == 40 and "worker process classifying it died" in outcomes["S0003"].error
+    assert sorted(s for s, o in outcomes.items() if o.status != "ok") == ["S0003", "S0004"]
+    monkeypatch.setattr(writers, "write_outputs", original)  # in-process now: nothing may die
+    again = {o.sample: o for o in run_cohort(discover(tmp_path / "forty.seg"), tmp_path / "again", jobs=1)}
+    for s in ("S0000", "S0002"):  # read back: the row and the gathered tables' rows a live worker would have sent
+        assert outcomes[s].row == again[s].row and outcomes[s].tables == again[s].tables
+
+
 def test_a_sample_without_a_usable_row_is_reported_from_a_split_file(tmp_path):
     seg = tmp_path / "three.seg"
     seg.write_text(SEG_HEADER + "A\t1\t1000\t5000000\t500\t-0.5\nB\tMT\t1\t16000\t50\t0.1\n"

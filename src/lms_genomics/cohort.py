@@ -46,7 +46,8 @@ CHUNK_SAMPLES = 16
 #: A worker sends the outcomes it has written at most this often (seconds), and at the end of each task: each
 #: sample still reaches the progress bar (redrawn at most 10 times a second) within 0.05 s of being written, and
 #: the parent is woken ~20 times a second per worker instead of once per sample (at ~4 ms a sample, each wake-up
-#: took a core from the workers: on 2 cores the parent's share fell from ~0.7 to ~0.3 s of CPU per 1,000 samples).
+#: took a core from the workers: on 2 cores the parent's share fell from ~0.7 to ~0.4 s of CPU per 1,000 samples).
+#: A worker that dies with written samples not yet reported: the parent reads them back (:func:`_recovered`).
 SEND_INTERVAL = 0.05
 #: A copy-number file alone in its folder and larger than this is read by the parent and its samples split among
 #: the workers; a smaller one is read by the worker that classifies its folder (folders of single-sample exports
@@ -407,6 +408,21 @@ def _doc_tables(doc: dict[str, Any]) -> dict[str, str]:
 
 def _skipped(doc: dict[str, Any], name: OutputName) -> SampleOutcome:
     return SampleOutcome(doc["sample"], "skipped", summary_row(doc, name), bins=_doc_bins(doc), tables=_doc_tables(doc))
+
+
+def _recovered(task: Any, sample: str, out_dir: str) -> SampleOutcome | None:
+    """The outcome of a sample of a dead worker's chunk whose JSON is in place with this run's result key: written
+    before the worker died but not yet reported (workers report in batches, :data:`SEND_INTERVAL`), read back so
+    that only the samples it had not finished fail. None otherwise."""
+    if not isinstance(task, SampleChunk) or sample not in task.output_names or sample not in task.keys:
+        return None
+    name = task.output_names[sample]
+    doc = _up_to_date(out_dir, name, lambda s: task.keys[sample] if s == sample else "")
+    if doc is None:
+        return None
+    return SampleOutcome(doc["sample"], "ok", summary_row(doc, name),
+                         outputs=[str(Path(out_dir) / f"{name.stem}.json")], bins=_doc_bins(doc),
+                         tables=_doc_tables(doc))
 
 
 def _failed(sample: str, message: str, name: OutputName | None = None) -> SampleOutcome:
@@ -873,7 +889,7 @@ def _pool_run(tasks: Iterator[Task], out_dir: str, options: dict[str, Any], jobs
                               f"killed?); not classified")
                     for name in _task_names(w.task[1]):
                         if name not in w.reported:
-                            yield _failed(name, f"{name}: {reason}")
+                            yield _recovered(w.task[1], name, out_dir) or _failed(name, f"{name}: {reason}")
                     w.conn.close()
                     workers[workers.index(w)] = start()
     finally:
