@@ -64,6 +64,16 @@ def whole_or_none(values: np.ndarray) -> list[Any]:
     return [None if v != v else int(v) for v in values.tolist()]
 
 
+def json_floats(values: np.ndarray) -> list[str]:
+    """Floats as JSON text, as ``json.dumps`` writes them (NaN → ``null``)."""
+    return ["null" if v != v else repr(v) for v in values.tolist()]
+
+
+def json_wholes(values: np.ndarray) -> list[str]:
+    """Whole numbers stored as float64 as JSON text (NaN → ``null``): :func:`whole_or_none` written out."""
+    return ["null" if v != v else str(int(v)) for v in values.tolist()]
+
+
 def flags_of(codes: np.ndarray) -> list[Any]:
     """``in_profile`` codes as JSON values: True, False or None."""
     return [None if c < 0 else bool(c) for c in codes.tolist()]
@@ -248,13 +258,6 @@ class SegmentArrays:
         (the bulk of a result's JSON; ``tests/test_engine.py`` checks the two texts are identical)."""
         if not len(self):
             return "[]"
-
-        def floats(values: np.ndarray) -> list[str]:
-            return ["null" if v != v else repr(v) for v in values.tolist()]
-
-        def wholes(values: np.ndarray) -> list[str]:
-            return ["null" if v != v else str(int(v)) for v in values.tolist()]
-
         ids = ["null" if v is None else encode_basestring(v) for v in self.segment_id.tolist()]
         state = _STATE_JSON[self.state].tolist() if self.state is not None else None
         flags = _FLAG_JSON[self.in_profile + 1].tolist() if self.in_profile is not None else None
@@ -264,8 +267,9 @@ class SegmentArrays:
         if state is not None:
             head = [f'{h}, "state": {st}' for h, st in zip(head, state, strict=True)]
         rows = [f'{h}, "copy_number": {cn}, "log2": {l2}, "markers": {m}, "segment_id": {i}, "source_line": {ln}'
-                for h, cn, l2, m, i, ln in zip(head, floats(self.copy_number), floats(self.log2),
-                                               wholes(self.markers), ids, wholes(self.source_line), strict=True)]
+                for h, cn, l2, m, i, ln in zip(head, json_floats(self.copy_number), json_floats(self.log2),
+                                               json_wholes(self.markers), ids, json_wholes(self.source_line),
+                                               strict=True)]
         if flags is not None:
             rows = [f'{r}, "in_profile": {f}}}' for r, f in zip(rows, flags, strict=True)]
         else:

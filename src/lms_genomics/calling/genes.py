@@ -24,6 +24,8 @@ from ..segarrays import (
     SegmentArrays,
     chrom_codes_of,
     flags_of,
+    json_floats,
+    json_wholes,
     nan_to_none,
     whole_or_none,
 )
@@ -246,13 +248,6 @@ class GeneCalls:
         ``evidence`` lists), written a column at a time (``tests/test_engine.py`` checks the texts are equal)."""
         if not len(self):
             return "{}"
-
-        def floats(values: np.ndarray) -> list[str]:
-            return ["null" if v != v else repr(v) for v in values.tolist()]
-
-        def wholes(values: np.ndarray) -> list[str]:
-            return ["null" if v != v else str(int(v)) for v in values.tolist()]
-
         names = [encode_basestring(g) for g in self.names.tolist()]
         chroms = [encode_basestring(c) for c in CHROM_NAMES[self.chrom].tolist()]
         loh = ["null"] * len(self) if self.loh is None else ["true" if v else "false" for v in self.loh.tolist()]
@@ -262,8 +257,8 @@ class GeneCalls:
                     f'{de - ds}, "markers": {m}, "source_line": {ln}, "in_profile": {f}}}'
                     for sid, c, ds, de, m, ln, f in zip(
                         self.deciding_segment_id.tolist(), chroms, self.deciding_start.tolist(),
-                        self.deciding_end.tolist(), wholes(self.deciding_markers),
-                        wholes(self.deciding_source_line), flags, strict=True)]
+                        self.deciding_end.tolist(), json_wholes(self.deciding_markers),
+                        json_wholes(self.deciding_source_line), flags, strict=True)]
         lows = [False] * len(self) if self.low_level is None else self.low_level.tolist()
         sub, focal, rel, role, extra = self._context()
         notes = [_notes(f == "false" and d != "null", part, frac, bool(low), ex)
@@ -280,10 +275,10 @@ class GeneCalls:
                 f'{"true" if part else "false"}, "covered_fraction": {fr}, {cx}, "chrom": {ch}, "start": {st}, '
                 f'"end": {en}, "deciding_segment": {d}, "notes": [{", ".join(map(encode_basestring, nt))}]{tl}}}'
                 for g, c, cn, lo, hi, lh, lf, part, fr, cx, ch, st, en, d, nt, tl in zip(
-                    names, self.call.tolist(), floats(self.copy_number), floats(self.min_copy_number),
-                    floats(self.max_copy_number), loh, floats(self.loh_fraction), self.partial.tolist(),
-                    floats(self.covered_fraction), context, chroms, self.start.tolist(), self.end.tolist(), deciding,
-                    notes, tails, strict=True)]
+                    names, self.call.tolist(), json_floats(self.copy_number), json_floats(self.min_copy_number),
+                    json_floats(self.max_copy_number), loh, json_floats(self.loh_fraction), self.partial.tolist(),
+                    json_floats(self.covered_fraction), context, chroms, self.start.tolist(), self.end.tolist(),
+                    deciding, notes, tails, strict=True)]
         return "{" + ", ".join(rows) + "}"
 
     def to_frame(self) -> pd.DataFrame:
