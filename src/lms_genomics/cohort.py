@@ -673,7 +673,8 @@ def _split(unit: WorkUnit, out_dir: str, options: dict[str, Any], resume: bool, 
         cn = plan.read_copy_number()
         models = plan.models(cn)
         plan.check_panels()
-        check = plan.sheet_check(list(cn.samples))  # strict: a sheet that does not match fails the file here
+        context = plan.file_context(cn)  # strict: a sheet that does not match fails the file here
+        check = context[0]
     except LmsgenError as exc:
         yield from (_failed(n, exc.one_line(), names.name(n, unit.path)) for n in _unit_names(unit))
         return
@@ -715,24 +716,22 @@ def _split(unit: WorkUnit, out_dir: str, options: dict[str, Any], resume: bool, 
     # Chunks shrink as the file runs out (a quarter of each worker's share of what is left, at most
     # CHUNK_SAMPLES): the workers finish together instead of one waiting for the other's last full chunk.
     size = max(1, min(CHUNK_SAMPLES, left // (4 * max(jobs, 1))))
-    context = (check, len(cn.named_samples))
     chunk: list[tuple[str, Any, dict[str, Any] | None]] = []
     for name, segments in cn.by_sample(names_):
         if name in skip:
             continue
         chunk.append((name, segments, models.get(name)))
-        key_of(name)
         if len(chunk) == size:
-            yield _chunk(unit, cn, chunk, planned, keys, context)
+            yield _chunk(unit, cn, chunk, planned, key_of, context)
             left -= len(chunk)
             chunk = []
             size = max(1, min(CHUNK_SAMPLES, left // (4 * max(jobs, 1))))
     if chunk:
-        yield _chunk(unit, cn, chunk, planned, keys, context)
+        yield _chunk(unit, cn, chunk, planned, key_of, context)
 
 
 def _chunk(unit: WorkUnit, cn: Any, samples: list[tuple[str, Any, dict[str, Any] | None]],
-           planned: dict[str, OutputName], keys: dict[str, str], context: tuple[Any, int]) -> SampleChunk:
+           planned: dict[str, OutputName], key_of: Callable[[str], str], context: tuple[Any, int]) -> SampleChunk:
     """A chunk of ``cn``'s samples: ``cn`` without its rows nor its per-sample lists (the samples' own entries
     kept), the sheet check with these samples' notes only."""
     import dataclasses
@@ -747,7 +746,7 @@ def _chunk(unit: WorkUnit, cn: Any, samples: list[tuple[str, Any, dict[str, Any]
     meta = dataclasses.replace(cn, rows=SegmentArrays.empty(), sample_of=np.empty(0, np.int64), samples=names,
                                listed=None, has_loh_rows=None if cn.has_loh_rows is None else
                                {n: cn.has_loh_rows[n] for n in names if n in cn.has_loh_rows})
-    return SampleChunk(unit, meta, samples, {n: planned[n] for n in names}, {n: keys[n] for n in names},
+    return SampleChunk(unit, meta, samples, {n: planned[n] for n in names}, {n: key_of(n) for n in names},
                        (check, n_named))
 
 
