@@ -6,7 +6,9 @@ Heavy libraries (pandas, cyvcf2) are imported inside the commands so that ``lmsg
 from __future__ import annotations
 
 import functools
+import os
 import sys
+from contextlib import suppress
 from pathlib import Path
 
 import click
@@ -30,9 +32,6 @@ Exit codes:
 
 def _fail(exc: BaseException) -> None:
     if isinstance(exc, BrokenPipeError):  # stdout's reader is gone (| head): not lmsgen's error, nothing to report
-        import os
-        from contextlib import suppress
-
         with suppress(OSError, ValueError):  # (no file descriptor: a replaced sys.stdout)
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the final flush must not fail again
         sys.exit(141)
@@ -76,9 +75,6 @@ def run() -> None:
         code = exc.code
     if not _QUICK_EXIT:
         sys.exit(code)
-    import os
-    from contextlib import suppress
-
     for stream in (sys.stdout, sys.stderr):
         with suppress(OSError, ValueError):  # a reader gone (| head) or a closed stream: nothing left to say
             stream.flush()
