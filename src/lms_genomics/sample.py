@@ -365,9 +365,14 @@ def copy_number_part(cns: CopyNumberSample, *, thresholds: Thresholds, genes: Ge
     noise = _noise_floor(seg, cns, thresholds)
     has_noise = bool(noise.any())
     used = seg.take(~noise) if has_noise else seg
-    arm_segs = clean_segment_arrays(used, arms, thresholds)
     kit = kit if kit is not None else load_kit()
-    score_segs = arm_segs if _same_extents(kit, arms) else clean_segment_arrays(used, kit, thresholds)
+    same_extents = _same_extents(kit, arms)
+    # The arm table's cleaning of ``arm_source``: made only when read (the scores read it when the kit and the arm
+    # table have the same extents; the arm-level events unless low-level segments are left out), ~3 % of a sample.
+    arm_source, arm_segs = used, None
+    if same_extents:
+        arm_segs = clean_segment_arrays(used, arms, thresholds)
+    score_segs = arm_segs if arm_segs is not None else clean_segment_arrays(used, kit, thresholds)
     scores = scores_from_clean(score_segs, kit, thresholds, loh_assessed=cns.loh_assessed,
                                continuous=cns.continuous)
     ploidy = baseline_ploidy(given=given, given_source=given_source, avg_cn=scores.avg_cn, wgd=scores.wgd > 0,
@@ -376,7 +381,7 @@ def copy_number_part(cns: CopyNumberSample, *, thresholds: Thresholds, genes: Ge
         seg = seg.with_columns(state=states(sex, ploidy.value))
         used = seg.take(~noise) if has_noise else seg
         if ploidy.rebased or score_sex != sex:
-            arm_segs = clean_segment_arrays(used, arms, thresholds)
+            arm_source, arm_segs = used, None
     anomalies = anomalies_of(used, thresholds, continuous=cns.continuous, strength=ratio, arms=arms)
     flags = in_profile_codes(seg, anomalies)
     flags[noise] = 0
@@ -415,9 +420,11 @@ def copy_number_part(cns: CopyNumberSample, *, thresholds: Thresholds, genes: Ge
     }
     if cns.autosomes_without_data is not None:
         qc["autosomes_without_data"] = list(cns.autosomes_without_data)
-    strong = arm_segs if low is None or not low.any() else \
-        clean_segment_arrays(used.with_columns(state=np.where(low, NEUTRAL, used.state).astype(np.int8)), arms,
-                             thresholds)
+    if low is not None and low.any():
+        strong = clean_segment_arrays(used.with_columns(state=np.where(low, NEUTRAL, used.state).astype(np.int8)),
+                                      arms, thresholds)
+    else:
+        strong = arm_segs if arm_segs is not None else clean_segment_arrays(arm_source, arms, thresholds)
     arm_thresholds = thresholds if ploidy.value == 2.0 else dataclasses.replace(
         thresholds, amp_min_cn=ploidy.amp_min_cn(thresholds))  # arm AMP: the same ploidy rule as the genes
     arm_events = arm_level_from_clean(strong, arms, arm_thresholds, loh_assessed=cns.loh_assessed)
