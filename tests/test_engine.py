@@ -273,6 +273,21 @@ def test_compact_json_is_json_dumps_of_the_document():
             assert text == json.dumps(r.to_dict(evidence), ensure_ascii=False, allow_nan=False)
 
 
+def test_json_floats_with_a_shared_memo_write_what_json_dumps_writes():
+    """The memo shared by a document's float lists keeps -0.0 apart from 0.0 (equal as dict keys) and NaN null."""
+    import numpy as np
+
+    from lms_genomics.segarrays import json_floats
+
+    memo: dict[float, str] = {}
+    first = np.array([0.0, -0.0, 2.0421540038485104, np.nan, 1e-05, 2.0421540038485104])
+    second = np.array([-0.0, 0.0, 2.0421540038485104, 1e-05, np.nan])
+    for values in (first, second):
+        texts = json_floats(values, memo)
+        assert "[" + ", ".join(texts) + "]" == json.dumps([None if v != v else v for v in values.tolist()])
+        assert texts == json_floats(values)
+
+
 def test_a_lean_result_reads_back_and_writes_the_same_document(tmp_path):
     from lms_genomics.result import SampleResult
 

@@ -102,14 +102,20 @@ def _group_codes(d: pd.DataFrame, cols: list[str]) -> np.ndarray:
     return code
 
 
-def cluster_ids(keys: np.ndarray, start: np.ndarray, end: np.ndarray, slack: int) -> np.ndarray:
-    """Array form of :func:`cluster` (``keys``: one integer per chromosome/group): rows of one key whose
-    intervals overlap or lie within ``slack`` bases share an id; ids follow (key, start) order."""
-    order = np.lexsort((end, start, keys))
+def cluster_ids(keys: np.ndarray, start: np.ndarray, end: np.ndarray, slack: int,
+                subkey: np.ndarray | None = None) -> np.ndarray:
+    """Array form of :func:`cluster` (``keys``: one integer per chromosome/group; ``subkey``: a second group
+    key, any sortable values, e.g. copy numbers, instead of folding them into ``keys`` by a factorisation): rows of
+    one key (and subkey) whose intervals overlap or lie within ``slack`` bases share an id; ids follow (key,
+    subkey, start) order."""
+    order = np.lexsort((end, start, keys) if subkey is None else (end, start, subkey, keys))
     k, s, e = keys[order], start[order], end[order]
     new_key = np.empty(len(k), dtype=bool)
     new_key[:1] = True
     np.not_equal(k[1:], k[:-1], out=new_key[1:])
+    if subkey is not None:
+        sub = subkey[order]
+        new_key[1:] |= sub[1:] != sub[:-1]
     # Running max of ends within each key group (ends are >= 0, so offsetting each group above the previous
     # one's maximum lets one global cummax serve every group).
     group = np.cumsum(new_key) - 1

@@ -157,10 +157,9 @@ def merge_same_copy_number(segs: CleanSegments, merge_gap: int) -> CleanSegments
     Other segments in between do not prevent a merge (oncoscanR ``merge_segments``)."""
     if not len(segs):
         return segs
-    cn_key = np.where(np.isnan(segs.cn), -1.0, segs.cn)
-    _, cn_code = np.unique(cn_key, return_inverse=True)
-    key = (segs.arm * 4 + segs.kind) * (int(cn_code.max()) + 1) + cn_code.ravel()
-    ids = intervals.cluster_ids(key, segs.start, segs.end, max(int(merge_gap) - 1, 0))
+    cn_key = np.where(np.isnan(segs.cn), -1.0, segs.cn)  # LOH (NaN): one level of its own
+    ids = intervals.cluster_ids(segs.arm * 4 + segs.kind, segs.start, segs.end, max(int(merge_gap) - 1, 0),
+                                subkey=cn_key)
     start, end = intervals.cluster_extents(ids, segs.start, segs.end)
     first = np.full(len(start), len(ids), dtype=np.int64)
     np.minimum.at(first, ids, np.arange(len(ids)))

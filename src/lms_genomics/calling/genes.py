@@ -243,9 +243,10 @@ class GeneCalls:
                                          "deciding_segment": deciding}
         return cls.from_objects(objects)
 
-    def objects_json(self) -> str:
+    def objects_json(self, memo: dict[float, str] | None = None) -> str:
         """``json.dumps(objects, ensure_ascii=False)`` of the lean gene objects (:meth:`objects` without the
-        ``evidence`` lists), written a column at a time (``tests/test_engine.py`` checks the texts are equal)."""
+        ``evidence`` lists), written a column at a time (``tests/test_engine.py`` checks the texts are equal).
+        ``memo``: see :func:`~lms_genomics.segarrays.json_floats`."""
         if not len(self):
             return "{}"
         names = [encode_basestring(g) for g in self.names.tolist()]
@@ -275,9 +276,10 @@ class GeneCalls:
                 f'{"true" if part else "false"}, "covered_fraction": {fr}, {cx}, "chrom": {ch}, "start": {st}, '
                 f'"end": {en}, "deciding_segment": {d}, "notes": [{", ".join(map(encode_basestring, nt))}]{tl}}}'
                 for g, c, cn, lo, hi, lh, lf, part, fr, cx, ch, st, en, d, nt, tl in zip(
-                    names, self.call.tolist(), json_floats(self.copy_number), json_floats(self.min_copy_number),
-                    json_floats(self.max_copy_number), loh, json_floats(self.loh_fraction), self.partial.tolist(),
-                    json_floats(self.covered_fraction), context, chroms, self.start.tolist(), self.end.tolist(),
+                    names, self.call.tolist(), json_floats(self.copy_number, memo),
+                    json_floats(self.min_copy_number, memo), json_floats(self.max_copy_number, memo), loh,
+                    json_floats(self.loh_fraction, memo), self.partial.tolist(),
+                    json_floats(self.covered_fraction, memo), context, chroms, self.start.tolist(), self.end.tolist(),
                     deciding, notes, tails, strict=True)]
         return "{" + ", ".join(rows) + "}"
 

@@ -143,20 +143,24 @@ def _filled(text: str, slots: dict[str, str]) -> str:
 _ISCN_KEYS = ("iscn", "chrom", "start", "end", "state", "copy_number", "segment_id", "in_profile")
 
 
-def _iscn_json(entries: list[dict[str, Any]], built: bool = False) -> str:
+def _iscn_json(entries: list[dict[str, Any]], built: bool = False, memo: dict[float, str] | None = None) -> str:
     """``json.dumps(entries, ensure_ascii=False)`` of ISCN entries, a column at a time (falls back to json.dumps
     for entries of another shape; ``built``: just made by :func:`~lms_genomics.report.iscn.iscn_entries`, whose
-    entries have this shape by construction, so the check is skipped)."""
+    entries have this shape by construction, so the check is skipped; ``memo``: see
+    :func:`~lms_genomics.segarrays.json_floats`)."""
     if not built and not all(tuple(e) == _ISCN_KEYS and type(e["start"]) is int and type(e["end"]) is int
                and type(e["copy_number"]) in (float, type(None)) and type(e["in_profile"]) in (bool, type(None))
                and type(e["segment_id"]) in (str, type(None)) for e in entries):
         return json.dumps(entries, ensure_ascii=False, allow_nan=False)
     flag = {True: "true", False: "false", None: "null"}
+    memo = {} if memo is None else memo
+    cns = ["null" if v is None else repr(v) if v == 0 else memo.get(v) or memo.setdefault(v, repr(v))
+           for v in [e["copy_number"] for e in entries]]
     rows = [f'{{"iscn": {encode_basestring(e["iscn"])}, "chrom": {encode_basestring(e["chrom"])}, "start": '
             f'{e["start"]}, "end": {e["end"]}, "state": {encode_basestring(e["state"])}, "copy_number": '
-            f'{"null" if e["copy_number"] is None else repr(e["copy_number"])}, "segment_id": '
+            f'{cn}, "segment_id": '
             f'{"null" if e["segment_id"] is None else encode_basestring(e["segment_id"])}, "in_profile": '
-            f'{flag[e["in_profile"]]}}}' for e in entries]
+            f'{flag[e["in_profile"]]}}}' for e, cn in zip(entries, cns, strict=True)]
     return "[" + ", ".join(rows) + "]"
 
 
@@ -175,10 +179,11 @@ def compact_json(result: SampleResult, evidence: bool = True) -> tuple[str, dict
     built = getattr(result, "iscn", None) is None  # made from the arrays now, not read back from a JSON
     calls = result.copy_number.genes
     doc = result.document(evidence, segments=_SEGMENTS_SLOT, iscn=_ISCN_SLOT, genes=None if evidence else _GENES_SLOT)
+    memo: dict[float, str] = {}  # the floats' texts, shared by the three lists
     text = _filled(result_json(result, indent=None, doc=doc), {
-        _SLOT_JSON[_SEGMENTS_SLOT]: result.copy_number.segments.records_json(),
-        _SLOT_JSON[_ISCN_SLOT]: _iscn_json(entries, built),
-        **({} if evidence else {_SLOT_JSON[_GENES_SLOT]: calls.objects_json()})})
+        _SLOT_JSON[_SEGMENTS_SLOT]: result.copy_number.segments.records_json(memo),
+        _SLOT_JSON[_ISCN_SLOT]: _iscn_json(entries, built, memo),
+        **({} if evidence else {_SLOT_JSON[_GENES_SLOT]: calls.objects_json(memo)})})
     if not evidence:
         doc["genes"] = calls.objects(only=KEY_GENES)
         for obj in doc["genes"].values():
