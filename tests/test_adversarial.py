@@ -875,3 +875,19 @@ def test_corpus_size_and_summary():
     groups = Counter(c.group for c in CASES)
     print(f"\nadversarial corpus (issue 19): {n_tests} cases; by group {dict(sorted(groups.items()))}")
     assert n_tests >= 150
+
+
+def test_atomic_write_makes_a_missing_folder_and_refuses_a_file_in_its_place(tmp_path):
+    """The folder is made only when the first open finds it missing (not asked for every file); a file where the
+    folder should be is an OutputError naming the target, and nothing is left behind."""
+    from lms_genomics.errors import OutputError
+    from lms_genomics.report.writers import atomic_write
+
+    target = tmp_path / "a" / "b" / "x.json"
+    with atomic_write(target) as fh:
+        fh.write("{}\n")
+    assert target.read_text() == "{}\n" and [p.name for p in target.parent.iterdir()] == ["x.json"]
+    (tmp_path / "file").write_text("not a folder")
+    with pytest.raises(OutputError, match="file"), atomic_write(tmp_path / "file" / "y.json") as fh:
+        fh.write("{}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "file"]

@@ -12,6 +12,8 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
+
 from .._version import __version__
 from ..errors import OutputError, os_reason
 from ..genome import KEY_GENES
@@ -56,9 +58,9 @@ def atomic_write(path: str | Path, mode: str = "w") -> Iterator[IO[Any]]:
     :class:`~lms_genomics.errors.OutputError` and leaves nothing behind."""
     target = Path(path)
     try:  # a full disk, a size limit, a read-only folder: OutputError (exit 7), nothing partial left
-        target.parent.mkdir(parents=True, exist_ok=True)
         # A new name of our own (O_EXCL: never an existing file), created 0666 minus the umask: outputs are
-        # meant to be shared, as a plain open() would make them.
+        # meant to be shared, as a plain open() would make them. The folder is made when it is missing (not
+        # asked for every file: a cohort writes thousands into one).
         for _ in range(100):
             tmp = target.parent / f".{target.name}.{os.getpid()}.{next(_COUNTER)}.tmp"
             try:
@@ -66,6 +68,10 @@ def atomic_write(path: str | Path, mode: str = "w") -> Iterator[IO[Any]]:
                 break
             except FileExistsError:
                 continue
+            except FileNotFoundError:
+                if target.parent.is_dir():
+                    raise
+                target.parent.mkdir(parents=True, exist_ok=True)
         else:  # pragma: no cover - a hundred stale temporary files of this very process
             raise FileExistsError(f"{target}: cannot create a temporary file beside it")
     except OSError as exc:
@@ -103,11 +109,15 @@ def result_json(result: SampleResult, indent: int | None = 2, doc: dict[str, Any
                       allow_nan=False, default=_clean)
 
 
-def _float_cells(values: Any, decimals: int | None = None) -> list[str]:
+def _float_cells(values: Any, decimals: int | None = None, cells: dict[float, str] | None = None) -> list[str]:
+    """Cells of floats rounded to ``decimals`` (NaN empty); ``cells``: the texts of values already written with
+    these decimals (the gene table's three copy-number columns share one). Zeros are written each time, not
+    memoised: -0.0 equals 0.0 as a key but is written ``-0``."""
     if decimals is None:
         return ["" if v != v else str(v) for v in values.tolist()]
-    cells: dict[float, str] = {}  # many genes share a copy number: each distinct value formatted once
-    return ["" if v != v else cells.get(v) or cells.setdefault(v, f"{round(v, decimals):g}") for v in values.tolist()]
+    cells = {} if cells is None else cells  # many genes share a copy number: each distinct value formatted once
+    return ["" if v != v else f"{round(v, decimals):g}" if v == 0 else
+            cells.get(v) or cells.setdefault(v, f"{round(v, decimals):g}") for v in values.tolist()]
 
 
 def _whole_cells(values: Any) -> list[str]:
@@ -200,12 +210,15 @@ def gene_rows(result: SampleResult) -> str:
         raise ValueError(f"{result.sample}: copy number not assessed, no gene table")
     flags = ["" if v < 0 else str(bool(v)) for v in calls.deciding_in_profile.tolist()]
     has = calls.has_segment
+    cn_cells: dict[float, str] = {}
     columns = [
         _text_cells(calls.names.tolist()), CHROM_NAMES[calls.chrom].tolist(), list(map(str, calls.start.tolist())),
         list(map(str, calls.end.tolist())), _text_cells(calls.call.tolist()),
-        _float_cells(calls.copy_number, GENE_TSV_DECIMALS["copy_number"]),
-        _float_cells(calls.min_copy_number, GENE_TSV_DECIMALS["min_copy_number"]),
-        _float_cells(calls.max_copy_number, GENE_TSV_DECIMALS["max_copy_number"]),
+        _float_cells(calls.copy_number, GENE_TSV_DECIMALS["copy_number"], cn_cells),
+        _float_cells(calls.min_copy_number, GENE_TSV_DECIMALS["min_copy_number"],
+                     cn_cells if GENE_TSV_DECIMALS["min_copy_number"] == GENE_TSV_DECIMALS["copy_number"] else None),
+        _float_cells(calls.max_copy_number, GENE_TSV_DECIMALS["max_copy_number"],
+                     cn_cells if GENE_TSV_DECIMALS["max_copy_number"] == GENE_TSV_DECIMALS["copy_number"] else None),
         [""] * len(calls) if calls.loh is None else [str(v) for v in calls.loh.tolist()],
         _float_cells(calls.loh_fraction, GENE_TSV_DECIMALS["loh_fraction"]),
         [str(v) for v in calls.partial.tolist()],
@@ -248,15 +261,14 @@ def seg_rows(sample: str, segments: SegmentArrays) -> str:
     rows = segments.take(segments.kind == KIND_CN)
     name = _tsv_cell(sample)
     states = STATE_NAMES[rows.state].tolist() if rows.state is not None else [None] * len(rows)
-    lines = []
-    for chrom, start, end, markers, cn, state, log2 in zip(
-            rows.chrom_names.tolist(), rows.start.tolist(), rows.end.tolist(), _whole_cells(rows.markers),
-            rows.copy_number.tolist(), states, rows.log2.tolist(), strict=True):
-        if log2 != log2 and cn == cn:
-            log2 = math.log2(max(cn, SEG_MIN_COPY_NUMBER) / 2.0)
-        lines.append(f"{name}\t{chrom}\t{start + 1}\t{end}\t{markers}\t{'' if cn != cn else f'{cn:.4g}'}\t"
-                     f"{'' if state is None else state}\t{'' if log2 != log2 else f'{log2:.4f}'}\n")
-    return "".join(lines)
+    cns, log2s = rows.copy_number.tolist(), rows.log2.tolist()
+    for k in np.flatnonzero(np.isnan(rows.log2) & ~np.isnan(rows.copy_number)).tolist():  # ChAS: no log2 of its own
+        log2s[k] = math.log2(max(cns[k], SEG_MIN_COPY_NUMBER) / 2.0)
+    return "".join([f"{name}\t{chrom}\t{start + 1}\t{end}\t{markers}\t{'' if cn != cn else f'{cn:.4g}'}\t"
+                    f"{'' if state is None else state}\t{'' if log2 != log2 else f'{log2:.4f}'}\n"
+                    for chrom, start, end, markers, cn, state, log2 in zip(
+                        rows.chrom_names.tolist(), rows.start.tolist(), rows.end.tolist(), _whole_cells(rows.markers),
+                        cns, states, log2s, strict=True)])
 
 
 def seg_text(result: SampleResult) -> str | None:
