@@ -431,7 +431,27 @@ def _row_key(row: Any) -> tuple[str, str, str]:
 def row_html(row: Any) -> str:
     """A sample's row of cohort.html's table (every cohort.tsv column)."""
     cls = {"non-contributory": ' class="nc"', "failed": ' class="failed"'}.get(str(row.get("contribution")), "")
-    return f"<tr{cls}>" + "".join(_cell(c, row.get(c)) for c in TSV_COLUMNS) + "</tr>"
+    memo = _CELLS
+    cells = []
+    for c in TSV_COLUMNS:
+        v = row.get(c)
+        if type(v) is str and c not in _UNIQUE_COLUMNS:  # words repeat from sample to sample: rendered once
+            cell = memo.get((c, v))
+            if cell is None:
+                if len(memo) >= _CELLS_MAX:
+                    memo.clear()
+                cell = memo[(c, v)] = _cell(c, v)
+            cells.append(cell)
+        else:
+            cells.append(_cell(c, v))
+    return f"<tr{cls}>" + "".join(cells) + "</tr>"
+
+
+#: Rendered text cells of cohort.html's table by (column, value), for the columns whose words repeat (classes,
+#: calls, verdicts); bounded: cleared when it holds _CELLS_MAX cells.
+_CELLS: dict[tuple[str, str], str] = {}
+_CELLS_MAX = 4096
+_UNIQUE_COLUMNS = frozenset(("sample", "input", "outputs", "error"))
 
 
 def _cell(column: str, value: Any) -> str:
