@@ -262,9 +262,12 @@ class GeneCalls:
                         json_wholes(self.deciding_source_line), flags, strict=True)]
         lows = [False] * len(self) if self.low_level is None else self.low_level.tolist()
         sub, focal, rel, role, extra = self._context()
-        notes = [_notes(f == "false" and d != "null", part, frac, bool(low), ex)
-                 for f, d, part, frac, low, ex in zip(flags, deciding, self.partial.tolist(),
-                                                      nan_to_none(self.covered_fraction), lows, extra, strict=True)]
+        texts: dict[tuple[Any, ...], str] = {}  # the genes' notes are few distinct lists: each written once
+        notes = [texts.get(k) or texts.setdefault(k, ", ".join(map(encode_basestring, _notes(*k))))
+                 for k in [(f == "false" and d != "null", part, frac if part else None, bool(low), ex)
+                           for f, d, part, frac, low, ex in zip(flags, deciding, self.partial.tolist(),
+                                                                nan_to_none(self.covered_fraction), lows, extra,
+                                                                strict=True)]]
         tails = [""] * len(self) if self.low_level is None else \
             [', "low_level": true' if low else ', "low_level": false' for low in lows]
         context = [f'"relative_state": {"null" if rs is None else encode_basestring(rs)}, "role": '
@@ -274,7 +277,7 @@ class GeneCalls:
         rows = [f'{g}: {{"call": {encode_basestring(c)}, "copy_number": {cn}, "min_copy_number": {lo}, '
                 f'"max_copy_number": {hi}, "loh": {lh}, "loh_fraction": {lf}, "partial": '
                 f'{"true" if part else "false"}, "covered_fraction": {fr}, {cx}, "chrom": {ch}, "start": {st}, '
-                f'"end": {en}, "deciding_segment": {d}, "notes": [{", ".join(map(encode_basestring, nt))}]{tl}}}'
+                f'"end": {en}, "deciding_segment": {d}, "notes": [{nt}]{tl}}}'
                 for g, c, cn, lo, hi, lh, lf, part, fr, cx, ch, st, en, d, nt, tl in zip(
                     names, self.call.tolist(), json_floats(self.copy_number, memo),
                     json_floats(self.min_copy_number, memo), json_floats(self.max_copy_number, memo), loh,

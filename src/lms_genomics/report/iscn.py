@@ -151,26 +151,13 @@ def iscn_entries(seg: SegmentArrays, *, build: str = "GRCh37", excluded: np.ndar
 
     if seg is None or len(seg) == 0:
         return []
-    s = seg if excluded is None else seg.take(~np.asarray(excluded, dtype=bool))
+    s, listed, loh = _listed(seg, excluded, sex)
+    if not len(loh):  # the copy-number entries alone, in the order of the sort below
+        return [dict(zip(_ENTRY_KEYS, row, strict=True))
+                for row in zip(*_cn_columns(listed.take(_karyotype_order(listed)), build), strict=True)]
+    out = [dict(zip(_ENTRY_KEYS, row, strict=True)) for row in zip(*_cn_columns(listed, build), strict=True)]
     is_cn = s.kind == KIND_CN
     lost, gained = (s.state == HOMDEL) | (s.state == HETDEL), (s.state == GAIN) | (s.state == AMP)
-    listed = s.take(is_cn & (lost | gained) & ~np.isnan(s.copy_number))
-    flags = flags_of(listed.in_profile) if listed.in_profile is not None else [None] * len(listed)
-    prefix = f"arr[{build}] "
-    out: list[dict[str, Any]] = [
-        {"iscn": prefix + region + suffix, "chrom": c, "start": st, "end": e, "state": state, "copy_number": v,
-         "segment_id": sid, "in_profile": flag}
-        for region, suffix, c, st, e, state, v, sid, flag in zip(
-            region_texts(listed.chrom, listed.start, listed.end), copy_number_suffixes(listed.copy_number),
-            listed.chrom_names.tolist(), listed.start.tolist(), listed.end.tolist(),
-            STATE_NAMES[listed.state].tolist(), listed.copy_number.tolist(), listed.segment_id.tolist(), flags,
-            strict=True)]
-    loh = s.take((s.kind == KIND_LOH) & (~np.isin(s.chrom, _SEX_CODES) if sex == "male" else s.chrom != _Y))
-    if not len(loh):  # the copy-number entries alone: sorted as below, by one stable numpy sort
-        order = np.lexsort((listed.end, listed.start, listed.chrom))
-        if len(order) > 1 and (order[1:] < order[:-1]).any():
-            out = [out[k] for k in order.tolist()]
-        return out
     losses = s.take(is_cn & lost)
     gains = s.take(is_cn & gained)
     src, ps, pe = (intervals.subtract_arrays(loh.chrom, loh.start, loh.end, losses.chrom, losses.start,
@@ -194,6 +181,60 @@ def iscn_entries(seg: SegmentArrays, *, build: str = "GRCh37", excluded: np.ndar
                                   hmz=True, segment_id=None, in_profile=None))
     out.sort(key=lambda d: (CHROM_ORDER.get(d["chrom"], 99), d["start"], d["end"]))
     return out
+
+
+_ENTRY_KEYS = ("iscn", "chrom", "start", "end", "state", "copy_number", "segment_id", "in_profile")
+
+
+def _listed(seg: SegmentArrays, excluded: np.ndarray | None,
+            sex: str | None) -> tuple[SegmentArrays, SegmentArrays, SegmentArrays]:
+    """(the segments taking part, their losses and gains with a copy number, the LOH segments ISCN lists)."""
+    s = seg if excluded is None else seg.take(~np.asarray(excluded, dtype=bool))
+    aberrant = (s.state == HOMDEL) | (s.state == HETDEL) | (s.state == GAIN) | (s.state == AMP)
+    listed = s.take((s.kind == KIND_CN) & aberrant & ~np.isnan(s.copy_number))
+    loh = s.take((s.kind == KIND_LOH) & (~np.isin(s.chrom, _SEX_CODES) if sex == "male" else s.chrom != _Y))
+    return s, listed, loh
+
+
+def _karyotype_order(listed: SegmentArrays) -> np.ndarray:
+    """Positions of ``listed`` by chromosome, start and end (stable: the sort of :func:`iscn_entries`)."""
+    return np.lexsort((listed.end, listed.start, listed.chrom))
+
+
+def _cn_columns(listed: SegmentArrays, build: str) -> tuple[list[Any], ...]:
+    """The entries of copy-number segments, a column at a time (:data:`_ENTRY_KEYS`)."""
+    prefix = f"arr[{build}] "
+    texts = [prefix + region + suffix for region, suffix in zip(
+        region_texts(listed.chrom, listed.start, listed.end), copy_number_suffixes(listed.copy_number), strict=True)]
+    flags = flags_of(listed.in_profile) if listed.in_profile is not None else [None] * len(listed)
+    return (texts, listed.chrom_names.tolist(), listed.start.tolist(), listed.end.tolist(),
+            STATE_NAMES[listed.state].tolist(), listed.copy_number.tolist(), listed.segment_id.tolist(), flags)
+
+
+def iscn_entries_json(seg: SegmentArrays, *, build: str = "GRCh37", excluded: np.ndarray | None = None,
+                      sex: str | None = None, memo: dict[float, str] | None = None) -> str | None:
+    """``json.dumps(iscn_entries(...), ensure_ascii=False)`` written from the columns, without the dicts, when the
+    sample has no LOH segment to list (None otherwise: :func:`iscn_entries` then). ``memo``: see
+    :func:`~lms_genomics.segarrays.json_floats`."""
+    from ..segarrays import json_floats
+    from .writers import encode_basestring
+
+    if seg is None or len(seg) == 0:
+        return "[]"
+    _, listed, loh = _listed(seg, excluded, sex)
+    if len(loh):
+        return None
+    if not len(listed):
+        return "[]"
+    listed = listed.take(_karyotype_order(listed))
+    texts, chroms, starts, ends, states, _, ids, flags = _cn_columns(listed, build)
+    flag = {True: "true", False: "false", None: "null"}
+    rows = [f'{{"iscn": {encode_basestring(t)}, "chrom": "{c}", "start": {st}, "end": {e}, "state": "{state}", '
+            f'"copy_number": {cn}, "segment_id": {"null" if sid is None else encode_basestring(sid)}, '
+            f'"in_profile": {flag[f]}}}'
+            for t, c, st, e, state, cn, sid, f in zip(texts, chroms, starts, ends, states,
+                                                       json_floats(listed.copy_number, memo), ids, flags, strict=True)]
+    return "[" + ", ".join(rows) + "]"
 
 
 def iscn_aberrations(segments: pd.DataFrame, *, build: str = "GRCh37", excluded: np.ndarray | None = None,
@@ -239,6 +280,16 @@ def result_iscn(result: SampleResult) -> list[dict[str, Any]]:
         return []
     return iscn_entries(cn.segments, build=build_label(result.provenance), excluded=_excluded_mask(result),
                         sex=sex_of(result.provenance))
+
+
+def result_iscn_json(result: SampleResult, memo: dict[float, str] | None = None) -> str | None:
+    """The JSON text of :func:`result_iscn` written from the arrays (:func:`iscn_entries_json`), or None when the
+    entries are to be built as dicts (stored in the result, or LOH segments to list)."""
+    cn = getattr(result, "copy_number", None)
+    if getattr(result, "iscn", None) is not None or cn is None or result.profile is None:
+        return None
+    return iscn_entries_json(cn.segments, build=build_label(result.provenance), excluded=_excluded_mask(result),
+                             sex=sex_of(result.provenance), memo=memo)
 
 
 def iscn_line(entries: list[dict[str, Any]]) -> str:

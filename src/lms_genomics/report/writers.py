@@ -178,28 +178,28 @@ def compact_json(result: SampleResult, evidence: bool = True) -> tuple[str, dict
     """(compact JSON text of ``result.to_dict(evidence)``, a summary of that document): the text
     :func:`result_json` gives with ``indent=None``, its long lists — the segments, the ISCN entries and, without the
     evidence lists, the gene objects — written straight from the arrays. The summary document is the document
-    without its segment list and, without evidence, with the key genes' objects only (:data:`KEY_GENES`): what
-    ``lmsgen cohort`` needs for cohort.tsv."""
-    from ..report.iscn import result_iscn
+    without its segment list and its ISCN entries and, without evidence, with the key genes' objects only
+    (:data:`KEY_GENES`): what ``lmsgen cohort`` needs for cohort.tsv."""
+    from ..report.iscn import result_iscn, result_iscn_json
 
     if result.copy_number is None or result.profile is None:
         doc = result.to_dict(evidence)
         return result_json(result, indent=None, doc=doc), doc
-    entries = result_iscn(result)
-    built = getattr(result, "iscn", None) is None  # made from the arrays now, not read back from a JSON
     calls = result.copy_number.genes
     doc = result.document(evidence, segments=_SEGMENTS_SLOT, iscn=_ISCN_SLOT, genes=None if evidence else _GENES_SLOT)
     memo: dict[float, str] = {}  # the floats' texts, shared by the three lists
+    iscn = result_iscn_json(result, memo)  # the entries as dicts only when they must be (stored ones, LOH)
+    if iscn is None:
+        iscn = _iscn_json(result_iscn(result), getattr(result, "iscn", None) is None, memo)
     text = _filled(result_json(result, indent=None, doc=doc), {
-        _SLOT_JSON[_SEGMENTS_SLOT]: result.copy_number.segments.records_json(memo),
-        _SLOT_JSON[_ISCN_SLOT]: _iscn_json(entries, built, memo),
+        _SLOT_JSON[_SEGMENTS_SLOT]: result.copy_number.segments.records_json(memo), _SLOT_JSON[_ISCN_SLOT]: iscn,
         **({} if evidence else {_SLOT_JSON[_GENES_SLOT]: calls.objects_json(memo)})})
     if not evidence:
         doc["genes"] = calls.objects(only=KEY_GENES)
         for obj in doc["genes"].values():
             del obj["evidence"]
     del doc["segments"]
-    doc["profile"]["iscn"] = entries
+    del doc["profile"]["iscn"]
     return text, doc
 
 
