@@ -53,17 +53,19 @@ def arm_level_from_clean(segs: CleanSegments, kit: KitCoverage, thresholds: Thre
              "LOSS": segs.kind == LOSS, "LOH": segs.kind == LOH}
     fractions: dict[str, dict[str, float]] = {}
     result: dict[str, object] = {name: [] for name in ARM_EVENT_TYPES}
+    names = kit.arm_names
     for name, mask in masks.items():
         if not mask.any():
             continue
         f = arm_fractions(segs.take(mask), kit)
-        for a in np.flatnonzero(f):
-            fractions.setdefault(kit.arm[a], {})[name] = round(min(float(f[a]), 1.0), 4)
-        result[name] = [str(kit.arm[a]) for a in np.flatnonzero(f >= thresholds.arm_fraction)]
+        values = f.tolist()
+        for a in np.flatnonzero(f).tolist():
+            fractions.setdefault(names[a], {})[name] = round(min(values[a], 1.0), 4)
+        result[name] = [names[a] for a in np.flatnonzero(f >= thresholds.arm_fraction).tolist()]
     result["GAIN"] = [a for a in result["GAIN"] if a not in set(result["AMP"])]  # type: ignore[union-attr]
     if not loh_assessed:
         result["LOH"] = "not_assessed"
-    order = {a: n for n, a in enumerate(kit.arm)}
+    order = kit.arm_order
     result["fractions"] = {a: fractions[a] for a in sorted(fractions, key=order.__getitem__)}
     return result
 

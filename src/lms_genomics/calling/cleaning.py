@@ -20,7 +20,7 @@ other kind (e.g. neutral segments of a log2 input, :data:`NEUTRAL`) are ignored.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -78,6 +78,16 @@ class KitCoverage:
     def length(self) -> np.ndarray:
         """Covered bases of each arm."""
         return self.end - self.start
+
+    @cached_property
+    def arm_names(self) -> list[str]:
+        """The arm names as a list (``arm``, read once)."""
+        return [str(a) for a in self.arm.tolist()]
+
+    @cached_property
+    def arm_order(self) -> dict[str, int]:
+        """Each arm name's position."""
+        return {a: n for n, a in enumerate(self.arm.tolist())}
 
     @property
     def autosomal(self) -> np.ndarray:

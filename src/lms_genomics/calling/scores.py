@@ -112,15 +112,27 @@ def score_lst(segs: CleanSegments, kit: KitCoverage) -> int:
     smooth_arms = np.unique(arm_of[1:][same & (gap < LST_SMOOTH)])
     plain = ~np.isin(arm_of, smooth_arms) if len(smooth_arms) else np.ones(len(arm_of), dtype=bool)
     n_lst = int((same[:-1] & same[1:] & (gap[:-1] >= LST_FLANK) & (gap[1:] >= LST_FLANK) & plain[1:-1]).sum())
-    for a in smooth_arms.tolist():  # the others, one breakpoint after the other as oncoscanR does
-        bp: list[int] = []
-        for p in pos[arm_of == a].tolist():
-            if bp and p - bp[-1] < LST_SMOOTH:  # merge with the previous (possibly merged) breakpoint
-                p = round((p + bp.pop()) / 2)
-            bp.append(p)
-        n_lst += sum(1 for x, y, z in zip(bp[:-2], bp[1:-1], bp[2:], strict=True)
-                     if y - x >= LST_FLANK and z - y >= LST_FLANK)
-    return n_lst
+    if not len(smooth_arms):
+        return n_lst
+    # The others, one breakpoint after the other as oncoscanR does, in one pass over their (arm, position) rows
+    # (sorted by arm: each arm's breakpoints are contiguous).
+    bp: list[int] = []
+    current = None
+    for a, p in zip(arm_of[~plain].tolist(), pos[~plain].tolist(), strict=True):
+        if a != current:
+            n_lst += _flanked(bp)
+            bp, current = [], a
+        if bp and p - bp[-1] < LST_SMOOTH:  # merge with the previous (possibly merged) breakpoint
+            p = round((p + bp.pop()) / 2)
+        bp.append(p)
+    return n_lst + _flanked(bp)
+
+
+def _flanked(bp: list[int]) -> int:
+    """Breakpoints of one arm with at least :data:`LST_FLANK` bases to both neighbours (the first and last, the
+    arm's ends, are not counted)."""
+    return sum(1 for x, y, z in zip(bp[:-2], bp[1:-1], bp[2:], strict=True)
+               if y - x >= LST_FLANK and z - y >= LST_FLANK)
 
 
 def _arm_level(segs: CleanSegments, kit: KitCoverage, thresholds: Thresholds) -> tuple[np.ndarray, np.ndarray]:
