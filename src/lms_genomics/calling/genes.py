@@ -478,20 +478,23 @@ def add_context(calls: GeneCalls, *, ploidy: Ploidy, thresholds: Thresholds, con
     rebase = ploidy.rebased
     ref = ploidy.reference
     high_copy_gain = (call == "gain") & (cn >= thresholds.amp_min_cn)  # only when 2.5 x ploidy > amp_min_cn
-    for i in np.flatnonzero(fractional | aberrant & (role != None) | (rebase & (call != "no_data"))  # noqa: E711
-                            | high_copy_gain).tolist():
-        c, v, g_role = call[i], float(cn[i]), role[i]
+    # The genes that may get a note or a relative state, their columns read as lists once (not element by element).
+    picked = np.flatnonzero(fractional | aberrant & (role != None) | (rebase & (call != "no_data"))  # noqa: E711
+                            | high_copy_gain)
+    for i, c, v, g_role, is_fractional, is_partial, is_high in zip(
+            picked.tolist(), call[picked].tolist(), cn[picked].tolist(), role[picked].tolist(),
+            fractional[picked].tolist(), calls.partial[picked].tolist(), high_copy_gain[picked].tolist(), strict=True):
         extra = []
-        if fractional[i]:
+        if is_fractional:
             what = ("not a clonal homozygous deletion: some cells keep a copy" if c == "homozygous_deletion"
                     else "not a whole-copy change in every tumour cell")
             extra.append(f"fractional copy number {v:g}: subclonal or mixed ({what})")
         if g_role == "tumour_suppressor" and c == "amplification":
             extra.append("tumour suppressor: an amplification is not its driver event; shown as the state, not "
                          "headlined")
-        if g_role == "oncogene" and c in ("homozygous_deletion", "heterozygous_deletion") and calls.partial[i]:
+        if g_role == "oncogene" and c in ("homozygous_deletion", "heterozygous_deletion") and is_partial:
             extra.append("oncogene: a partial deletion is not its driver event; shown as the state, not headlined")
-        if (rebase and c != "no_data" or high_copy_gain[i]) and v == v:
+        if (rebase and c != "no_data" or is_high) and v == v:
             relative[i] = _relative_text(c, v, ploidy, ref, amp_min, thresholds)
         notes[i] = tuple(extra)
     calls.relative_state = relative
