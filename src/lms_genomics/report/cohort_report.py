@@ -396,10 +396,10 @@ def _template_json() -> dict[str, Any]:
 
 def prepare_rendering() -> None:
     """Load what :func:`render_cohort_html` and the shared plotly.js need (idempotent; safe in a thread)."""
-    from .static_export import plotly_js_text
+    from .static_export import plotly_js_bytes
 
     _template_json()
-    plotly_js_text()
+    plotly_js_bytes()
 
 
 def _mutated_gene(row: Any, gene: str) -> bool:
