@@ -273,6 +273,16 @@ def test_compact_json_is_json_dumps_of_the_document():
             assert text == json.dumps(r.to_dict(evidence), ensure_ascii=False, allow_nan=False)
 
 
+def test_segment_records_json_with_and_without_the_optional_columns():
+    """records_json writes each row in one pass, its optional keys (state, in_profile) as pieces or nothing."""
+    import dataclasses
+
+    seg = classify_all(MULTI_SEG)[0].copy_number.segments
+    for s in (seg, dataclasses.replace(seg, state=None), dataclasses.replace(seg, in_profile=None),
+              dataclasses.replace(seg, state=None, in_profile=None)):
+        assert s.records_json() == json.dumps(s.records(), ensure_ascii=False)
+
+
 def test_json_floats_with_a_shared_memo_write_what_json_dumps_writes():
     """The memo shared by a document's float lists keeps -0.0 apart from 0.0 (equal as dict keys) and NaN null."""
     import numpy as np

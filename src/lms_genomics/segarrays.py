@@ -267,22 +267,18 @@ class SegmentArrays:
         :func:`json_floats`."""
         if not len(self):
             return "[]"
+        n = len(self)
         ids = ["null" if v is None else encode_basestring(v) for v in self.segment_id.tolist()]
-        state = _STATE_JSON[self.state].tolist() if self.state is not None else None
-        flags = _FLAG_JSON[self.in_profile + 1].tolist() if self.in_profile is not None else None
-        head = [f'{{"chrom": {c}, "start": {s}, "end": {e}, "kind": {k}, "type": {t}'
-                for c, s, e, k, t in zip(_CHROM_JSON[self.chrom].tolist(), self.start.tolist(), self.end.tolist(),
-                                         _KIND_JSON[self.kind].tolist(), _TYPE_JSON[self.type].tolist(), strict=True)]
-        if state is not None:
-            head = [f'{h}, "state": {st}' for h, st in zip(head, state, strict=True)]
-        rows = [f'{h}, "copy_number": {cn}, "log2": {l2}, "markers": {m}, "segment_id": {i}, "source_line": {ln}'
-                for h, cn, l2, m, i, ln in zip(head, json_floats(self.copy_number, memo), json_floats(self.log2, memo),
-                                               json_wholes(self.markers), ids, json_wholes(self.source_line),
-                                               strict=True)]
-        if flags is not None:
-            rows = [f'{r}, "in_profile": {f}}}' for r, f in zip(rows, flags, strict=True)]
-        else:
-            rows = [r + "}" for r in rows]
+        # The optional keys (state, in_profile) as text pieces, empty when absent: one pass writes every row.
+        states = _STATE_PART[self.state].tolist() if self.state is not None else [""] * n
+        tails = _FLAG_TAIL[self.in_profile + 1].tolist() if self.in_profile is not None else ["}"] * n
+        rows = [f'{{"chrom": {c}, "start": {s}, "end": {e}, "kind": {k}, "type": {t}{st}, "copy_number": {cn}, '
+                f'"log2": {l2}, "markers": {m}, "segment_id": {i}, "source_line": {ln}{tl}'
+                for c, s, e, k, t, st, cn, l2, m, i, ln, tl in zip(
+                    _CHROM_JSON[self.chrom].tolist(), self.start.tolist(), self.end.tolist(),
+                    _KIND_JSON[self.kind].tolist(), _TYPE_JSON[self.type].tolist(), states,
+                    json_floats(self.copy_number, memo), json_floats(self.log2, memo), json_wholes(self.markers), ids,
+                    json_wholes(self.source_line), tails, strict=True)]
         return "[" + ", ".join(rows) + "]"
 
 
@@ -292,3 +288,5 @@ _KIND_JSON = np.array([encode_basestring(k) for k in KINDS], dtype=object)
 _TYPE_JSON = np.array([encode_basestring(t) for t in TYPES], dtype=object)
 _STATE_JSON = np.array([encode_basestring(s) for s in STATES], dtype=object)
 _FLAG_JSON = np.array(["null", "false", "true"], dtype=object)  # in_profile code + 1
+_STATE_PART = np.array([f', "state": {s}' for s in _STATE_JSON], dtype=object)
+_FLAG_TAIL = np.array([f', "in_profile": {f}}}' for f in _FLAG_JSON], dtype=object)
