@@ -144,7 +144,9 @@ class GeneCalls:
         """The JSON ``genes`` object: gene → call, copy numbers, LOH, partial flag, deciding segment, ``evidence``
         (the lists of :func:`evidence_records`; empty without ``evidence``) and notes; ``only``: those genes."""
         if only is not None:  # the rows of those genes first (a cohort's summary wants 5 of ~70)
-            return self.take(np.flatnonzero(np.isin(self.names, list(only)))).objects(evidence)
+            wanted = set(only)  # a set lookup per gene: np.isin on an object array costs ~12 µs
+            return self.take(np.array([k for k, g in enumerate(self.names.tolist()) if g in wanted],
+                                      dtype=np.int64)).objects(evidence)
         evidence = evidence or {}
         n = len(self)
         loh = [None] * n if self.loh is None else [bool(v) for v in self.loh.tolist()]
