@@ -142,7 +142,7 @@ class CohortSummary:
             self._warming.join()
         rows = self.rows()
         counts = cohort_counts(rows)
-        from .static_export import PLOTLY_JS_NAME, write_plotly_js
+        from .plotly_js import PLOTLY_JS_NAME, write_plotly_js
 
         out = Path(out_dir)
         gathered = self._write_tables(out)
@@ -396,7 +396,7 @@ def _template_json() -> dict[str, Any]:
 
 def prepare_rendering() -> None:
     """Load what :func:`render_cohort_html` and the shared plotly.js need (idempotent; safe in a thread)."""
-    from .static_export import plotly_js_bytes
+    from .plotly_js import plotly_js_bytes
 
     _template_json()
     plotly_js_bytes()

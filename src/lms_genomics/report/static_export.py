@@ -14,11 +14,11 @@ import shutil
 import threading
 from collections.abc import Iterable
 from contextlib import suppress
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import LmsgenError
+from .plotly_js import PLOTLY_JS_NAME, plotly_js_bytes, write_plotly_js  # noqa: F401 - re-exported
 from .writers import atomic_write
 
 if TYPE_CHECKING:
@@ -233,40 +233,12 @@ def write_images(jobs: Iterable[tuple[go.Figure, str | Path]], width: int = DEFA
 
 PLOT_CONFIG = {"displaylogo": False, "responsive": True,
                "toImageButtonOptions": {"format": "png", "width": DEFAULT_WIDTH, "height": DEFAULT_HEIGHT}}
-#: File name of the shared plotly.js in a folder holding several HTML outputs (cohort, multi-sample classify).
-PLOTLY_JS_NAME = "plotly.min.js"
-
-
 def figure_html(fig: go.Figure, div_id: str = "genome-plot", full_html: bool = True,
                 plotly_js: str = "embed") -> str:
     """The figure as HTML with plotly.js embedded (works offline; ``plotly_js="embed"``) or loaded from a shared
     file beside it (``plotly_js="plotly.min.js"``); ``full_html=False`` gives a ``<div>``."""
     include: Any = True if plotly_js == "embed" else plotly_js
     return fig.to_html(full_html=full_html, include_plotlyjs=include, div_id=div_id, config=PLOT_CONFIG)
-
-
-@lru_cache(maxsize=1)
-def plotly_js_bytes() -> bytes:
-    """The bundled plotly.js (4.7 MB), read from plotly's package once per process, as the file's bytes (what
-    ``plotly.offline.get_plotlyjs`` decodes: copying them needs no decoding, ~0.15 s of CPU)."""
-    import pkgutil
-
-    data = pkgutil.get_data("plotly", "package_data/plotly.min.js")
-    if data is None:  # pragma: no cover - a plotly without its bundled plotly.js
-        raise FileNotFoundError("plotly's package_data/plotly.min.js")
-    return data
-
-
-def write_plotly_js(out_dir: str | Path) -> Path:
-    """Write plotly.js once into ``out_dir`` (``plotly.min.js``) for the HTML files there to share; an existing
-    copy of the same bytes is left alone. Returns its path."""
-    p = Path(out_dir) / PLOTLY_JS_NAME
-    data = plotly_js_bytes()
-    if p.is_file() and p.stat().st_size == len(data) and p.read_bytes() == data:
-        return p
-    with atomic_write(p, "wb") as fh:
-        fh.write(data)
-    return p
 
 
 def write_html(fig: go.Figure, path: str | Path, plotly_js: str = "embed") -> Path:
