@@ -264,13 +264,14 @@ def test_cohort_json_is_lean_unless_evidence_is_asked(tmp_path):
 
 def test_compact_json_is_json_dumps_of_the_document():
     """The cohort's JSON text (segment list and ISCN written from the arrays) is json.dumps of the document."""
-    from lms_genomics.report.writers import compact_json
+    from lms_genomics.report.writers import compact_json, compact_json_bytes
 
     results = classify_all(MULTI_SEG) + [r for case in ("case2", "case6") for r in classify_all(EXAMPLES / case)]
     for r in results:
         for evidence in (False, True):
             text, _ = compact_json(r, evidence=evidence)
             assert text == json.dumps(r.to_dict(evidence), ensure_ascii=False, allow_nan=False)
+            assert compact_json_bytes(r, evidence=evidence)[0] == text.encode("utf-8")
 
 
 def test_segment_records_json_with_and_without_the_optional_columns():

@@ -448,7 +448,7 @@ def _written(result: Any, out_dir: str, evidence: bool, name: OutputName, key: s
         result.warnings.append(name.warning)
     result.provenance["result_key"] = key
     result.provenance["source"] = {"input": name.input}
-    text, doc = writers.compact_json(result, evidence=evidence)
+    text, doc = writers.compact_json_bytes(result, evidence=evidence)
     written = writers.write_outputs(result, out_dir, doc=doc, indent=None, json_text=text, stem=name.stem,
                                     tables=False)
     have = {Path(w).name for w in written}
