@@ -116,9 +116,9 @@ class CohortSummary:
                 spool.write(data)
         row = outcome.row
         if len(self._html) < HTML_MAX_SAMPLES:  # rendered now, while the workers run, not after the last sample
-            self._html[_row_key(row)] = row_html({c: row.get(c) for c in TSV_COLUMNS})
-        self._rows.append(tuple(sys.intern(v) if isinstance(v, str) and len(v) < 40 else v
-                                for v in (row.get(c) for c in TSV_COLUMNS)))
+            self._html[_row_key(row)] = row_html(row)
+        self._rows.append(tuple([sys.intern(v) if type(v) is str and len(v) < 40 else v
+                                 for v in map(row.get, TSV_COLUMNS)]))
         if outcome.bins is not None and row.get("contribution") == "contributory" and row.get("A") is not None:
             self.gain += outcome.bins > 0
             self.loss += outcome.bins < 0
