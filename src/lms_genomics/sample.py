@@ -366,11 +366,10 @@ def copy_number_part(cns: CopyNumberSample, *, thresholds: Thresholds, genes: Ge
     has_noise = bool(noise.any())
     used = seg.take(~noise) if has_noise else seg
     kit = kit if kit is not None else load_kit()
-    same_extents = _same_extents(kit, arms)
     # The arm table's cleaning of ``arm_source``: made only when read (the scores read it when the kit and the arm
     # table have the same extents; the arm-level events unless low-level segments are left out), ~3 % of a sample.
     arm_source, arm_segs = used, None
-    if same_extents:
+    if _same_extents(kit, arms):
         arm_segs = clean_segment_arrays(used, arms, thresholds)
     score_segs = arm_segs if arm_segs is not None else clean_segment_arrays(used, kit, thresholds)
     scores = scores_from_clean(score_segs, kit, thresholds, loh_assessed=cns.loh_assessed,
