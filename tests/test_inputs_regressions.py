@@ -385,3 +385,25 @@ def test_fusions_take_the_thresholds_whole():
     strict = Thresholds().with_overrides(fusion_min_reads=2000)
     rows = report_fusions([Fusion("FGFR3", "TACC3", reads=1890)], strict)
     assert rows[0]["reasons_not_reported"] == ["supporting reads 1890 < 2000"]
+
+
+def test_a_readme_naming_the_seg_columns_is_not_a_segment_file_regression_readme_detected_as_seg(tmp_path):
+    """A folder's Markdown README whose sentence names the .seg columns (``ID chrom loc.start loc.end num.mark
+    seg.mean``) was taken for a second copy-number file: the whole folder failed with "two or more copy-number
+    files". A line of more other words than column names is prose, not a header; GISTIC's space-separated header of
+    multi-word names is still one."""
+    folder = tmp_path / "cohort"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "seg" / "dnacopy_multi_sample.seg", folder / "cohort.seg")
+    (folder / "README.md").write_text(
+        "# Data\n\n| file | what |\n|---|---|\n| `cohort.seg` | CBS segments, hg19, one file for all samples: "
+        "`ID chrom loc.start loc.end num.mark seg.mean`; seg.mean = log2(tumour/normal) |\n", encoding="utf-8")
+    assert detect_file(folder / "README.md") is None
+    gistic = tmp_path / "gistic.txt"
+    gistic.write_text("Sample  Chromosome  Start Position  End Position    Num markers Seg.CN\n"
+                      "S1  1  1000000  50000000  1000  -0.6\n", encoding="utf-8")
+    assert detect_file(gistic) == "seg"
+    ran = CliRunner().invoke(main, ["cohort", str(folder), "--out", str(tmp_path / "out"), "-q"])
+    assert ran.exit_code == 0, ran.output
+    assert "two or more copy-number files" not in ran.output
+    assert (tmp_path / "out" / "cohort.tsv").read_text().count("\tok\t") >= 2

@@ -93,12 +93,25 @@ def looks_like_seg(header: list[str]) -> bool:
 
 
 def _is_seg_header(fields_: list[str]) -> bool:
-    """A seg header, tab- or space-separated (space-separated names may hold spaces: GISTIC's example)."""
+    """A seg header, tab- or space-separated (space-separated names may hold spaces: GISTIC's example). Names of
+    several words are read left to right, longest known name first; a line of more other words than column names
+    is prose (a README sentence naming the columns), not a header."""
     if looks_like_seg(fields_):
         return True
     tokens = " ".join(fields_).split()
-    joined = {normalize_column(" ".join(tokens[i:i + k])) for k in (1, 2, 3) for i in range(len(tokens))}
-    return set(_REQUIRED) <= {COLUMN_ALIASES.get(t) for t in joined}
+    found: set[str] = set()
+    other = i = 0
+    while i < len(tokens):
+        for k in (3, 2, 1):
+            key = COLUMN_ALIASES.get(normalize_column(" ".join(tokens[i:i + k])))
+            if key is not None:
+                found.add(key)
+                i += k
+                break
+        else:
+            other += 1
+            i += 1
+    return set(_REQUIRED) <= found and other <= len(found)
 
 
 def sniff(head: Head) -> bool:
