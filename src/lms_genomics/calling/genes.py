@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, fields, replace
 from json.encoder import encode_basestring  # type: ignore[attr-defined]  # what json.dumps(ensure_ascii=False) uses
 from typing import TYPE_CHECKING, Any
@@ -251,8 +251,9 @@ class GeneCalls:
         ``memo``: see :func:`~lms_genomics.segarrays.json_floats`."""
         if not len(self):
             return "{}"
-        names = [encode_basestring(g) for g in self.names.tolist()]
-        chroms = [encode_basestring(c) for c in CHROM_NAMES[self.chrom].tolist()]
+        names = reference_text(self, "json names", lambda c: [encode_basestring(g) for g in c.names.tolist()])
+        chroms = reference_text(self, "json chroms",
+                                lambda c: [encode_basestring(x) for x in CHROM_NAMES[c.chrom].tolist()])
         loh = ["null"] * len(self) if self.loh is None else ["true" if v else "false" for v in self.loh.tolist()]
         flags = _FLAG_JSON[self.deciding_in_profile + 1].tolist()
         deciding = ["null" if sid is None else
@@ -276,16 +277,16 @@ class GeneCalls:
                    f'{"null" if ro is None else encode_basestring(ro)}, "subclonal_or_mixed": '
                    f'{"true" if sb else "false"}, "focal": {"null" if fo is None else ("true" if fo else "false")}'
                    for sb, fo, rs, ro in zip(sub, focal, rel, role, strict=True)]
+        places = reference_text(self, "json places", _json_places)  # "chrom": …, "start": …, "end": …
         rows = [f'{g}: {{"call": {encode_basestring(c)}, "copy_number": {cn}, "min_copy_number": {lo}, '
                 f'"max_copy_number": {hi}, "loh": {lh}, "loh_fraction": {lf}, "partial": '
-                f'{"true" if part else "false"}, "covered_fraction": {fr}, {cx}, "chrom": {ch}, "start": {st}, '
-                f'"end": {en}, "deciding_segment": {d}, "notes": [{nt}]{tl}}}'
-                for g, c, cn, lo, hi, lh, lf, part, fr, cx, ch, st, en, d, nt, tl in zip(
+                f'{"true" if part else "false"}, "covered_fraction": {fr}, {cx}, {pl}, '
+                f'"deciding_segment": {d}, "notes": [{nt}]{tl}}}'
+                for g, c, cn, lo, hi, lh, lf, part, fr, cx, pl, d, nt, tl in zip(
                     names, self.call.tolist(), json_floats(self.copy_number, memo),
                     json_floats(self.min_copy_number, memo), json_floats(self.max_copy_number, memo), loh,
                     json_floats(self.loh_fraction, memo), self.partial.tolist(),
-                    json_floats(self.covered_fraction, memo), context, chroms, self.start.tolist(), self.end.tolist(),
-                    deciding, notes, tails, strict=True)]
+                    json_floats(self.covered_fraction, memo), context, places, deciding, notes, tails, strict=True)]
         return "{" + ", ".join(rows) + "}"
 
     def to_frame(self) -> pd.DataFrame:
@@ -322,6 +323,31 @@ class GeneCalls:
                      "role": np.array([*role, None], dtype=object)[:n], "subclonal_or_mixed": np.array(sub, dtype=bool),
                      "focal": np.array([*focal, None], dtype=object)[:n]})
         return pd.DataFrame(data)[[c for c in GENE_COLUMNS if c in data]]
+
+
+#: Texts made from a gene reference's own columns, by (id of its names array, what): see :func:`reference_text`.
+_REFERENCE_TEXT: dict[tuple[int, str], tuple[tuple[np.ndarray, ...], list[str]]] = {}
+
+
+def reference_text(calls: GeneCalls, what: str, build: Callable[[GeneCalls], list[str]]) -> list[str]:
+    """Per-gene text made only from the genes' own columns (name, chromosome, start, end: every sample of a gene
+    reference has the same), built by ``build`` once per reference and ``what`` (the cache checks that the arrays
+    are the very ones it was built from)."""
+    arrays = (calls.names, calls.chrom, calls.start, calls.end)
+    key = (id(calls.names), what)
+    hit = _REFERENCE_TEXT.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], arrays, strict=True)):
+        return hit[1]
+    text = build(calls)
+    if len(_REFERENCE_TEXT) >= 16:
+        _REFERENCE_TEXT.clear()
+    _REFERENCE_TEXT[key] = (arrays, text)
+    return text
+
+
+def _json_places(calls: GeneCalls) -> list[str]:
+    return [f'"chrom": {encode_basestring(c)}, "start": {s}, "end": {e}' for c, s, e in zip(
+        CHROM_NAMES[calls.chrom].tolist(), calls.start.tolist(), calls.end.tolist(), strict=True)]
 
 
 def _notes(below_floor: bool, partial: bool, fraction: float | None, low_level: bool = False,

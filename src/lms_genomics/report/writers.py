@@ -15,6 +15,7 @@ from typing import IO, Any
 import numpy as np
 
 from .._version import __version__
+from ..calling.genes import reference_text
 from ..errors import OutputError, os_reason
 from ..genome import KEY_GENES
 from ..io.own_outputs import SEG_EXPORT_MARK
@@ -224,9 +225,9 @@ def gene_rows(result: SampleResult) -> str:
     flags = ["" if v < 0 else str(bool(v)) for v in calls.deciding_in_profile.tolist()]
     has = calls.has_segment
     cn_cells: dict[float, str] = {}
+    places = reference_text(calls, "tsv places", _tsv_places)  # gene, chrom, start, end: the same every sample
     columns = [
-        _text_cells(calls.names.tolist()), CHROM_NAMES[calls.chrom].tolist(), list(map(str, calls.start.tolist())),
-        list(map(str, calls.end.tolist())), _text_cells(calls.call.tolist()),
+        _text_cells(calls.call.tolist()),
         _float_cells(calls.copy_number, GENE_TSV_DECIMALS["copy_number"], cn_cells),
         _float_cells(calls.min_copy_number, GENE_TSV_DECIMALS["min_copy_number"],
                      cn_cells if GENE_TSV_DECIMALS["min_copy_number"] == GENE_TSV_DECIMALS["copy_number"] else None),
@@ -245,7 +246,15 @@ def gene_rows(result: SampleResult) -> str:
     columns += [_text_cells(rel), _text_cells(role), [str(v) for v in sub],
                 ["" if v is None else str(v) for v in focal]]
     sample = _tsv_cell(result.sample)
-    return "".join("\t".join((sample, *row)) + "\n" for row in zip(*columns, strict=True))
+    return "".join([f"{sample}\t{place}\t" + "\t".join(row) + "\n"
+                    for place, row in zip(places, zip(*columns, strict=True), strict=True)])
+
+
+def _tsv_places(calls: Any) -> list[str]:
+    """Each gene's first cells of the gene table: gene, chrom, start, end."""
+    return [f"{g}\t{c}\t{s}\t{e}" for g, c, s, e in zip(_text_cells(calls.names.tolist()),
+                                                        CHROM_NAMES[calls.chrom].tolist(), calls.start.tolist(),
+                                                        calls.end.tolist(), strict=True)]
 
 
 def genes_tsv(result: SampleResult) -> str:
