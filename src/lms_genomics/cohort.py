@@ -40,6 +40,7 @@ FREQUENCY_BIN = 1_000_000
 _AUTOSOMES = CHROMOSOMES[:22]
 _BIN_OFFSETS = np.cumsum([0] + [CHROM_SIZES[c] // FREQUENCY_BIN + 1 for c in _AUTOSOMES])
 N_BINS = int(_BIN_OFFSETS[-1])
+_BIN_OFFSET_OF = {c: int(o) for c, o in zip(_AUTOSOMES, _BIN_OFFSETS[:-1].tolist(), strict=True)}
 #: Most samples of a multi-sample file in one task (a chunk sent to a worker): chunks are sized so that every
 #: worker gets several (load balance) but each carries a few samples (one message instead of many).
 CHUNK_SAMPLES = 16
@@ -268,10 +269,9 @@ def _bins(doc_segments: list[dict[str, Any]]) -> np.ndarray:
     """Gain (+1) / loss (−1) per 1 Mb autosomal bin from the profile's anomaly segments."""
     v = np.zeros(N_BINS, dtype=np.int8)
     for a in doc_segments:
-        c = a["chrom"]
-        if c not in _AUTOSOMES:
+        off = _BIN_OFFSET_OF.get(a["chrom"])
+        if off is None:  # not an autosome
             continue
-        off = _BIN_OFFSETS[_AUTOSOMES.index(c)]
         lo, hi = off + a["start"] // FREQUENCY_BIN, off + (a["end"] - 1) // FREQUENCY_BIN + 1
         v[lo:hi] = 1 if a["state"] in ("gain", "amp") else -1
     return v

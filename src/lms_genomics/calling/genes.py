@@ -325,6 +325,8 @@ class GeneCalls:
         return pd.DataFrame(data)[[c for c in GENE_COLUMNS if c in data]]
 
 
+#: Bases of each gene inside an arm table's assessed extents, by (id of the gene reference, id of the arm table).
+_ASSESSED: dict[tuple[int, int], tuple[GeneReference, KitCoverage, np.ndarray]] = {}
 #: Texts made from a gene reference's own columns, by (id of its names array, what): see :func:`reference_text`.
 _REFERENCE_TEXT: dict[tuple[int, str], tuple[tuple[np.ndarray, ...], list[str]]] = {}
 
@@ -418,9 +420,18 @@ def gene_calls(genes: GeneReference, segments: SegmentArrays, arms: KitCoverage,
     if len(i):
         np.fmin.at(mins, i, cn_k)
         np.fmax.at(maxs, i, cn_k)
-    # --- assessed extent of the arms ---------------------------------------------------------------------------
-    ia, _, ova = pairs(arms.chrom, arms.start, arms.end)
-    assessed_bp = np.minimum(per_gene_sum(ia, ova), glen)
+    # --- assessed extent of the arms (the same for every sample: made once per gene reference and arm table) -----
+    key = (id(genes), id(arms))
+    hit = _ASSESSED.get(key)
+    if hit is not None and hit[0] is genes and hit[1] is arms:
+        assessed_bp = hit[2]
+    else:
+        ia, _, ova = pairs(arms.chrom, arms.start, arms.end)
+        assessed_bp = np.minimum(per_gene_sum(ia, ova), glen)
+        assessed_bp.flags.writeable = False  # shared by every sample's calls
+        if len(_ASSESSED) >= 8:
+            _ASSESSED.clear()
+        _ASSESSED[key] = (genes, arms, assessed_bp)
     normal = normal_level(gchrom, sex)
 
     has_segment = best >= 0
