@@ -65,14 +65,19 @@ def whole_or_none(values: np.ndarray) -> list[Any]:
 
 
 def json_floats(values: np.ndarray, memo: dict[float, str] | None = None) -> list[str]:
-    """Floats as JSON text, as ``json.dumps`` writes them (NaN → ``null``). ``memo``: texts already written,
-    shared by the lists of one document (a sample's ~770 floats are ~360 distinct values: its genes and ISCN
-    entries repeat their segments' copy numbers); zeros are not memoised (``-0.0 == 0.0`` but is written
+    """Floats as JSON text, as ``json.dumps`` writes them (NaN → ``null``): :func:`float_texts` of an array."""
+    return float_texts(values.tolist(), memo)
+
+
+def float_texts(values: list[float | None], memo: dict[float, str] | None = None) -> list[str]:
+    """Floats as JSON text, as ``json.dumps`` writes them (None and NaN → ``null``). ``memo``: texts already
+    written, shared by the lists of one document (a sample's ~770 floats are ~360 distinct values: its genes and
+    ISCN entries repeat their segments' copy numbers); zeros are not memoised (``-0.0 == 0.0`` but is written
     ``-0.0``)."""
     if memo is None:
-        return ["null" if v != v else repr(v) for v in values.tolist()]
-    return ["null" if v != v else repr(v) if v == 0 else memo.get(v) or memo.setdefault(v, repr(v))
-            for v in values.tolist()]
+        return ["null" if v is None or v != v else repr(v) for v in values]
+    return ["null" if v is None or v != v else repr(v) if v == 0 else memo.get(v) or memo.setdefault(v, repr(v))
+            for v in values]
 
 
 def json_wholes(values: np.ndarray) -> list[str]:

@@ -23,6 +23,7 @@ coordinate of the result) beside the string.
 
 from __future__ import annotations
 
+import json
 import math
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -31,7 +32,19 @@ import numpy as np
 
 from .._lazy import pandas as pd
 from ..genome import CHROM_ORDER, reference_path
-from ..segarrays import AMP, CHROM_NAMES, GAIN, HETDEL, HOMDEL, KIND_CN, KIND_LOH, STATE_NAMES, SegmentArrays, flags_of
+from ..segarrays import (
+    AMP,
+    CHROM_NAMES,
+    GAIN,
+    HETDEL,
+    HOMDEL,
+    KIND_CN,
+    KIND_LOH,
+    STATE_NAMES,
+    SegmentArrays,
+    flags_of,
+    float_texts,
+)
 
 if TYPE_CHECKING:
     from ..result import SampleResult
@@ -153,9 +166,9 @@ def iscn_entries(seg: SegmentArrays, *, build: str = "GRCh37", excluded: np.ndar
         return []
     s, listed, loh = _listed(seg, excluded, sex)
     if not len(loh):  # the copy-number entries alone, in the order of the sort below
-        return [dict(zip(_ENTRY_KEYS, row, strict=True))
+        return [dict(zip(ENTRY_KEYS, row, strict=True))
                 for row in zip(*_cn_columns(listed.take(_karyotype_order(listed)), build), strict=True)]
-    out = [dict(zip(_ENTRY_KEYS, row, strict=True)) for row in zip(*_cn_columns(listed, build), strict=True)]
+    out = [dict(zip(ENTRY_KEYS, row, strict=True)) for row in zip(*_cn_columns(listed, build), strict=True)]
     is_cn = s.kind == KIND_CN
     lost, gained = (s.state == HOMDEL) | (s.state == HETDEL), (s.state == GAIN) | (s.state == AMP)
     losses = s.take(is_cn & lost)
@@ -183,7 +196,10 @@ def iscn_entries(seg: SegmentArrays, *, build: str = "GRCh37", excluded: np.ndar
     return out
 
 
-_ENTRY_KEYS = ("iscn", "chrom", "start", "end", "state", "copy_number", "segment_id", "in_profile")
+#: The keys of an ISCN entry, in order.
+ENTRY_KEYS = ("iscn", "chrom", "start", "end", "state", "copy_number", "segment_id", "in_profile")
+_encode = json.encoder.encode_basestring  # type: ignore[attr-defined]  # what json.dumps(ensure_ascii=False) uses
+_FLAG = {True: "true", False: "false", None: "null"}
 
 
 def _listed(seg: SegmentArrays, excluded: np.ndarray | None,
@@ -202,7 +218,7 @@ def _karyotype_order(listed: SegmentArrays) -> np.ndarray:
 
 
 def _cn_columns(listed: SegmentArrays, build: str) -> tuple[list[Any], ...]:
-    """The entries of copy-number segments, a column at a time (:data:`_ENTRY_KEYS`)."""
+    """The entries of copy-number segments, a column at a time (:data:`ENTRY_KEYS`)."""
     prefix = f"arr[{build}] "
     texts = [prefix + region + suffix for region, suffix in zip(
         region_texts(listed.chrom, listed.start, listed.end), copy_number_suffixes(listed.copy_number), strict=True)]
@@ -211,30 +227,40 @@ def _cn_columns(listed: SegmentArrays, build: str) -> tuple[list[Any], ...]:
             STATE_NAMES[listed.state].tolist(), listed.copy_number.tolist(), listed.segment_id.tolist(), flags)
 
 
+def _rows_json(texts: list[str], chroms: list[str], starts: list[int], ends: list[int], states: list[str],
+               cns: list[float | None], ids: list[str | None], flags: list[bool | None],
+               memo: dict[float, str] | None) -> str:
+    """``json.dumps`` of entries given as columns (:data:`ENTRY_KEYS`), written row by row."""
+    rows = [f'{{"iscn": {_encode(t)}, "chrom": {_encode(c)}, "start": {st}, "end": {e}, "state": {_encode(state)}, '
+            f'"copy_number": {cn}, "segment_id": {"null" if sid is None else _encode(sid)}, "in_profile": {_FLAG[f]}}}'
+            for t, c, st, e, state, cn, sid, f in zip(texts, chroms, starts, ends, states, float_texts(cns, memo),
+                                                       ids, flags, strict=True)]
+    return "[" + ", ".join(rows) + "]"
+
+
+def entries_json(entries: list[dict[str, Any]], memo: dict[float, str] | None = None, checked: bool = False) -> str:
+    """``json.dumps(entries, ensure_ascii=False)`` of ISCN entries, a column at a time (json.dumps itself for
+    entries of another shape; ``checked``: made by :func:`iscn_entries`, of this shape by construction).
+    ``memo``: see :func:`~lms_genomics.segarrays.float_texts`."""
+    if not checked and not all(tuple(e) == ENTRY_KEYS and type(e["start"]) is int and type(e["end"]) is int
+                               and type(e["copy_number"]) in (float, type(None))
+                               and type(e["in_profile"]) in (bool, type(None))
+                               and type(e["segment_id"]) in (str, type(None)) for e in entries):
+        return json.dumps(entries, ensure_ascii=False, allow_nan=False)
+    return _rows_json(*([e[k] for e in entries] for k in ENTRY_KEYS), memo=memo)
+
+
 def iscn_entries_json(seg: SegmentArrays, *, build: str = "GRCh37", excluded: np.ndarray | None = None,
                       sex: str | None = None, memo: dict[float, str] | None = None) -> str | None:
     """``json.dumps(iscn_entries(...), ensure_ascii=False)`` written from the columns, without the dicts, when the
     sample has no LOH segment to list (None otherwise: :func:`iscn_entries` then). ``memo``: see
-    :func:`~lms_genomics.segarrays.json_floats`."""
-    from ..segarrays import json_floats
-    from .writers import encode_basestring
-
+    :func:`~lms_genomics.segarrays.float_texts`."""
     if seg is None or len(seg) == 0:
         return "[]"
     _, listed, loh = _listed(seg, excluded, sex)
     if len(loh):
         return None
-    if not len(listed):
-        return "[]"
-    listed = listed.take(_karyotype_order(listed))
-    texts, chroms, starts, ends, states, _, ids, flags = _cn_columns(listed, build)
-    flag = {True: "true", False: "false", None: "null"}
-    rows = [f'{{"iscn": {encode_basestring(t)}, "chrom": "{c}", "start": {st}, "end": {e}, "state": "{state}", '
-            f'"copy_number": {cn}, "segment_id": {"null" if sid is None else encode_basestring(sid)}, '
-            f'"in_profile": {flag[f]}}}'
-            for t, c, st, e, state, cn, sid, f in zip(texts, chroms, starts, ends, states,
-                                                       json_floats(listed.copy_number, memo), ids, flags, strict=True)]
-    return "[" + ", ".join(rows) + "]"
+    return _rows_json(*_cn_columns(listed.take(_karyotype_order(listed)), build), memo=memo)
 
 
 def iscn_aberrations(segments: pd.DataFrame, *, build: str = "GRCh37", excluded: np.ndarray | None = None,
@@ -282,14 +308,18 @@ def result_iscn(result: SampleResult) -> list[dict[str, Any]]:
                         sex=sex_of(result.provenance))
 
 
-def result_iscn_json(result: SampleResult, memo: dict[float, str] | None = None) -> str | None:
-    """The JSON text of :func:`result_iscn` written from the arrays (:func:`iscn_entries_json`), or None when the
-    entries are to be built as dicts (stored in the result, or LOH segments to list)."""
+def result_iscn_json(result: SampleResult, memo: dict[float, str] | None = None) -> str:
+    """The JSON text of :func:`result_iscn`: written from the arrays (:func:`iscn_entries_json`), or from the
+    entries when they are stored in the result or there are LOH segments to list."""
+    stored = getattr(result, "iscn", None)
+    if stored is not None:
+        return entries_json(list(stored), memo)
     cn = getattr(result, "copy_number", None)
-    if getattr(result, "iscn", None) is not None or cn is None or result.profile is None:
-        return None
-    return iscn_entries_json(cn.segments, build=build_label(result.provenance), excluded=_excluded_mask(result),
-                             sex=sex_of(result.provenance), memo=memo)
+    text = None
+    if cn is not None and result.profile is not None:
+        text = iscn_entries_json(cn.segments, build=build_label(result.provenance), excluded=_excluded_mask(result),
+                                 sex=sex_of(result.provenance), memo=memo)
+    return text if text is not None else entries_json(result_iscn(result), memo, checked=True)
 
 
 def iscn_line(entries: list[dict[str, Any]]) -> str:

@@ -112,7 +112,7 @@ def result_json(result: SampleResult, indent: int | None = 2, doc: dict[str, Any
 
 def _float_cells(values: Any, decimals: int | None = None, cells: dict[float, str] | None = None) -> list[str]:
     """Cells of floats rounded to ``decimals`` (NaN empty); ``cells``: the texts of values already written with
-    these decimals (the gene table's three copy-number columns share one). Zeros are written each time, not
+    these decimals (the gene table's columns of one precision share one). Zeros are written each time, not
     memoised: -0.0 equals 0.0 as a key but is written ``-0``."""
     if decimals is None:
         return ["" if v != v else str(v) for v in values.tolist()]
@@ -151,30 +151,6 @@ def _filled(text: str, slots: dict[str, str]) -> list[str]:
     return parts
 
 
-_ISCN_KEYS = ("iscn", "chrom", "start", "end", "state", "copy_number", "segment_id", "in_profile")
-
-
-def _iscn_json(entries: list[dict[str, Any]], built: bool = False, memo: dict[float, str] | None = None) -> str:
-    """``json.dumps(entries, ensure_ascii=False)`` of ISCN entries, a column at a time (falls back to json.dumps
-    for entries of another shape; ``built``: just made by :func:`~lms_genomics.report.iscn.iscn_entries`, whose
-    entries have this shape by construction, so the check is skipped; ``memo``: see
-    :func:`~lms_genomics.segarrays.json_floats`)."""
-    if not built and not all(tuple(e) == _ISCN_KEYS and type(e["start"]) is int and type(e["end"]) is int
-               and type(e["copy_number"]) in (float, type(None)) and type(e["in_profile"]) in (bool, type(None))
-               and type(e["segment_id"]) in (str, type(None)) for e in entries):
-        return json.dumps(entries, ensure_ascii=False, allow_nan=False)
-    flag = {True: "true", False: "false", None: "null"}
-    memo = {} if memo is None else memo
-    cns = ["null" if v is None else repr(v) if v == 0 else memo.get(v) or memo.setdefault(v, repr(v))
-           for v in [e["copy_number"] for e in entries]]
-    rows = [f'{{"iscn": {encode_basestring(e["iscn"])}, "chrom": {encode_basestring(e["chrom"])}, "start": '
-            f'{e["start"]}, "end": {e["end"]}, "state": {encode_basestring(e["state"])}, "copy_number": '
-            f'{cn}, "segment_id": '
-            f'{"null" if e["segment_id"] is None else encode_basestring(e["segment_id"])}, "in_profile": '
-            f'{flag[e["in_profile"]]}}}' for e, cn in zip(entries, cns, strict=True)]
-    return "[" + ", ".join(rows) + "]"
-
-
 def compact_json(result: SampleResult, evidence: bool = True) -> tuple[str, dict[str, Any]]:
     """(compact JSON text of ``result.to_dict(evidence)``, a summary of that document): the text
     :func:`result_json` gives with ``indent=None``, its long lists — the segments, the ISCN entries and, without the
@@ -194,7 +170,7 @@ def compact_json_bytes(result: SampleResult, evidence: bool = True) -> tuple[byt
 
 
 def _compact_parts(result: SampleResult, evidence: bool) -> tuple[list[str], dict[str, Any]]:
-    from ..report.iscn import result_iscn, result_iscn_json
+    from ..report.iscn import result_iscn_json
 
     if result.copy_number is None or result.profile is None:
         doc = result.to_dict(evidence)
@@ -202,11 +178,9 @@ def _compact_parts(result: SampleResult, evidence: bool) -> tuple[list[str], dic
     calls = result.copy_number.genes
     doc = result.document(evidence, segments=_SEGMENTS_SLOT, iscn=_ISCN_SLOT, genes=None if evidence else _GENES_SLOT)
     memo: dict[float, str] = {}  # the floats' texts, shared by the three lists
-    iscn = result_iscn_json(result, memo)  # the entries as dicts only when they must be (stored ones, LOH)
-    if iscn is None:
-        iscn = _iscn_json(result_iscn(result), getattr(result, "iscn", None) is None, memo)
     parts = _filled(result_json(result, indent=None, doc=doc), {
-        _SLOT_JSON[_SEGMENTS_SLOT]: result.copy_number.segments.records_json(memo), _SLOT_JSON[_ISCN_SLOT]: iscn,
+        _SLOT_JSON[_SEGMENTS_SLOT]: result.copy_number.segments.records_json(memo),
+        _SLOT_JSON[_ISCN_SLOT]: result_iscn_json(result, memo),
         **({} if evidence else {_SLOT_JSON[_GENES_SLOT]: calls.objects_json(memo)})})
     if not evidence:
         doc["genes"] = calls.objects(only=KEY_GENES)
@@ -224,19 +198,17 @@ def gene_rows(result: SampleResult) -> str:
         raise ValueError(f"{result.sample}: copy number not assessed, no gene table")
     flags = ["" if v < 0 else str(bool(v)) for v in calls.deciding_in_profile.tolist()]
     has = calls.has_segment
-    cn_cells: dict[float, str] = {}
     places = reference_text(calls, "tsv places", _tsv_places)  # gene, chrom, start, end: the same every sample
+    memos: dict[int, dict[float, str]] = {}  # one per number of decimals: the columns share their cells
+
+    def floats(column: str) -> list[str]:
+        decimals = GENE_TSV_DECIMALS[column]
+        return _float_cells(getattr(calls, column), decimals, memos.setdefault(decimals, {}))
+
     columns = [
-        _text_cells(calls.call.tolist()),
-        _float_cells(calls.copy_number, GENE_TSV_DECIMALS["copy_number"], cn_cells),
-        _float_cells(calls.min_copy_number, GENE_TSV_DECIMALS["min_copy_number"],
-                     cn_cells if GENE_TSV_DECIMALS["min_copy_number"] == GENE_TSV_DECIMALS["copy_number"] else None),
-        _float_cells(calls.max_copy_number, GENE_TSV_DECIMALS["max_copy_number"],
-                     cn_cells if GENE_TSV_DECIMALS["max_copy_number"] == GENE_TSV_DECIMALS["copy_number"] else None),
-        [""] * len(calls) if calls.loh is None else [str(v) for v in calls.loh.tolist()],
-        _float_cells(calls.loh_fraction, GENE_TSV_DECIMALS["loh_fraction"]),
-        [str(v) for v in calls.partial.tolist()],
-        _float_cells(calls.covered_fraction, GENE_TSV_DECIMALS["covered_fraction"]),
+        _text_cells(calls.call.tolist()), floats("copy_number"), floats("min_copy_number"), floats("max_copy_number"),
+        [""] * len(calls) if calls.loh is None else [str(v) for v in calls.loh.tolist()], floats("loh_fraction"),
+        [str(v) for v in calls.partial.tolist()], floats("covered_fraction"),
         _text_cells(calls.deciding_segment_id.tolist()),
         [str(v) if h else "" for v, h in zip(calls.deciding_start.tolist(), has.tolist(), strict=True)],
         [str(v) if h else "" for v, h in zip(calls.deciding_end.tolist(), has.tolist(), strict=True)],
