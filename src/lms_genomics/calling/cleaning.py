@@ -87,7 +87,7 @@ class KitCoverage:
     @cached_property
     def arm_order(self) -> dict[str, int]:
         """Each arm name's position."""
-        return {a: n for n, a in enumerate(self.arm.tolist())}
+        return {a: n for n, a in enumerate(self.arm_names)}
 
     @property
     def autosomal(self) -> np.ndarray:

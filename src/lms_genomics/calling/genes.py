@@ -325,26 +325,29 @@ class GeneCalls:
         return pd.DataFrame(data)[[c for c in GENE_COLUMNS if c in data]]
 
 
-#: Bases of each gene inside an arm table's assessed extents, by (id of the gene reference, id of the arm table).
-_ASSESSED: dict[tuple[int, int], tuple[GeneReference, KitCoverage, np.ndarray]] = {}
-#: Texts made from a gene reference's own columns, by (id of its names array, what): see :func:`reference_text`.
-_REFERENCE_TEXT: dict[tuple[int, str], tuple[tuple[np.ndarray, ...], list[str]]] = {}
+#: Values made once per gene reference (and arm table): by (what, ids of the objects made from), with the objects
+#: themselves (an id is only unique while its object lives). See :func:`_once_per`.
+_MADE_ONCE: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
+
+
+def _once_per(sources: tuple[Any, ...], what: str, make: Callable[[], Any]) -> Any:
+    """``make()``, made once per ``what`` and ``sources`` (the very objects, checked by identity; they are the
+    reference's arrays and tables, never changed in place) and kept, at most 16 at a time."""
+    key = (what, *map(id, sources))
+    hit = _MADE_ONCE.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], sources, strict=True)):
+        return hit[1]
+    value = make()
+    if len(_MADE_ONCE) >= 16:
+        _MADE_ONCE.clear()
+    _MADE_ONCE[key] = (sources, value)
+    return value
 
 
 def reference_text(calls: GeneCalls, what: str, build: Callable[[GeneCalls], list[str]]) -> list[str]:
     """Per-gene text made only from the genes' own columns (name, chromosome, start, end: every sample of a gene
-    reference has the same), built by ``build`` once per reference and ``what`` (the cache checks that the arrays
-    are the very ones it was built from)."""
-    arrays = (calls.names, calls.chrom, calls.start, calls.end)
-    key = (id(calls.names), what)
-    hit = _REFERENCE_TEXT.get(key)
-    if hit is not None and all(a is b for a, b in zip(hit[0], arrays, strict=True)):
-        return hit[1]
-    text = build(calls)
-    if len(_REFERENCE_TEXT) >= 16:
-        _REFERENCE_TEXT.clear()
-    _REFERENCE_TEXT[key] = (arrays, text)
-    return text
+    reference has the same), built by ``build`` once per reference and ``what``."""
+    return _once_per((calls.names, calls.chrom, calls.start, calls.end), what, lambda: build(calls))
 
 
 def _json_places(calls: GeneCalls) -> list[str]:
@@ -421,17 +424,13 @@ def gene_calls(genes: GeneReference, segments: SegmentArrays, arms: KitCoverage,
         np.fmin.at(mins, i, cn_k)
         np.fmax.at(maxs, i, cn_k)
     # --- assessed extent of the arms (the same for every sample: made once per gene reference and arm table) -----
-    key = (id(genes), id(arms))
-    hit = _ASSESSED.get(key)
-    if hit is not None and hit[0] is genes and hit[1] is arms:
-        assessed_bp = hit[2]
-    else:
+    def assessed() -> np.ndarray:
         ia, _, ova = pairs(arms.chrom, arms.start, arms.end)
-        assessed_bp = np.minimum(per_gene_sum(ia, ova), glen)
-        assessed_bp.flags.writeable = False  # shared by every sample's calls
-        if len(_ASSESSED) >= 8:
-            _ASSESSED.clear()
-        _ASSESSED[key] = (genes, arms, assessed_bp)
+        bp = np.minimum(per_gene_sum(ia, ova), glen)
+        bp.flags.writeable = False  # shared by every sample's calls
+        return bp
+
+    assessed_bp = _once_per((genes, arms), "assessed bases", assessed)
     normal = normal_level(gchrom, sex)
 
     has_segment = best >= 0
