@@ -98,20 +98,9 @@ def _is_seg_header(fields_: list[str]) -> bool:
     is prose (a README sentence naming the columns), not a header."""
     if looks_like_seg(fields_):
         return True
-    tokens = " ".join(fields_).split()
-    found: set[str] = set()
-    other = i = 0
-    while i < len(tokens):
-        for k in (3, 2, 1):
-            key = COLUMN_ALIASES.get(normalize_column(" ".join(tokens[i:i + k])))
-            if key is not None:
-                found.add(key)
-                i += k
-                break
-        else:
-            other += 1
-            i += 1
-    return set(_REQUIRED) <= found and other <= len(found)
+    keys = [COLUMN_ALIASES.get(normalize_column(name)) for name in _spaced_names(" ".join(fields_).split())]
+    found = {k for k in keys if k is not None}
+    return set(_REQUIRED) <= found and keys.count(None) <= len(found)
 
 
 def sniff(head: Head) -> bool:
@@ -125,7 +114,12 @@ def _split_spaced_header(table: TextTable) -> list[str]:
     ``Sample  Chromosome  Start Position  End Position    Num markers Seg.CN``): longest known name first."""
     if table.delimiter != " ":
         return table.header
-    tokens = table.header
+    return _spaced_names(table.header)
+
+
+def _spaced_names(tokens: list[str]) -> list[str]:
+    """Space-separated words read as column names, left to right, the longest known name (up to three words)
+    first; a word that starts no known name is a name of its own."""
     out: list[str] = []
     i = 0
     while i < len(tokens):

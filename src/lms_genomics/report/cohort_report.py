@@ -58,7 +58,7 @@ def _rows(table: Any) -> Rows:
 
 def _sorted(rows: Rows) -> Rows:
     """By sample, then output stem and input (two inputs naming one sample keep one order, run after run)."""
-    return sorted(rows, key=lambda r: (str(r.get("sample")), str(r.get("outputs") or ""), str(r.get("input") or "")))
+    return sorted(rows, key=_row_key)
 
 
 def cohort_table(rows: list[dict[str, Any]] | list[tuple[Any, ...]]) -> pd.DataFrame:
@@ -425,6 +425,7 @@ def oncoprint_order(table: Any) -> Any:
 
 
 def _row_key(row: Any) -> tuple[str, str, str]:
+    """A row's place in cohort.tsv and key among cohort.html's rendered rows: sample, output stem, input."""
     return str(row.get("sample")), str(row.get("outputs") or ""), str(row.get("input") or "")
 
 
