@@ -232,7 +232,7 @@ def _plotly_js(results, out_dir: Path, formats: tuple[str, ...], report_formats:
         (len(results) if "html" in report_formats else 0)
     if len(results) < 2 or not html_files:
         return "embed"
-    from lms_genomics.report.static_export import PLOTLY_JS_NAME, write_plotly_js
+    from lms_genomics.report.plotly_js import PLOTLY_JS_NAME, write_plotly_js
 
     write_plotly_js(out_dir)
     return PLOTLY_JS_NAME

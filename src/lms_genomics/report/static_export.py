@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import LmsgenError
-from .plotly_js import PLOTLY_JS_NAME, plotly_js_bytes, write_plotly_js  # noqa: F401 - re-exported
 from .writers import atomic_write
 
 if TYPE_CHECKING:
@@ -233,6 +232,8 @@ def write_images(jobs: Iterable[tuple[go.Figure, str | Path]], width: int = DEFA
 
 PLOT_CONFIG = {"displaylogo": False, "responsive": True,
                "toImageButtonOptions": {"format": "png", "width": DEFAULT_WIDTH, "height": DEFAULT_HEIGHT}}
+
+
 def figure_html(fig: go.Figure, div_id: str = "genome-plot", full_html: bool = True,
                 plotly_js: str = "embed") -> str:
     """The figure as HTML with plotly.js embedded (works offline; ``plotly_js="embed"``) or loaded from a shared
